@@ -1,0 +1,1 @@
+"""GraphQL over the use cases: types, resolvers, identity and limits."""

@@ -1,0 +1,60 @@
+"""What every resolver gets: the caller, the use cases' services, and the request."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import strawberry
+from starlette.requests import Request
+from strawberry.extensions import SchemaExtension
+
+from graphql import ExecutionResult, OperationDefinitionNode
+from studio_credits.api.errors import Unauthenticated
+from studio_credits.api.identity import IdentitySource
+from studio_credits.domain.access import Principal
+from studio_credits.service.ports import Services
+
+
+@dataclass
+class RequestContext:
+    request: Request
+    services: Services
+    identity: IdentitySource
+    _principal: Principal | None = field(default=None, init=False)
+
+    @property
+    def principal(self) -> Principal:
+        if self._principal is None:
+            self._principal = self.identity.identify(self.request)
+        return self._principal
+
+
+Info = strawberry.Info[RequestContext, None]
+
+
+class RequireIdentity(SchemaExtension):
+    """No identity, no data: the whole operation is refused before any resolver runs.
+
+    Introspection alone is let through, so GraphiQL can load the schema before a
+    token is pasted (production disables introspection altogether).
+    """
+
+    def on_execute(self) -> Any:
+        context = self.execution_context.context
+        if not _introspection_only(self.execution_context.graphql_document):
+            try:
+                context.principal  # noqa: B018 (identifies the caller, once)
+            except Unauthenticated as error:
+                self.execution_context.result = ExecutionResult(data=None, errors=[error])
+        yield
+
+
+def _introspection_only(document: Any) -> bool:
+    if document is None:
+        return False
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            for selection in definition.selection_set.selections:
+                name = getattr(selection, "name", None)
+                if name is None or not name.value.startswith("__"):
+                    return False
+    return True

@@ -1,0 +1,46 @@
+"""Who may do what: DESIGN.md's role table as rules."""
+
+from dataclasses import dataclass
+from enum import Enum
+
+from studio_credits.domain.errors import NotAllowed
+
+SERVICE_SCOPE = "credits/service"
+ADMIN_GROUP = "admins"
+
+
+class Role(Enum):
+    USER = "user"
+    SERVICE = "service"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    role: Role
+    email: str | None = None
+
+    @classmethod
+    def from_claims(cls, subject: str, email: str | None, scopes: set[str], groups: set[str]) -> "Principal":
+        if SERVICE_SCOPE in scopes:
+            return cls(subject, Role.SERVICE, email)
+        if ADMIN_GROUP in groups:
+            return cls(subject, Role.ADMIN, email)
+        return cls(subject, Role.USER, email)
+
+    @property
+    def actor(self) -> str:
+        return f"{self.role.value}:{self.subject}"
+
+
+def own_account_id(principal: Principal) -> str:
+    """The account a person signs in as; a service has none."""
+    if principal.role is Role.SERVICE:
+        raise NotAllowed("a service has no account of its own; name the account")
+    return principal.subject
+
+
+def check_may_read(principal: Principal, account_id: str) -> None:
+    if principal.role is Role.USER and account_id != principal.subject:
+        raise NotAllowed("you may read only your own account")

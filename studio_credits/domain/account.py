@@ -1,0 +1,103 @@
+"""An account: its plan, its current period, its lots and what it has used."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from studio_credits.domain.catalogue import FREE, BillingInterval, Plan, plan_by_id
+from studio_credits.domain.ids import new_ulid
+from studio_credits.domain.ledger import EntryKind, LedgerEntry
+from studio_credits.domain.lots import Lot, LotMovement, LotSource
+from studio_credits.domain.periods import Period, period, term_end
+
+
+class PlanStatus(Enum):
+    ACTIVE = "ACTIVE"
+    CANCELING = "CANCELING"
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    email: str | None
+    plan_id: str
+    interval: BillingInterval
+    status: PlanStatus
+    anchor: datetime
+    period_index: int
+    lots: tuple[Lot, ...]
+    reserved: int
+    period_granted: int
+    period_used: int
+    created_at: datetime
+    version: int
+    """Optimistic lock: the store writes only over the version it read."""
+
+    @property
+    def plan(self) -> Plan:
+        return plan_by_id(self.plan_id)
+
+    @property
+    def current_period(self) -> Period:
+        return period(self.anchor, self.period_index)
+
+    @property
+    def term_end(self) -> datetime:
+        return term_end(self.anchor, self.period_index, self.interval)
+
+    @property
+    def renews_at(self) -> datetime | None:
+        return self.term_end if self.status is PlanStatus.ACTIVE else None
+
+    @property
+    def next_refresh_at(self) -> datetime:
+        return self.current_period.end
+
+    @property
+    def balance(self) -> int:
+        return sum(lot.remaining for lot in self.lots)
+
+    @property
+    def available(self) -> int:
+        return self.balance - self.reserved
+
+
+def open_account(account_id: str, email: str | None, now: datetime) -> tuple[Account, LedgerEntry]:
+    """A new account on the free plan, anchored now, with its first period's credits."""
+    anchor = now.replace(microsecond=0)
+    first = period(anchor, 0)
+    lot = Lot(
+        id=new_ulid(now),
+        source=LotSource.PLAN,
+        granted=FREE.monthly_credits,
+        remaining=FREE.monthly_credits,
+        expires_at=first.end,
+        created_at=now,
+    )
+    account = Account(
+        id=account_id,
+        email=email,
+        plan_id=FREE.id,
+        interval=BillingInterval.MONTHLY,
+        status=PlanStatus.ACTIVE,
+        anchor=anchor,
+        period_index=0,
+        lots=(lot,),
+        reserved=0,
+        period_granted=lot.granted,
+        period_used=0,
+        created_at=now,
+        version=0,
+    )
+    entry = LedgerEntry(
+        id=new_ulid(now),
+        account_id=account_id,
+        at=now,
+        kind=EntryKind.GRANT,
+        amount=lot.granted,
+        balance_after=account.balance,
+        description=f"{FREE.name} plan: {lot.granted} credits for the period",
+        actor="system",
+        lots=(LotMovement(lot.id, lot.source, lot.granted),),
+    )
+    return account, entry

@@ -1,0 +1,21 @@
+"""Quoting a creative against the plan of the account that would pay for it."""
+
+from studio_credits.domain.access import Principal, Role
+from studio_credits.domain.creatives import Creative
+from studio_credits.domain.errors import InvalidInput
+from studio_credits.domain.pricing import Quote, quote
+from studio_credits.service.accounts import find_account, viewer_account
+from studio_credits.service.ports import Services
+
+
+def quote_for(services: Services, principal: Principal, creative: Creative, account_id: str | None) -> Quote:
+    if account_id is None or (principal.role is not Role.SERVICE and account_id == principal.subject):
+        if principal.role is Role.SERVICE:
+            raise InvalidInput("accountId", "a service quotes for a named account")
+        account = viewer_account(services, principal)
+    else:
+        found = find_account(services, principal, account_id)
+        if found is None:
+            raise InvalidInput("accountId", f"no account {account_id!r}")
+        account = found
+    return quote(creative, account.plan)

@@ -1,0 +1,123 @@
+"""The two DynamoDB tables as PynamoDB models."""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from studio_credits.settings import get_settings
+
+_settings = get_settings()
+
+
+class LotMap(MapAttribute[str, object]):
+    id = UnicodeAttribute()
+    source = UnicodeAttribute()
+    granted = NumberAttribute()
+    remaining = NumberAttribute()
+    expires_at = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+
+class RefreshIndex(GlobalSecondaryIndex["AccountModel"]):
+    """Accounts by when they are due a refresh, spread over shards to avoid a hot key."""
+
+    class Meta:
+        index_name = "by-refresh"
+        projection = KeysOnlyProjection()
+
+    refresh_shard = UnicodeAttribute(hash_key=True)
+    next_refresh_at = UTCDateTimeAttribute(range_key=True)
+
+
+class NoticeIndex(GlobalSecondaryIndex["AccountModel"]):
+    """Accounts with a notice due; sparse: only accounts with one carry the attributes."""
+
+    class Meta:
+        index_name = "by-notice"
+        projection = KeysOnlyProjection()
+
+    notice_shard = UnicodeAttribute(hash_key=True)
+    next_notice_at = UTCDateTimeAttribute(range_key=True)
+
+
+class AccountModel(Model):
+    class Meta:
+        table_name = _settings.accounts_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    account_id = UnicodeAttribute(hash_key=True)
+    email = UnicodeAttribute(null=True)
+    plan_id = UnicodeAttribute()
+    interval = UnicodeAttribute()
+    status = UnicodeAttribute()
+    anchor = UTCDateTimeAttribute()
+    period_index = NumberAttribute()
+    lots = ListAttribute(of=LotMap)
+    reserved = NumberAttribute()
+    period_granted = NumberAttribute()
+    period_used = NumberAttribute()
+    created_at = UTCDateTimeAttribute()
+    version = NumberAttribute()
+    refresh_shard = UnicodeAttribute()
+    next_refresh_at = UTCDateTimeAttribute()
+    notice_shard = UnicodeAttribute(null=True)
+    next_notice_at = UTCDateTimeAttribute(null=True)
+
+    by_refresh = RefreshIndex()
+    by_notice = NoticeIndex()
+
+
+class MovementMap(MapAttribute[str, object]):
+    lot_id = UnicodeAttribute()
+    source = UnicodeAttribute()
+    amount = NumberAttribute()
+
+
+class CreativeMap(MapAttribute[str, object]):
+    kind = UnicodeAttribute()
+    resolution = UnicodeAttribute()
+    outputs = NumberAttribute()
+    duration_seconds = NumberAttribute(null=True)
+    shots = NumberAttribute(null=True)
+    premium_model = BooleanAttribute()
+    advanced_template = BooleanAttribute()
+
+
+class LedgerItem(Model):
+    """Every item under an account in the ledger table; `item_type` says which kind."""
+
+    class Meta:
+        table_name = _settings.ledger_table
+        region = _settings.region
+        host = _settings.dynamodb_endpoint
+        billing_mode = "PAY_PER_REQUEST"
+
+    account_id = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    item_type = DiscriminatorAttribute()
+
+
+ENTRY_PREFIX = "E#"
+
+
+class EntryItem(LedgerItem, discriminator="entry"):
+    at = UTCDateTimeAttribute()
+    kind = UnicodeAttribute()
+    amount = NumberAttribute()
+    balance_after = NumberAttribute()
+    description = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    lots = ListAttribute(of=MovementMap)
+    creative = CreativeMap(null=True)
+    creative_kind = UnicodeAttribute(null=True)
+    job_id = UnicodeAttribute(null=True)

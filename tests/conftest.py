@@ -1,0 +1,46 @@
+"""Shared fixtures: a moto DynamoDB with the tables, a clock, the services."""
+
+import os
+
+# Before anything imports boto3 or the settings: no real AWS, ever.
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_SECURITY_TOKEN="testing",
+    AWS_SESSION_TOKEN="testing",
+    AWS_REGION="us-east-1",
+    AWS_DEFAULT_REGION="us-east-1",
+)
+os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+os.environ.pop("AWS_PROFILE", None)
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from moto import mock_aws
+
+from studio_credits.domain.clock import FixedClock
+from studio_credits.service.ports import Services
+from studio_credits.settings import get_settings
+from studio_credits.store.tables import create_tables
+from studio_credits.wiring import build_services
+
+START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def dynamodb() -> Iterator[None]:
+    with mock_aws():
+        create_tables()
+        yield
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def services(dynamodb: None, clock: FixedClock) -> Services:
+    return build_services(get_settings(), clock)
