@@ -17,6 +17,21 @@ class PlanStatus(Enum):
 
 
 @dataclass(frozen=True)
+class Hold:
+    """Credits set aside for a reservation until it is captured, released or swept."""
+
+    reservation_id: str
+    credits: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ScheduledChange:
+    plan_id: str
+    interval: BillingInterval
+
+
+@dataclass(frozen=True)
 class Account:
     id: str
     email: str | None
@@ -26,9 +41,14 @@ class Account:
     anchor: datetime
     period_index: int
     lots: tuple[Lot, ...]
-    reserved: int
+    holds: tuple[Hold, ...]
     period_granted: int
     period_used: int
+    low_credit_marks: tuple[int, ...]
+    """The usage thresholds (percent) already noticed this period."""
+    scheduled_change: ScheduledChange | None
+    ends_at: datetime | None
+    """Set while CANCELING: when access ends and the account drops to the free plan."""
     created_at: datetime
     version: int
     """Optimistic lock: the store writes only over the version it read."""
@@ -58,6 +78,10 @@ class Account:
         return sum(lot.remaining for lot in self.lots)
 
     @property
+    def reserved(self) -> int:
+        return sum(hold.credits for hold in self.holds)
+
+    @property
     def available(self) -> int:
         return self.balance - self.reserved
 
@@ -83,9 +107,12 @@ def open_account(account_id: str, email: str | None, now: datetime) -> tuple[Acc
         anchor=anchor,
         period_index=0,
         lots=(lot,),
-        reserved=0,
+        holds=(),
         period_granted=lot.granted,
         period_used=0,
+        low_credit_marks=(),
+        scheduled_change=None,
+        ends_at=None,
         created_at=now,
         version=0,
     )

@@ -1,9 +1,13 @@
-"""A change: what one atomic write must store."""
+"""A change: everything one atomic write must store."""
 
 from dataclasses import dataclass
 
 from studio_credits.domain.account import Account
+from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import LedgerEntry
+from studio_credits.domain.notices import Notice
+from studio_credits.domain.reservations import Reservation
+from studio_credits.domain.usage import UsageIncrement
 
 
 @dataclass(frozen=True)
@@ -12,3 +16,11 @@ class Change:
     """The account after the change, still carrying the version it was read at."""
     entries: tuple[LedgerEntry, ...] = ()
     creates_account: bool = False
+    idempotency: IdempotencyRecord | None = None
+    reservations: tuple[Reservation, ...] = ()
+    """Reservations made or settled; the account's version guards their state."""
+    notices: tuple[Notice, ...] = ()
+    """Notices to record; each is written once, never over an earlier one."""
+    usage: tuple[UsageIncrement, ...] = ()
+    refunded_entry_id: str | None = None
+    """A consumption this change refunds: recorded so it can never be refunded again."""

@@ -16,6 +16,18 @@ class VersionConflict(Exception):
     """The account changed since it was read; read it again and redo the change."""
 
 
+class IdempotencyKeyUsed(Exception):
+    """The idempotency key was stored by an earlier call: replay its result or refuse."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class AlreadyRefunded(Exception):
+    """The consumption was refunded by an earlier change."""
+
+
 class Repository(Protocol):
     def get(self, account_id: str) -> Account | None: ...
 

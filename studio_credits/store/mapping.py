@@ -2,18 +2,30 @@
 
 import zlib
 
-from studio_credits.domain.account import Account, PlanStatus
+from studio_credits.domain.account import Account, Hold, PlanStatus, ScheduledChange
 from studio_credits.domain.catalogue import BillingInterval, Resolution
 from studio_credits.domain.creatives import Creative, CreativeKind
+from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
+from studio_credits.domain.notices import Notice, NoticeKind
+from studio_credits.domain.reservations import Reservation, ReservationStatus
 from studio_credits.store.models import (
     ENTRY_PREFIX,
+    IDEMPOTENCY_PREFIX,
+    NOTICE_PREFIX,
+    REFUND_PREFIX,
+    RESERVATION_PREFIX,
     AccountModel,
     CreativeMap,
     EntryItem,
+    HoldMap,
+    IdempotencyItem,
     LotMap,
     MovementMap,
+    NoticeItem,
+    RefundItem,
+    ReservationItem,
 )
 
 
@@ -22,6 +34,9 @@ def shard_of(account_id: str, shards: int) -> str:
 
 
 def account_to_item(account: Account, version: int, shards: int) -> AccountModel:
+    shard = shard_of(account.id, shards)
+    scheduled = account.scheduled_change
+    earliest_hold = min((hold.expires_at for hold in account.holds), default=None)
     return AccountModel(
         account.id,
         email=account.email,
@@ -41,13 +56,22 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
             )
             for lot in account.lots
         ],
-        reserved=account.reserved,
+        holds=[
+            HoldMap(reservation_id=hold.reservation_id, credits=hold.credits, expires_at=hold.expires_at)
+            for hold in account.holds
+        ],
         period_granted=account.period_granted,
         period_used=account.period_used,
+        low_credit_marks=list(account.low_credit_marks),
+        scheduled_plan_id=None if scheduled is None else scheduled.plan_id,
+        scheduled_interval=None if scheduled is None else scheduled.interval.value,
+        ends_at=account.ends_at,
         created_at=account.created_at,
         version=version,
-        refresh_shard=shard_of(account.id, shards),
+        refresh_shard=shard,
         next_refresh_at=account.next_refresh_at,
+        hold_shard=None if earliest_hold is None else shard,
+        next_hold_expiry_at=earliest_hold,
     )
 
 
@@ -71,11 +95,40 @@ def account_from_item(item: AccountModel) -> Account:
             )
             for lot in item.lots
         ),
-        reserved=int(item.reserved),
+        holds=tuple(Hold(hold.reservation_id, int(hold.credits), hold.expires_at) for hold in item.holds),
         period_granted=int(item.period_granted),
         period_used=int(item.period_used),
+        low_credit_marks=tuple(int(mark) for mark in item.low_credit_marks),
+        scheduled_change=None
+        if item.scheduled_plan_id is None or item.scheduled_interval is None
+        else ScheduledChange(item.scheduled_plan_id, BillingInterval(item.scheduled_interval)),
+        ends_at=item.ends_at,
         created_at=item.created_at,
         version=int(item.version),
+    )
+
+
+def creative_to_map(creative: Creative) -> CreativeMap:
+    return CreativeMap(
+        kind=creative.kind.value,
+        resolution=creative.resolution.value,
+        outputs=creative.outputs,
+        duration_seconds=creative.duration_seconds,
+        shots=creative.shots,
+        premium_model=creative.premium_model,
+        advanced_template=creative.advanced_template,
+    )
+
+
+def creative_from_map(stored: CreativeMap) -> Creative:
+    return Creative(
+        kind=CreativeKind(stored.kind),
+        resolution=Resolution(stored.resolution),
+        outputs=int(stored.outputs),
+        duration_seconds=None if stored.duration_seconds is None else int(stored.duration_seconds),
+        shots=None if stored.shots is None else int(stored.shots),
+        premium_model=bool(stored.premium_model),
+        advanced_template=bool(stored.advanced_template),
     )
 
 
@@ -91,37 +144,13 @@ def entry_to_item(entry: LedgerEntry) -> EntryItem:
         description=entry.description,
         actor=entry.actor,
         lots=[MovementMap(lot_id=m.lot_id, source=m.source.value, amount=m.amount) for m in entry.lots],
-        creative=None
-        if creative is None
-        else CreativeMap(
-            kind=creative.kind.value,
-            resolution=creative.resolution.value,
-            outputs=creative.outputs,
-            duration_seconds=creative.duration_seconds,
-            shots=creative.shots,
-            premium_model=creative.premium_model,
-            advanced_template=creative.advanced_template,
-        ),
+        creative=None if creative is None else creative_to_map(creative),
         creative_kind=None if creative is None else creative.kind.value,
         job_id=entry.job_id,
     )
 
 
 def entry_from_item(item: EntryItem) -> LedgerEntry:
-    stored = item.creative
-    creative = (
-        None
-        if stored is None
-        else Creative(
-            kind=CreativeKind(stored.kind),
-            resolution=Resolution(stored.resolution),
-            outputs=int(stored.outputs),
-            duration_seconds=None if stored.duration_seconds is None else int(stored.duration_seconds),
-            shots=None if stored.shots is None else int(stored.shots),
-            premium_model=bool(stored.premium_model),
-            advanced_template=bool(stored.advanced_template),
-        )
-    )
     return LedgerEntry(
         id=item.sk.removeprefix(ENTRY_PREFIX),
         account_id=item.account_id,
@@ -132,6 +161,83 @@ def entry_from_item(item: EntryItem) -> LedgerEntry:
         description=item.description,
         actor=item.actor,
         lots=tuple(LotMovement(m.lot_id, LotSource(m.source), int(m.amount)) for m in item.lots),
-        creative=creative,
+        creative=None if item.creative is None else creative_from_map(item.creative),
         job_id=item.job_id,
     )
+
+
+def idempotency_to_item(account_id: str, record: IdempotencyRecord) -> IdempotencyItem:
+    return IdempotencyItem(
+        account_id,
+        IDEMPOTENCY_PREFIX + record.key,
+        operation=record.operation,
+        fingerprint=record.fingerprint,
+        result_id=record.result_id,
+        at=record.at,
+    )
+
+
+def idempotency_from_item(item: IdempotencyItem) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        key=item.sk.removeprefix(IDEMPOTENCY_PREFIX),
+        operation=item.operation,
+        fingerprint=item.fingerprint,
+        result_id=item.result_id,
+        at=item.at,
+    )
+
+
+def reservation_to_item(reservation: Reservation) -> ReservationItem:
+    return ReservationItem(
+        reservation.account_id,
+        RESERVATION_PREFIX + reservation.id,
+        job_id=reservation.job_id,
+        status=reservation.status.value,
+        credits=reservation.credits,
+        outputs=reservation.outputs,
+        captured=reservation.captured,
+        creative=creative_to_map(reservation.creative),
+        created_at=reservation.created_at,
+        expires_at=reservation.expires_at,
+    )
+
+
+def reservation_from_item(item: ReservationItem) -> Reservation:
+    return Reservation(
+        id=item.sk.removeprefix(RESERVATION_PREFIX),
+        account_id=item.account_id,
+        job_id=item.job_id,
+        status=ReservationStatus(item.status),
+        credits=int(item.credits),
+        outputs=int(item.outputs),
+        creative=creative_from_map(item.creative),
+        created_at=item.created_at,
+        expires_at=item.expires_at,
+        captured=int(item.captured),
+    )
+
+
+def notice_to_item(notice: Notice) -> NoticeItem:
+    return NoticeItem(
+        notice.account_id,
+        NOTICE_PREFIX + notice.id,
+        kind=notice.kind.value,
+        at=notice.at,
+        message=notice.message,
+        sent_at=notice.sent_at,
+    )
+
+
+def notice_from_item(item: NoticeItem) -> Notice:
+    return Notice(
+        id=item.sk.removeprefix(NOTICE_PREFIX),
+        account_id=item.account_id,
+        kind=NoticeKind(item.kind),
+        at=item.at,
+        message=item.message,
+        sent_at=item.sent_at,
+    )
+
+
+def refund_marker(account_id: str, refunded_entry_id: str, refund_entry_id: str) -> RefundItem:
+    return RefundItem(account_id, REFUND_PREFIX + refunded_entry_id, refund_entry_id=refund_entry_id)

@@ -26,6 +26,12 @@ class LotMap(MapAttribute[str, object]):
     created_at = UTCDateTimeAttribute()
 
 
+class HoldMap(MapAttribute[str, object]):
+    reservation_id = UnicodeAttribute()
+    credits = NumberAttribute()
+    expires_at = UTCDateTimeAttribute()
+
+
 class RefreshIndex(GlobalSecondaryIndex["AccountModel"]):
     """Accounts by when they are due a refresh, spread over shards to avoid a hot key."""
 
@@ -48,6 +54,17 @@ class NoticeIndex(GlobalSecondaryIndex["AccountModel"]):
     next_notice_at = UTCDateTimeAttribute(range_key=True)
 
 
+class HoldExpiryIndex(GlobalSecondaryIndex["AccountModel"]):
+    """Accounts holding reservations, by the earliest hold's expiry; sparse: only accounts with holds."""
+
+    class Meta:
+        index_name = "by-hold-expiry"
+        projection = KeysOnlyProjection()
+
+    hold_shard = UnicodeAttribute(hash_key=True)
+    next_hold_expiry_at = UTCDateTimeAttribute(range_key=True)
+
+
 class AccountModel(Model):
     class Meta:
         table_name = _settings.accounts_table
@@ -63,18 +80,25 @@ class AccountModel(Model):
     anchor = UTCDateTimeAttribute()
     period_index = NumberAttribute()
     lots = ListAttribute(of=LotMap)
-    reserved = NumberAttribute()
+    holds = ListAttribute(of=HoldMap)
     period_granted = NumberAttribute()
     period_used = NumberAttribute()
+    low_credit_marks = ListAttribute(of=NumberAttribute)
+    scheduled_plan_id = UnicodeAttribute(null=True)
+    scheduled_interval = UnicodeAttribute(null=True)
+    ends_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     version = NumberAttribute()
     refresh_shard = UnicodeAttribute()
     next_refresh_at = UTCDateTimeAttribute()
     notice_shard = UnicodeAttribute(null=True)
     next_notice_at = UTCDateTimeAttribute(null=True)
+    hold_shard = UnicodeAttribute(null=True)
+    next_hold_expiry_at = UTCDateTimeAttribute(null=True)
 
     by_refresh = RefreshIndex()
     by_notice = NoticeIndex()
+    by_hold_expiry = HoldExpiryIndex()
 
 
 class MovementMap(MapAttribute[str, object]):
@@ -108,6 +132,11 @@ class LedgerItem(Model):
 
 
 ENTRY_PREFIX = "E#"
+IDEMPOTENCY_PREFIX = "K#"
+RESERVATION_PREFIX = "R#"
+NOTICE_PREFIX = "N#"
+USAGE_PREFIX = "U#"
+REFUND_PREFIX = "F#"
 
 
 class EntryItem(LedgerItem, discriminator="entry"):
@@ -121,3 +150,45 @@ class EntryItem(LedgerItem, discriminator="entry"):
     creative = CreativeMap(null=True)
     creative_kind = UnicodeAttribute(null=True)
     job_id = UnicodeAttribute(null=True)
+
+
+class IdempotencyItem(LedgerItem, discriminator="idempotency"):
+    operation = UnicodeAttribute()
+    fingerprint = UnicodeAttribute()
+    result_id = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+
+
+class ReservationItem(LedgerItem, discriminator="reservation"):
+    job_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    credits = NumberAttribute()
+    outputs = NumberAttribute()
+    captured = NumberAttribute()
+    creative = CreativeMap()
+    created_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute()
+
+
+class NoticeItem(LedgerItem, discriminator="notice"):
+    kind = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    message = UnicodeAttribute()
+    sent_at = UTCDateTimeAttribute(null=True)
+
+
+class UsageItem(LedgerItem, discriminator="usage"):
+    """One UTC day's spending, by creative kind; updated with ADD in each spending transaction."""
+
+    image_credits = NumberAttribute(default=0)
+    image_creatives = NumberAttribute(default=0)
+    video_credits = NumberAttribute(default=0)
+    video_creatives = NumberAttribute(default=0)
+    multi_shot_video_credits = NumberAttribute(default=0)
+    multi_shot_video_creatives = NumberAttribute(default=0)
+
+
+class RefundItem(LedgerItem, discriminator="refund"):
+    """Marks a consumption as refunded, so it is refunded once."""
+
+    refund_entry_id = UnicodeAttribute()

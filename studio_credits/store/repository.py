@@ -1,4 +1,4 @@
-"""Loads accounts and commits changes: each change is one TransactWriteItems."""
+"""Loads accounts and ledger items, and commits each change as one TransactWriteItems."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -6,15 +6,54 @@ from functools import cached_property
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
-from pynamodb.transactions import TransactWrite
 
 from studio_credits.domain.account import Account
 from studio_credits.domain.change import Change
-from studio_credits.service.ports import AccountExists, VersionConflict
-from studio_credits.store.mapping import account_from_item, account_to_item, entry_to_item
-from studio_credits.store.models import AccountModel, EntryItem, LedgerItem
+from studio_credits.domain.creatives import CreativeKind
+from studio_credits.domain.idempotency import IdempotencyRecord
+from studio_credits.domain.ledger import LedgerEntry
+from studio_credits.domain.reservations import Reservation
+from studio_credits.domain.usage import UsageIncrement
+from studio_credits.service.ports import (
+    AccountExists,
+    AlreadyRefunded,
+    IdempotencyKeyUsed,
+    VersionConflict,
+)
+from studio_credits.store.mapping import (
+    account_from_item,
+    account_to_item,
+    entry_from_item,
+    entry_to_item,
+    idempotency_from_item,
+    idempotency_to_item,
+    notice_to_item,
+    refund_marker,
+    reservation_from_item,
+    reservation_to_item,
+)
+from studio_credits.store.models import (
+    ENTRY_PREFIX,
+    IDEMPOTENCY_PREFIX,
+    RESERVATION_PREFIX,
+    USAGE_PREFIX,
+    AccountModel,
+    EntryItem,
+    IdempotencyItem,
+    LedgerItem,
+    ReservationItem,
+    UsageItem,
+)
+from studio_credits.store.transaction import LabelledTransaction, TransactionCanceled
+
+ACCOUNT, IDEMPOTENCY, REFUND = "account", "idempotency", "refund"
+
+USAGE_ATTRIBUTES = {
+    CreativeKind.IMAGE: (UsageItem.image_credits, UsageItem.image_creatives),
+    CreativeKind.VIDEO: (UsageItem.video_credits, UsageItem.video_creatives),
+    CreativeKind.MULTI_SHOT_VIDEO: (UsageItem.multi_shot_video_credits, UsageItem.multi_shot_video_creatives),
+}
 
 
 @dataclass
@@ -37,23 +76,82 @@ class DynamoRepository:
         except AccountModel.DoesNotExist:
             return None
 
+    def get_entry(self, account_id: str, entry_id: str) -> LedgerEntry | None:
+        try:
+            return entry_from_item(EntryItem.get(account_id, ENTRY_PREFIX + entry_id))
+        except EntryItem.DoesNotExist:
+            return None
+
+    def get_reservation(self, account_id: str, reservation_id: str) -> Reservation | None:
+        try:
+            return reservation_from_item(
+                ReservationItem.get(account_id, RESERVATION_PREFIX + reservation_id, consistent_read=True)
+            )
+        except ReservationItem.DoesNotExist:
+            return None
+
+    def get_idempotency(self, account_id: str, key: str) -> IdempotencyRecord | None:
+        try:
+            return idempotency_from_item(
+                IdempotencyItem.get(account_id, IDEMPOTENCY_PREFIX + key, consistent_read=True)
+            )
+        except IdempotencyItem.DoesNotExist:
+            return None
+
     def commit(self, change: Change) -> Account:
-        read_version = change.account.version
-        item = account_to_item(change.account, read_version + 1, self.index_shards)
-        account_condition: Condition = (
+        account = change.account
+        read_version = account.version
+        transaction = LabelledTransaction(self._connection)
+        condition: Condition = (
             AccountModel.account_id.does_not_exist()
             if change.creates_account
             else AccountModel.version == read_version
         )
+        transaction.put(ACCOUNT, account_to_item(account, read_version + 1, self.index_shards), condition)
+        new_item = LedgerItem.sk.does_not_exist()
+        if change.idempotency is not None:
+            transaction.put(IDEMPOTENCY, idempotency_to_item(account.id, change.idempotency), new_item)
+        if change.refunded_entry_id is not None:
+            refund_entry = change.entries[0].id
+            marker = refund_marker(account.id, change.refunded_entry_id, refund_entry)
+            transaction.put(REFUND, marker, new_item)
+        for entry in change.entries:
+            transaction.put(f"entry {entry.id}", entry_to_item(entry), new_item)
+        for reservation in change.reservations:
+            # Made or settled under the account's version condition, which serialises them.
+            transaction.put(f"reservation {reservation.id}", reservation_to_item(reservation))
+        for notice in change.notices:
+            transaction.put(f"notice {notice.id}", notice_to_item(notice), new_item)
+        for day, actions in _usage_actions(change.usage).items():
+            transaction.update(f"usage {day}", UsageItem(account.id, USAGE_PREFIX + day), actions)
         try:
-            with TransactWrite(connection=self._connection) as transaction:
-                # The account is the first Put, so its cancellation reason comes first.
-                transaction.save(item, condition=account_condition)
-                for entry in change.entries:
-                    transaction.save(entry_to_item(entry), condition=EntryItem.sk.does_not_exist())
-        except TransactWriteError as error:
-            reasons = error.cancellation_reasons
-            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
-                raise (AccountExists if change.creates_account else VersionConflict)() from error
-            raise
-        return replace(change.account, version=read_version + 1)
+            transaction.commit()
+        except TransactionCanceled as canceled:
+            raise _conflict(change, canceled.failed) from canceled
+        return replace(account, version=read_version + 1)
+
+
+def _conflict(change: Change, failed: set[str]) -> Exception:
+    if IDEMPOTENCY in failed and change.idempotency is not None:
+        return IdempotencyKeyUsed(change.idempotency.key)
+    if REFUND in failed:
+        return AlreadyRefunded()
+    if ACCOUNT in failed:
+        return AccountExists() if change.creates_account else VersionConflict()
+    return RuntimeError(f"a ledger item already exists: {', '.join(sorted(failed))}")
+
+
+def _usage_actions(increments: tuple[UsageIncrement, ...]) -> dict[str, list[Any]]:
+    """ADD actions per day: one update an item, as a transaction may touch an item only once."""
+    totals: dict[str, dict[CreativeKind, tuple[int, int]]] = {}
+    for increment in increments:
+        day = totals.setdefault(increment.day, {})
+        credits, creatives = day.get(increment.kind, (0, 0))
+        day[increment.kind] = (credits + increment.credits, creatives + increment.creatives)
+    actions: dict[str, list[Any]] = {}
+    for day, by_kind in totals.items():
+        actions[day] = [LedgerItem.item_type.set(UsageItem)]
+        for kind, (credits, creatives) in by_kind.items():
+            credits_attribute, creatives_attribute = USAGE_ATTRIBUTES[kind]
+            actions[day] += [credits_attribute.add(credits), creatives_attribute.add(creatives)]
+    return actions

@@ -1,0 +1,28 @@
+"""Notices: what the service tells a person, recorded once each."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+
+class NoticeKind(Enum):
+    RENEWAL_REMINDER = "RENEWAL_REMINDER"
+    CANCELLATION_ENDING = "CANCELLATION_ENDING"
+    CREDITS_EXPIRING = "CREDITS_EXPIRING"
+    LOW_CREDITS = "LOW_CREDITS"
+
+
+@dataclass(frozen=True)
+class Notice:
+    id: str
+    """Deterministic (when, kind and what it is about), so recording it twice is impossible."""
+    account_id: str
+    kind: NoticeKind
+    at: datetime
+    message: str
+    sent_at: datetime | None = None
+
+
+def notice_id(at: datetime, kind: NoticeKind, about: str) -> str:
+    """Sorts by time; `about` names what the notice is for (a period, a lot, a threshold)."""
+    return f"{at:%Y%m%dT%H%M%S}#{kind.value}#{about}"
