@@ -98,7 +98,7 @@ def account_from_item(item: AccountModel) -> Account:
         holds=tuple(Hold(hold.reservation_id, int(hold.credits), hold.expires_at) for hold in item.holds),
         period_granted=int(item.period_granted),
         period_used=int(item.period_used),
-        low_credit_marks=tuple(int(mark) for mark in item.low_credit_marks),
+        low_credit_marks=tuple(int(str(mark)) for mark in item.low_credit_marks),
         scheduled_change=None
         if item.scheduled_plan_id is None or item.scheduled_interval is None
         else ScheduledChange(item.scheduled_plan_id, BillingInterval(item.scheduled_interval)),

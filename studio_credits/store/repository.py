@@ -145,9 +145,9 @@ def _usage_actions(increments: tuple[UsageIncrement, ...]) -> dict[str, list[Any
     """ADD actions per day: one update an item, as a transaction may touch an item only once."""
     totals: dict[str, dict[CreativeKind, tuple[int, int]]] = {}
     for increment in increments:
-        day = totals.setdefault(increment.day, {})
-        credits, creatives = day.get(increment.kind, (0, 0))
-        day[increment.kind] = (credits + increment.credits, creatives + increment.creatives)
+        of_day = totals.setdefault(increment.day, {})
+        credits, creatives = of_day.get(increment.kind, (0, 0))
+        of_day[increment.kind] = (credits + increment.credits, creatives + increment.creatives)
     actions: dict[str, list[Any]] = {}
     for day, by_kind in totals.items():
         actions[day] = [LedgerItem.item_type.set(UsageItem)]
