@@ -6,6 +6,9 @@ from typing import Protocol
 from studio_credits.domain.account import Account
 from studio_credits.domain.change import Change
 from studio_credits.domain.clock import Clock
+from studio_credits.domain.idempotency import IdempotencyRecord
+from studio_credits.domain.ledger import LedgerEntry
+from studio_credits.domain.reservations import Reservation
 
 
 class AccountExists(Exception):
@@ -30,6 +33,12 @@ class AlreadyRefunded(Exception):
 
 class Repository(Protocol):
     def get(self, account_id: str) -> Account | None: ...
+
+    def get_entry(self, account_id: str, entry_id: str) -> LedgerEntry | None: ...
+
+    def get_reservation(self, account_id: str, reservation_id: str) -> Reservation | None: ...
+
+    def get_idempotency(self, account_id: str, key: str) -> IdempotencyRecord | None: ...
 
     def commit(self, change: Change) -> Account:
         """Store the change atomically and return the account as stored, or raise a conflict."""

@@ -1,0 +1,119 @@
+"""Running a change: read, decide, commit atomically; retry lost races; replay retried keys.
+
+Every write that spends or grants goes through `execute`, so each one is a single
+transaction under the account's version, and the same idempotency key with the
+same input returns the first result instead of applying the change again.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Generic, TypeAlias, TypeVar
+
+from studio_credits.domain.account import Account
+from studio_credits.domain.change import Change
+from studio_credits.domain.errors import DomainError
+from studio_credits.domain.idempotency import IdempotencyRecord, fingerprint
+from studio_credits.service.accounts import AccountNotFound
+from studio_credits.service.ports import IdempotencyKeyUsed, Services, VersionConflict
+
+MAX_ATTEMPTS = 8
+
+Result = TypeVar("Result")
+
+
+class Contention(DomainError):
+    def __init__(self) -> None:
+        super().__init__("the account is busy with other changes; try again")
+
+
+@dataclass(frozen=True)
+class Planned(Generic[Result]):
+    """A decided change, and how to describe its result once committed."""
+
+    change: Change
+    result_id: str
+    """What an idempotency record points at: the entry or reservation made."""
+    result: Callable[[Account], Result]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A decision not to change anything, as data for the caller (e.g. insufficient credits)."""
+
+    reason: object
+
+
+@dataclass(frozen=True)
+class IdempotencyConflict:
+    message: str
+
+
+@dataclass(frozen=True)
+class Idempotency(Generic[Result]):
+    key: str
+    operation: str
+    request: dict[str, object]
+    replay: Callable[[IdempotencyRecord, Account], Result]
+    """Rebuilds the first call's result from its record, for an identical retry."""
+
+    def record(self, result_id: str, at: datetime) -> IdempotencyRecord:
+        return IdempotencyRecord(
+            self.key, self.operation, fingerprint(self.operation, self.request), result_id, at
+        )
+
+
+Decision: TypeAlias = Planned[Result] | Refused
+Outcome: TypeAlias = Result | Refused | IdempotencyConflict
+
+
+def execute(
+    services: Services,
+    account_id: str,
+    decide: Callable[[Account, datetime], Decision[Result]],
+    idempotency: Idempotency[Result] | None = None,
+) -> Outcome[Result]:
+    for _ in range(MAX_ATTEMPTS):
+        account = services.repository.get(account_id)
+        if account is None:
+            raise AccountNotFound(account_id)
+        now = services.clock.now()
+        decision = decide(account, now)
+        if isinstance(decision, Refused):
+            # A refusal may be a retry whose first call already succeeded: that result wins.
+            if idempotency is not None:
+                replayed = _replay(services, account, idempotency)
+                if replayed is not None:
+                    return replayed
+            return decision
+        change = decision.change
+        if idempotency is not None:
+            change = replace(change, idempotency=idempotency.record(decision.result_id, now))
+        try:
+            committed = services.repository.commit(change)
+        except VersionConflict:
+            continue
+        except IdempotencyKeyUsed as used:
+            fresh = services.repository.get(account_id) or account
+            if idempotency is not None:
+                replayed_now = _replay(services, fresh, idempotency)
+                if replayed_now is not None:
+                    return replayed_now
+            # Records are never deleted, and only changes with a key write one.
+            raise RuntimeError("idempotency record missing after a key conflict") from used
+        return decision.result(committed)
+    raise Contention
+
+
+def _replay(
+    services: Services, account: Account, idempotency: Idempotency[Result]
+) -> Result | IdempotencyConflict | None:
+    record = services.repository.get_idempotency(account.id, idempotency.key)
+    if record is None:
+        return None
+    expected = fingerprint(idempotency.operation, idempotency.request)
+    if record.operation != idempotency.operation or record.fingerprint != expected:
+        return IdempotencyConflict(
+            f"idempotency key {idempotency.key!r} was used before with different input"
+        )
+    return idempotency.replay(record, account)
