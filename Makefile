@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test lint bench schema clean
+.PHONY: dev test lint bench schema clean package
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,42 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy studio_credits functions tests bench
 
-test: lint
+test: lint package
 	$(BIN)/pytest
+
+# Deployment (serverless.yml): one Lambda zip of the code and the dependencies of pyproject.toml,
+# built for the Lambda runtime, then `osls package` writes the CloudFormation template under
+# .serverless/ with no AWS account: fake credentials and no instance metadata, so it never calls AWS.
+LAMBDA_DEPS := build/lambda-deps
+LAMBDA_ZIP := build/studio-credits.zip
+OSLS := node_modules/.bin/osls
+OFFLINE_AWS := env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=packaging-offline \
+	AWS_SECRET_ACCESS_KEY=packaging-offline AWS_EC2_METADATA_DISABLED=true
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Versions pinned to the ones the tests ran against (the venv's), for the runtime's platform.
+$(LAMBDA_DEPS)/.installed: pyproject.toml $(STAMP)
+	rm -rf $(LAMBDA_DEPS) && mkdir -p $(LAMBDA_DEPS)
+	$(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > build/requirements.txt
+	$(BIN)/pip freeze --exclude-editable > build/constraints.txt
+	$(BIN)/pip install --quiet --no-compile --target $(LAMBDA_DEPS) --implementation cp --python-version 3.11 \
+		--platform manylinux2014_x86_64 --only-binary=:all: -r build/requirements.txt -c build/constraints.txt
+	rm -rf $(LAMBDA_DEPS)/bin
+	touch $@
+
+# Only studio_credits/ and functions/ join the dependencies: no graphql/, tests/, bench/, infra/.
+$(LAMBDA_ZIP): $(LAMBDA_DEPS)/.installed $(shell find studio_credits functions -name '*.py')
+	rm -rf build/lambda $@ && cp -r $(LAMBDA_DEPS) build/lambda
+	cp -r studio_credits functions build/lambda/
+	find build/lambda -name __pycache__ -prune -exec rm -rf {} +
+	cd build/lambda && ../../$(BIN)/python -m zipfile -c ../studio-credits.zip *
+
+package: $(LAMBDA_ZIP) node_modules/.installed
+	$(OFFLINE_AWS) $(OSLS) package --stage test
+	$(BIN)/cfn-lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
@@ -30,4 +64,4 @@ schema: $(STAMP)
 	$(BIN)/studio-credits schema > graphql/schema.graphql
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build .serverless node_modules

@@ -21,6 +21,12 @@ def main(argv: list[str] | None = None) -> None:
 
     commands.add_parser("schema", help="print the GraphQL schema (SDL)")
 
+    from studio_credits.jobs.scheduled import JOBS, parse_moment
+
+    for job in JOBS:
+        run = commands.add_parser(job, help=f"run the {job} job once, as its Lambda function does")
+        run.add_argument("--now", type=parse_moment, help="run as of this ISO-8601 moment (UTC if no offset)")
+
     args = parser.parse_args(argv)
     if args.command == "dev":
         from studio_credits.devserver import serve
@@ -36,6 +42,12 @@ def main(argv: list[str] | None = None) -> None:
         from studio_credits.api.schema import build_schema
 
         print(build_schema(production=False).as_str())
+    elif args.command in JOBS:
+        import json
+
+        from studio_credits.jobs.scheduled import run_job
+
+        print(json.dumps(run_job(args.command, args.now).as_log()))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Shared fixtures: a moto DynamoDB with the tables, a clock, the services."""
 
 import os
+import threading
 
 # Before anything imports boto3 or the settings: no real AWS, ever.
 os.environ.update(
@@ -44,3 +45,20 @@ def clock() -> FixedClock:
 @pytest.fixture
 def services(dynamodb: None, clock: FixedClock) -> Services:
     return build_services(get_settings(), clock)
+
+
+@pytest.fixture
+def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make each mocked AWS call atomic, as DynamoDB's are: moto's in-process backend is not
+    thread-safe (a transaction deep-copies tables another thread is writing). The callers still
+    race between their calls, which is what concurrency tests are about."""
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock = threading.Lock()
+    original = BotocoreStubber.__call__
+
+    def serialized(self: BotocoreStubber, *args: object, **kwargs: object) -> object:
+        with lock:
+            return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", serialized)

@@ -1,12 +1,19 @@
 """GraphQL object types, each built from a domain object."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from studio_credits.api.enums import BillingInterval, CreativeKind, LotSource, PlanStatus, Resolution
 from studio_credits.domain import catalogue, pricing
 from studio_credits.domain.account import Account as DomainAccount
+from studio_credits.domain.history import HistoryFilter as DomainHistoryFilter
+from studio_credits.service import history
+
+if TYPE_CHECKING:
+    from studio_credits.api.ledger import HistoryFilter
+    from studio_credits.api.ledger_types import LedgerEntryConnection, Notice, UsageReport
 
 
 @strawberry.type
@@ -102,6 +109,21 @@ class CreditBalance:
 
 
 @strawberry.type
+class ScheduledPlanChange:
+    plan: Plan
+    interval: BillingInterval
+    effective_at: datetime
+
+    @classmethod
+    def of(cls, account: DomainAccount) -> "ScheduledPlanChange | None":
+        scheduled = account.scheduled_change
+        if scheduled is None:
+            return None
+        plan = catalogue.plan_by_id(scheduled.plan_id)
+        return cls(plan=Plan.of(plan), interval=scheduled.interval, effective_at=account.term_end)
+
+
+@strawberry.type
 class Account:
     id: strawberry.ID
     email: str | None
@@ -112,8 +134,59 @@ class Account:
     renews_at: datetime | None = strawberry.field(
         description="When the paid term renews; null while CANCELING."
     )
+    ends_at: datetime | None = strawberry.field(description="When access ends; set only while CANCELING.")
     next_refresh_at: datetime
+    scheduled_change: ScheduledPlanChange | None
     credits: CreditBalance
+
+    @strawberry.field
+    def usage(
+        self,
+        info: strawberry.Info,
+        year: int | None = None,
+        from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        to: datetime | None = None,
+    ) -> Annotated["UsageReport", strawberry.lazy("studio_credits.api.ledger_types")]:
+        from studio_credits.api.ledger_types import UsageReport
+
+        spent = history.usage(info.context.services, str(self.id), year, from_, to)
+        return UsageReport.of(spent)
+
+    @strawberry.field
+    def history(
+        self,
+        info: strawberry.Info,
+        filter: Annotated["HistoryFilter", strawberry.lazy("studio_credits.api.ledger")] | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Annotated["LedgerEntryConnection", strawberry.lazy("studio_credits.api.ledger_types")]:
+        from studio_credits.api.ledger_types import (
+            LedgerEntry,
+            LedgerEntryConnection,
+            LedgerEntryEdge,
+            PageInfo,
+        )
+
+        selected = filter.to_domain() if filter is not None else DomainHistoryFilter()
+        page = history.history(
+            info.context.services, str(self.id), selected, 20 if first is None else first, after
+        )
+        return LedgerEntryConnection(
+            edges=[
+                LedgerEntryEdge(cursor=cursor, node=LedgerEntry.of(entry))
+                for entry, cursor in zip(page.entries, page.cursors, strict=True)
+            ],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+        )
+
+    @strawberry.field
+    def notices(
+        self, info: strawberry.Info, first: int | None = 20
+    ) -> list[Annotated["Notice", strawberry.lazy("studio_credits.api.ledger_types")]]:
+        from studio_credits.api.ledger_types import Notice
+
+        recorded = history.notices(info.context.services, str(self.id), 20 if first is None else first)
+        return [Notice.of(notice) for notice in recorded]
 
     @classmethod
     def of(cls, account: DomainAccount) -> "Account":
@@ -126,7 +199,9 @@ class Account:
             status=account.status,
             current_period=Period(start=current.start, end=current.end),
             renews_at=account.renews_at,
+            ends_at=account.ends_at,
             next_refresh_at=account.next_refresh_at,
+            scheduled_change=ScheduledPlanChange.of(account),
             credits=CreditBalance.of(account),
         )
 

@@ -44,3 +44,14 @@ def own_account_id(principal: Principal) -> str:
 def check_may_read(principal: Principal, account_id: str) -> None:
     if principal.role is Role.USER and account_id != principal.subject:
         raise NotAllowed("you may read only your own account")
+
+
+def check_may_spend(principal: Principal) -> None:
+    """Consuming, reserving, settling and refunding belong to the generation service."""
+    if principal.role is not Role.SERVICE:
+        raise NotAllowed("only the generation service may spend, reserve, settle or refund credits")
+
+
+def check_may_grant(principal: Principal) -> None:
+    if principal.role not in (Role.SERVICE, Role.ADMIN):
+        raise NotAllowed("only the service or an admin may grant or adjust credits")

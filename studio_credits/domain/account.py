@@ -32,6 +32,14 @@ class ScheduledChange:
 
 
 @dataclass(frozen=True)
+class PendingCancellation:
+    """A cancellation offered but not confirmed: the hash of its token, never the token itself."""
+
+    token_hash: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class Account:
     id: str
     email: str | None
@@ -52,6 +60,11 @@ class Account:
     created_at: datetime
     version: int
     """Optimistic lock: the store writes only over the version it read."""
+    pending_cancellation: PendingCancellation | None = None
+    notices_checked_at: datetime | None = None
+    """Until when the notices job has recorded the notices the account's dates call for."""
+    unsent_notices: tuple[str, ...] = ()
+    """Ids of recorded notices not emailed yet: the notices job sends them (see domain/notice_rules.py)."""
 
     @property
     def plan(self) -> Plan:

@@ -34,7 +34,7 @@ def _invalid(message: str) -> PydanticCustomError:
 class Creative(BaseModel):
     """A creative as priced. Field order matters: each check sees the fields before it."""
 
-    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True, defer_build=True)
 
     kind: CreativeKind
     resolution: Resolution

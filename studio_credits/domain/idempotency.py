@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +17,7 @@ class IdempotencyRecord:
     at: datetime
 
 
-def fingerprint(operation: str, request: dict[str, object]) -> str:
+def fingerprint(operation: str, request: Mapping[str, object]) -> str:
     """A digest of the input, insensitive to key order, to tell a retry from a different request."""
     canonical = json.dumps({"operation": operation, "request": request}, sort_keys=True, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()

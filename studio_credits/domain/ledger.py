@@ -6,6 +6,7 @@ from enum import Enum
 
 from studio_credits.domain.creatives import Creative
 from studio_credits.domain.lots import LotMovement
+from studio_credits.domain.plan_terms import PlanChangeTerms
 
 
 class EntryKind(Enum):
@@ -18,6 +19,8 @@ class EntryKind(Enum):
     RELEASE = "RELEASE"
     REFUND = "REFUND"
     ADJUST = "ADJUST"
+    PLAN_CHANGE = "PLAN_CHANGE"
+    """A plan event (upgrade, scheduled change, cancellation, resume): amount 0; credits move in others."""
 
 
 @dataclass(frozen=True)
@@ -34,3 +37,5 @@ class LedgerEntry:
     lots: tuple[LotMovement, ...] = ()
     creative: Creative | None = None
     job_id: str | None = None
+    plan_change: PlanChangeTerms | None = None
+    """On a plan change's PLAN_CHANGE entry: its terms, so a retried request reports them again."""

@@ -1,9 +1,10 @@
-"""Usage: credits spent per creative kind, rolled up per UTC day as they are spent."""
+"""Usage: credits spent per creative kind, rolled up per UTC day in each spending transaction."""
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from studio_credits.domain.creatives import CreativeKind
+from studio_credits.domain.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -15,5 +16,54 @@ class UsageIncrement:
     creatives: int
 
 
+@dataclass(frozen=True)
+class DayUsage:
+    day: str
+    by_kind: dict[CreativeKind, tuple[int, int]]
+    """Credits and creatives per kind."""
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    total_credits: int
+    total_creatives: int
+    by_kind: dict[CreativeKind, tuple[int, int]]
+    by_month: dict[str, int] = field(default_factory=dict)
+
+
 def day_of(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d")
+
+
+def usage_days(
+    year: int | None, since: datetime | None, until: datetime | None, now: datetime
+) -> tuple[str, str]:
+    """The first and last UTC day a report covers: the year, or the days `from`..`to` touch."""
+    if year is not None and (since is not None or until is not None):
+        raise InvalidInput("year", "give a year, or from and to, not both")
+    if year is not None:
+        return f"{year:04d}-01-01", f"{year:04d}-12-31"
+    if since is None and until is None:
+        return f"{now.year:04d}-01-01", f"{now.year:04d}-12-31"
+    first = day_of(since) if since is not None else "0000-01-01"
+    last = day_of(until) if until is not None else day_of(now)
+    if first > last:
+        raise InvalidInput("from", "from is after to")
+    return first, last
+
+
+def report(days: list[DayUsage]) -> UsageReport:
+    by_kind: dict[CreativeKind, tuple[int, int]] = {}
+    by_month: dict[str, int] = {}
+    for day in days:
+        for kind, (credits, creatives) in day.by_kind.items():
+            before = by_kind.get(kind, (0, 0))
+            by_kind[kind] = (before[0] + credits, before[1] + creatives)
+            month = day.day[:7]
+            by_month[month] = by_month.get(month, 0) + credits
+    return UsageReport(
+        total_credits=sum(credits for credits, _ in by_kind.values()),
+        total_creatives=sum(creatives for _, creatives in by_kind.values()),
+        by_kind=by_kind,
+        by_month=dict(sorted(by_month.items())),
+    )

@@ -5,7 +5,9 @@ transaction under the account's version, and the same idempotency key with the
 same input returns the first result instead of applying the change again.
 """
 
-from collections.abc import Callable
+import random
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Generic, TypeAlias, TypeVar
@@ -17,7 +19,8 @@ from studio_credits.domain.idempotency import IdempotencyRecord, fingerprint
 from studio_credits.service.accounts import AccountNotFound
 from studio_credits.service.ports import IdempotencyKeyUsed, Services, VersionConflict
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 10
+BACKOFF_BASE_SECONDS = 0.005
 
 Result = TypeVar("Result")
 
@@ -53,7 +56,7 @@ class IdempotencyConflict:
 class Idempotency(Generic[Result]):
     key: str
     operation: str
-    request: dict[str, object]
+    request: Mapping[str, object]
     replay: Callable[[IdempotencyRecord, Account], Result]
     """Rebuilds the first call's result from its record, for an identical retry."""
 
@@ -73,7 +76,7 @@ def execute(
     decide: Callable[[Account, datetime], Decision[Result]],
     idempotency: Idempotency[Result] | None = None,
 ) -> Outcome[Result]:
-    for _ in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
         account = services.repository.get(account_id)
         if account is None:
             raise AccountNotFound(account_id)
@@ -92,6 +95,7 @@ def execute(
         try:
             committed = services.repository.commit(change)
         except VersionConflict:
+            _back_off(attempt)
             continue
         except IdempotencyKeyUsed as used:
             fresh = services.repository.get(account_id) or account
@@ -103,6 +107,11 @@ def execute(
             raise RuntimeError("idempotency record missing after a key conflict") from used
         return decision.result(committed)
     raise Contention
+
+
+def _back_off(attempt: int) -> None:
+    """Full jitter, so writers that lost a race don't collide again in step."""
+    time.sleep(random.uniform(0, BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311 (not a secret)
 
 
 def _replay(

@@ -6,9 +6,12 @@ from typing import Protocol
 from studio_credits.domain.account import Account
 from studio_credits.domain.change import Change
 from studio_credits.domain.clock import Clock
+from studio_credits.domain.history import HistoryFilter
 from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import LedgerEntry
+from studio_credits.domain.notices import Notice
 from studio_credits.domain.reservations import Reservation
+from studio_credits.domain.usage import DayUsage
 
 
 class AccountExists(Exception):
@@ -39,6 +42,14 @@ class Repository(Protocol):
     def get_reservation(self, account_id: str, reservation_id: str) -> Reservation | None: ...
 
     def get_idempotency(self, account_id: str, key: str) -> IdempotencyRecord | None: ...
+
+    def history_page(
+        self, account_id: str, history: HistoryFilter, limit: int, after_entry_id: str | None
+    ) -> tuple[list[LedgerEntry], str | None]: ...
+
+    def usage_days(self, account_id: str, first_day: str, last_day: str) -> list[DayUsage]: ...
+
+    def notices(self, account_id: str, limit: int) -> list[Notice]: ...
 
     def commit(self, change: Change) -> Account:
         """Store the change atomically and return the account as stored, or raise a conflict."""

@@ -2,13 +2,15 @@
 
 import zlib
 
-from studio_credits.domain.account import Account, Hold, PlanStatus, ScheduledChange
+from studio_credits.domain.account import Account, Hold, PendingCancellation, PlanStatus, ScheduledChange
 from studio_credits.domain.catalogue import BillingInterval, Resolution
 from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
+from studio_credits.domain.notice_rules import next_notice_at
 from studio_credits.domain.notices import Notice, NoticeKind
+from studio_credits.domain.plan_terms import PlanChangeTerms
 from studio_credits.domain.reservations import Reservation, ReservationStatus
 from studio_credits.store.models import (
     ENTRY_PREFIX,
@@ -24,6 +26,7 @@ from studio_credits.store.models import (
     LotMap,
     MovementMap,
     NoticeItem,
+    PlanChangeMap,
     RefundItem,
     ReservationItem,
 )
@@ -36,7 +39,9 @@ def shard_of(account_id: str, shards: int) -> str:
 def account_to_item(account: Account, version: int, shards: int) -> AccountModel:
     shard = shard_of(account.id, shards)
     scheduled = account.scheduled_change
+    pending = account.pending_cancellation
     earliest_hold = min((hold.expires_at for hold in account.holds), default=None)
+    notice_due_at = next_notice_at(account)
     return AccountModel(
         account.id,
         email=account.email,
@@ -66,12 +71,18 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
         scheduled_plan_id=None if scheduled is None else scheduled.plan_id,
         scheduled_interval=None if scheduled is None else scheduled.interval.value,
         ends_at=account.ends_at,
+        cancel_token_hash=None if pending is None else pending.token_hash,
+        cancel_token_expires_at=None if pending is None else pending.expires_at,
         created_at=account.created_at,
         version=version,
         refresh_shard=shard,
         next_refresh_at=account.next_refresh_at,
         hold_shard=None if earliest_hold is None else shard,
         next_hold_expiry_at=earliest_hold,
+        notice_shard=None if notice_due_at is None else shard,
+        next_notice_at=notice_due_at,
+        notices_checked_at=account.notices_checked_at,
+        unsent_notices=list(account.unsent_notices),
     )
 
 
@@ -105,6 +116,11 @@ def account_from_item(item: AccountModel) -> Account:
         ends_at=item.ends_at,
         created_at=item.created_at,
         version=int(item.version),
+        pending_cancellation=None
+        if item.cancel_token_hash is None or item.cancel_token_expires_at is None
+        else PendingCancellation(item.cancel_token_hash, item.cancel_token_expires_at),
+        notices_checked_at=item.notices_checked_at,
+        unsent_notices=tuple(str(notice) for notice in item.unsent_notices or ()),
     )
 
 
@@ -147,6 +163,7 @@ def entry_to_item(entry: LedgerEntry) -> EntryItem:
         creative=None if creative is None else creative_to_map(creative),
         creative_kind=None if creative is None else creative.kind.value,
         job_id=entry.job_id,
+        plan_change=None if entry.plan_change is None else plan_change_to_map(entry.plan_change),
     )
 
 
@@ -163,6 +180,29 @@ def entry_from_item(item: EntryItem) -> LedgerEntry:
         lots=tuple(LotMovement(m.lot_id, LotSource(m.source), int(m.amount)) for m in item.lots),
         creative=None if item.creative is None else creative_from_map(item.creative),
         job_id=item.job_id,
+        plan_change=None if item.plan_change is None else plan_change_from_map(item.plan_change),
+    )
+
+
+def plan_change_to_map(terms: PlanChangeTerms) -> PlanChangeMap:
+    return PlanChangeMap(
+        plan_id=terms.plan_id,
+        interval=terms.interval.value,
+        immediate=terms.immediate,
+        effective_at=terms.effective_at,
+        credits_granted_now=terms.credits_granted_now,
+        amount_due_now_cents=terms.amount_due_now_cents,
+    )
+
+
+def plan_change_from_map(stored: PlanChangeMap) -> PlanChangeTerms:
+    return PlanChangeTerms(
+        plan_id=stored.plan_id,
+        interval=BillingInterval(stored.interval),
+        immediate=bool(stored.immediate),
+        effective_at=stored.effective_at,
+        credits_granted_now=int(stored.credits_granted_now),
+        amount_due_now_cents=int(stored.amount_due_now_cents),
     )
 
 

@@ -87,12 +87,16 @@ class AccountModel(Model):
     scheduled_plan_id = UnicodeAttribute(null=True)
     scheduled_interval = UnicodeAttribute(null=True)
     ends_at = UTCDateTimeAttribute(null=True)
+    cancel_token_hash = UnicodeAttribute(null=True)
+    cancel_token_expires_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     version = NumberAttribute()
     refresh_shard = UnicodeAttribute()
     next_refresh_at = UTCDateTimeAttribute()
     notice_shard = UnicodeAttribute(null=True)
     next_notice_at = UTCDateTimeAttribute(null=True)
+    notices_checked_at = UTCDateTimeAttribute(null=True)
+    unsent_notices = ListAttribute(of=UnicodeAttribute, default=list)
     hold_shard = UnicodeAttribute(null=True)
     next_hold_expiry_at = UTCDateTimeAttribute(null=True)
 
@@ -139,6 +143,15 @@ USAGE_PREFIX = "U#"
 REFUND_PREFIX = "F#"
 
 
+class PlanChangeMap(MapAttribute[str, object]):
+    plan_id = UnicodeAttribute()
+    interval = UnicodeAttribute()
+    immediate = BooleanAttribute()
+    effective_at = UTCDateTimeAttribute()
+    credits_granted_now = NumberAttribute()
+    amount_due_now_cents = NumberAttribute()
+
+
 class EntryItem(LedgerItem, discriminator="entry"):
     at = UTCDateTimeAttribute()
     kind = UnicodeAttribute()
@@ -150,6 +163,7 @@ class EntryItem(LedgerItem, discriminator="entry"):
     creative = CreativeMap(null=True)
     creative_kind = UnicodeAttribute(null=True)
     job_id = UnicodeAttribute(null=True)
+    plan_change = PlanChangeMap(null=True)
 
 
 class IdempotencyItem(LedgerItem, discriminator="idempotency"):

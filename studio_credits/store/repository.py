@@ -2,19 +2,23 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.expressions.condition import Condition
+from ulid import ULID
 
 from studio_credits.domain.account import Account
 from studio_credits.domain.change import Change
 from studio_credits.domain.creatives import CreativeKind
+from studio_credits.domain.history import HistoryFilter
 from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import LedgerEntry
+from studio_credits.domain.notices import Notice
 from studio_credits.domain.reservations import Reservation
-from studio_credits.domain.usage import UsageIncrement
+from studio_credits.domain.usage import DayUsage, UsageIncrement
 from studio_credits.service.ports import (
     AccountExists,
     AlreadyRefunded,
@@ -28,6 +32,7 @@ from studio_credits.store.mapping import (
     entry_to_item,
     idempotency_from_item,
     idempotency_to_item,
+    notice_from_item,
     notice_to_item,
     refund_marker,
     reservation_from_item,
@@ -36,12 +41,14 @@ from studio_credits.store.mapping import (
 from studio_credits.store.models import (
     ENTRY_PREFIX,
     IDEMPOTENCY_PREFIX,
+    NOTICE_PREFIX,
     RESERVATION_PREFIX,
     USAGE_PREFIX,
     AccountModel,
     EntryItem,
     IdempotencyItem,
     LedgerItem,
+    NoticeItem,
     ReservationItem,
     UsageItem,
 )
@@ -98,6 +105,58 @@ class DynamoRepository:
         except IdempotencyItem.DoesNotExist:
             return None
 
+    def history_page(
+        self, account_id: str, history: HistoryFilter, limit: int, after_entry_id: str | None
+    ) -> tuple[list[LedgerEntry], str | None]:
+        """Newest first, in ONE Query: up to `limit` entries, and the id to continue after (None at the end).
+
+        Kind filters are applied by DynamoDB after reading, so a filtered page may hold fewer
+        than `limit` entries while more follow.
+        """
+        since, until = history.time_range()
+        lower = ENTRY_PREFIX + (_ulid_bound(since, "0") if since else "")
+        upper = ENTRY_PREFIX + (_ulid_bound(until, "Z") if until else "~")
+        condition: Condition | None = None
+        if history.kinds:
+            condition = EntryItem.kind.is_in(*(kind.value for kind in history.kinds))
+        if history.creative_kinds:
+            by_creative = EntryItem.creative_kind.is_in(*(kind.value for kind in history.creative_kinds))
+            condition = by_creative if condition is None else condition & by_creative
+        results = EntryItem.query(
+            account_id,
+            EntryItem.sk.between(lower, upper),
+            filter_condition=condition,
+            scan_index_forward=False,
+            page_size=limit + 1,
+            last_evaluated_key=None
+            if after_entry_id is None
+            else {"account_id": {"S": account_id}, "sk": {"S": ENTRY_PREFIX + after_entry_id}},
+        )
+        page = next(results.page_iter, None) or {}
+        entries = [entry_from_item(EntryItem.from_raw_data(raw)) for raw in page.get("Items", [])]
+        if len(entries) > limit:
+            return entries[:limit], entries[limit - 1].id
+        last_read = results.page_iter.last_evaluated_key
+        return entries, None if last_read is None else str(last_read["sk"]["S"]).removeprefix(ENTRY_PREFIX)
+
+    def usage_days(self, account_id: str, first_day: str, last_day: str) -> list[DayUsage]:
+        days = []
+        for item in UsageItem.query(
+            account_id, UsageItem.sk.between(USAGE_PREFIX + first_day, USAGE_PREFIX + last_day)
+        ):
+            by_kind = {
+                kind: (int(getattr(item, credits.attr_name)), int(getattr(item, creatives.attr_name)))
+                for kind, (credits, creatives) in USAGE_ATTRIBUTES.items()
+            }
+            days.append(DayUsage(item.sk.removeprefix(USAGE_PREFIX), by_kind))
+        return days
+
+    def notices(self, account_id: str, limit: int) -> list[Notice]:
+        items = NoticeItem.query(
+            account_id, NoticeItem.sk.startswith(NOTICE_PREFIX), scan_index_forward=False, limit=limit
+        )
+        return [notice_from_item(item) for item in items]
+
     def commit(self, change: Change) -> Account:
         account = change.account
         read_version = account.version
@@ -129,6 +188,11 @@ class DynamoRepository:
         except TransactionCanceled as canceled:
             raise _conflict(change, canceled.failed) from canceled
         return replace(account, version=read_version + 1)
+
+
+def _ulid_bound(moment: datetime, fill: str) -> str:
+    """The smallest ("0") or largest ("Z") ULID of `moment`'s millisecond."""
+    return str(ULID.from_datetime(moment))[:10] + fill * 16
 
 
 def _conflict(change: Change, failed: set[str]) -> Exception:

@@ -25,7 +25,7 @@ def test_second_sight_reads_the_same_account(services: Services) -> None:
     assert len(list(EntryItem.query("u-1"))) == 1
 
 
-def test_concurrent_first_calls_open_the_account_exactly_once(services: Services) -> None:
+def test_concurrent_first_calls_open_the_account_exactly_once(atomic_moto: None, services: Services) -> None:
     principal = Principal("u-race", Role.USER)
     with ThreadPoolExecutor(max_workers=16) as pool:
         accounts = list(pool.map(lambda _: viewer_account(services, principal), range(32)))

@@ -1,0 +1,215 @@
+"""`make bench`: what each GraphQL operation costs through the Lambda handler, and its cold import.
+
+For each operation of OPERATIONS: the DynamoDB API calls one request makes (counted with a botocore
+event hook on the repository's clients) and the median time per request through Mangum, on moto
+in process. Then the time to import the Lambda handler (`functions.api`) in a fresh interpreter
+against the bare stack's, as a ratio from the same run.
+
+Add an operation: one more row in OPERATIONS, with the calls it may make.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = ROOT / "tests" / "events"
+OFFLINE_AWS = {
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+HANDLER_IMPORT = "import functions.api"
+BARE_STACK_IMPORT = "import strawberry, mangum, boto3, pynamodb, pydantic"
+IMPORT_RATIO_TARGET = 1.3
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    caller: str
+    """The API Gateway event fixture under tests/events/ that sends it."""
+    query: str
+    dynamodb_calls: dict[str, int]
+    """The target: DynamoDB API calls per request, by API name."""
+    variables: Callable[[int], Json] = field(default=lambda _run: {})
+    """The variables of the n-th request (for instance a fresh idempotency key each time)."""
+
+
+VIEWER_ID = json.loads((EVENTS / "user.json").read_text())["requestContext"]["authorizer"]["jwt"]["claims"][
+    "sub"
+]
+VIDEO = {"kind": "VIDEO", "resolution": "RES_720P", "durationSeconds": 10}
+QUOTE = "query($c: CreativeInput!, $a: ID) { quote(creative: $c, accountId: $a) { credits allowed } }"
+
+OPERATIONS = (
+    Operation(
+        "viewer (existing account)",
+        "user",
+        "{ viewer { id plan { id } credits { available lots { remaining } } } }",
+        {"GetItem": 1},
+    ),
+    Operation("plans", "user", "{ plans { id monthlyCredits features { maxBatchSize } } }", {}),
+    Operation("quote for the viewer", "user", QUOTE, {"GetItem": 1}, lambda _run: {"c": VIDEO}),
+    Operation(
+        "quote with accountId (service)",
+        "service",
+        QUOTE,
+        {"GetItem": 1},
+        lambda _run: {"c": VIDEO, "a": VIEWER_ID},
+    ),
+)
+
+
+LAMBDA_CONTEXT: Any = SimpleNamespace(function_name="studio-credits-bench-api", aws_request_id="bench")
+
+
+class CallCounter:
+    """Counts the DynamoDB API calls made through the clients it is attached to."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[str] = Counter()
+
+    def attach(self, client: Any) -> None:
+        client.meta.events.register("before-call.dynamodb", self._count, unique_id="bench-call-counter")
+
+    def _count(self, event_name: str, **_: Any) -> None:
+        self.calls[event_name.rsplit(".", 1)[-1]] += 1
+
+
+def lambda_event(caller: str, query: str, variables: Json) -> Json:
+    event: Json = json.loads((EVENTS / f"{caller}.json").read_text())
+    event["body"] = json.dumps({"query": query, "variables": variables})
+    return event
+
+
+@dataclass
+class Measured:
+    operation: Operation
+    calls: Counter[str]
+    median_ms: float
+
+    @property
+    def on_target(self) -> bool:
+        return self.calls == Counter(self.operation.dynamodb_calls)
+
+
+def measure_operations(runs: int) -> list[Measured]:
+    from mangum import Mangum
+    from moto import mock_aws
+
+    with mock_aws():
+        from studio_credits.api.app import create_app
+        from studio_credits.api.identity import AuthorizerClaims
+        from studio_credits.settings import get_settings
+        from studio_credits.store.repository import DynamoRepository
+        from studio_credits.store.tables import create_tables
+        from studio_credits.wiring import build_services
+
+        create_tables()
+        services = build_services(get_settings())
+        # The production app, as functions/api.py builds it, with a hand on its repository.
+        handler = Mangum(create_app(services, AuthorizerClaims(), production=True), lifespan="off")
+        assert isinstance(services.repository, DynamoRepository)
+        counter = CallCounter()
+        for client in services.repository.clients():
+            counter.attach(client)
+
+        def request(operation: Operation, run: int) -> None:
+            event = lambda_event(operation.caller, operation.query, operation.variables(run))
+            response = handler(event, LAMBDA_CONTEXT)
+            body = json.loads(response["body"])
+            if response["statusCode"] != 200 or body.get("errors"):
+                raise SystemExit(f"{operation.name} failed: {response['body']}")
+
+        request(OPERATIONS[0], 0)  # opens the viewer's account: every row reads an existing one
+        measured = []
+        for operation in OPERATIONS:
+            request(operation, 0)  # warm up
+            counter.calls.clear()
+            request(operation, 1)
+            calls = counter.calls.copy()
+            times = []
+            for run in range(2, runs + 2):
+                start = time.perf_counter()
+                request(operation, run)
+                times.append(time.perf_counter() - start)
+            measured.append(Measured(operation, calls, 1000 * statistics.median(times)))
+        return measured
+
+
+def import_seconds(statement: str) -> float:
+    """Time of `statement` alone in a fresh interpreter (its start-up left out)."""
+    timed = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    environment = {**os.environ, **OFFLINE_AWS, "PYTHONDONTWRITEBYTECODE": "1"}
+    environment.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+    output = subprocess.run(  # noqa: S603 (this interpreter, our own statement)
+        [sys.executable, "-c", timed], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
+    ).stdout
+    return float(output.strip().splitlines()[-1])
+
+
+def measure_imports(runs: int) -> tuple[float, float]:
+    """Median import times of the handler and the bare stack, interleaved so drift hits both alike."""
+    import_seconds(HANDLER_IMPORT)  # fills the OS file cache
+    handler, bare = [], []
+    for _ in range(runs):
+        handler.append(import_seconds(HANDLER_IMPORT))
+        bare.append(import_seconds(BARE_STACK_IMPORT))
+    return statistics.median(handler), statistics.median(bare)
+
+
+def format_calls(calls: Counter[str] | dict[str, int]) -> str:
+    return ", ".join(f"{count} {name}" for name, count in sorted(calls.items())) or "none"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=200, help="timed requests per operation")
+    parser.add_argument("--import-runs", type=int, default=9, help="fresh interpreters per import timing")
+    args = parser.parse_args()
+
+    os.environ.update(OFFLINE_AWS)
+    os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+    sys.path.insert(0, str(ROOT))
+
+    measured = measure_operations(args.runs)
+    width = max(len(row.operation.name) for row in measured)
+    print(f"GraphQL operations through the Lambda handler on moto ({args.runs} requests each)\n")
+    print(f"{'operation':{width}}  {'DynamoDB calls':18}  {'target':18}  median/request")
+    for row in measured:
+        mark = "" if row.on_target else "  OVER TARGET"
+        print(
+            f"{row.operation.name:{width}}  {format_calls(row.calls):18}  "
+            f"{format_calls(row.operation.dynamodb_calls):18}  {row.median_ms:8.2f} ms{mark}"
+        )
+
+    handler, bare = measure_imports(args.import_runs)
+    ratio = handler / bare
+    print(f"\nCold import, median of {args.import_runs} fresh interpreters")
+    print(f"  {HANDLER_IMPORT:55} {1000 * handler:7.1f} ms")
+    print(f"  {BARE_STACK_IMPORT:55} {1000 * bare:7.1f} ms")
+    mark = "" if ratio <= IMPORT_RATIO_TARGET else "  OVER TARGET"
+    print(f"  ratio {ratio:.2f} (target <= {IMPORT_RATIO_TARGET}){mark}")
+
+    if ratio > IMPORT_RATIO_TARGET or not all(row.on_target for row in measured):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+"""Lambda entry point of the reservation sweeper (EventBridge schedule, every 5 minutes)."""
+
+from typing import Any
+
+from studio_credits.jobs.scheduled import LambdaContext, handle_scheduled_event
+
+
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
+    return handle_scheduled_event("sweep", event, context)

@@ -1,0 +1,250 @@
+"""GraphQL types of the ledger: entries, history pages, usage, notices, reservations, results."""
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from studio_credits.api.enums import CreativeKind, EntryKind, LotSource, Resolution
+from studio_credits.api.types import CreditBalance, Plan
+from studio_credits.domain import ledger, notices, reservations, usage
+from studio_credits.domain.ids import public_id
+from studio_credits.domain.reservations import ReservationStatus
+from studio_credits.service.execution import IdempotencyConflict as ConflictOutcome
+
+strawberry.enum(ReservationStatus)
+
+NoticeKind = strawberry.enum(notices.NoticeKind)
+
+
+@strawberry.type
+class LotMovement:
+    lot_id: strawberry.ID
+    source: LotSource
+    amount: int
+
+
+@strawberry.type
+class CreativeSummary:
+    kind: CreativeKind
+    resolution: Resolution
+    outputs: int
+    duration_seconds: int | None
+    premium_model: bool
+    advanced_template: bool
+
+
+@strawberry.type
+class LedgerEntry:
+    id: strawberry.ID
+    at: datetime
+    kind: EntryKind
+    amount: int = strawberry.field(
+        description="Signed change to the lots' total: positive adds credits, negative removes them. "
+        "RESERVE and RELEASE move nothing (0): they record holds; CAPTURE removes what was captured."
+    )
+    balance_after: int = strawberry.field(
+        description="The lots' total after this entry (reserved credits included)."
+    )
+    description: str
+    creative: CreativeSummary | None
+    job_id: str | None
+    lots: list[LotMovement]
+
+    @classmethod
+    def of(cls, entry: ledger.LedgerEntry) -> "LedgerEntry":
+        creative = entry.creative
+        return cls(
+            id=strawberry.ID(public_id(entry.account_id, entry.id)),
+            at=entry.at,
+            kind=entry.kind,
+            amount=entry.amount,
+            balance_after=entry.balance_after,
+            description=entry.description,
+            creative=None
+            if creative is None
+            else CreativeSummary(
+                kind=creative.kind,
+                resolution=creative.resolution,
+                outputs=creative.outputs,
+                duration_seconds=creative.duration_seconds,
+                premium_model=creative.premium_model,
+                advanced_template=creative.advanced_template,
+            ),
+            job_id=entry.job_id,
+            lots=[
+                LotMovement(lot_id=strawberry.ID(m.lot_id), source=m.source, amount=m.amount)
+                for m in entry.lots
+            ],
+        )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class LedgerEntryEdge:
+    cursor: str
+    node: LedgerEntry
+
+
+@strawberry.type
+class LedgerEntryConnection:
+    edges: list[LedgerEntryEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class UsageByKind:
+    kind: CreativeKind
+    credits: int
+    creatives: int
+
+
+@strawberry.type
+class UsageByMonth:
+    month: str = strawberry.field(description="Calendar month in UTC, as YYYY-MM.")
+    credits: int
+
+
+@strawberry.type(description="Credits spent (consumed or captured) in the range, refunds deducted.")
+class UsageReport:
+    total_credits: int
+    total_creatives: int
+    by_kind: list[UsageByKind]
+    by_month: list[UsageByMonth]
+
+    @classmethod
+    def of(cls, spent: usage.UsageReport) -> "UsageReport":
+        return cls(
+            total_credits=spent.total_credits,
+            total_creatives=spent.total_creatives,
+            by_kind=[
+                UsageByKind(kind=kind, credits=credits, creatives=creatives)
+                for kind, (credits, creatives) in spent.by_kind.items()
+            ],
+            by_month=[
+                UsageByMonth(month=month, credits=credits) for month, credits in spent.by_month.items()
+            ],
+        )
+
+
+@strawberry.type
+class Notice:
+    id: strawberry.ID
+    kind: notices.NoticeKind
+    at: datetime
+    message: str
+
+    @classmethod
+    def of(cls, notice: notices.Notice) -> "Notice":
+        return cls(id=strawberry.ID(notice.id), kind=notice.kind, at=notice.at, message=notice.message)
+
+
+@strawberry.type
+class Reservation:
+    id: strawberry.ID
+    account_id: strawberry.ID
+    job_id: str
+    status: ReservationStatus
+    credits: int
+    outputs: int
+    expires_at: datetime
+
+    @classmethod
+    def of(cls, reservation: reservations.Reservation) -> "Reservation":
+        return cls(
+            id=strawberry.ID(public_id(reservation.account_id, reservation.id)),
+            account_id=strawberry.ID(reservation.account_id),
+            job_id=reservation.job_id,
+            status=reservation.status,
+            credits=reservation.credits,
+            outputs=reservation.outputs,
+            expires_at=reservation.expires_at,
+        )
+
+
+@strawberry.type
+class CreditsConsumed:
+    entry: LedgerEntry
+    balance: CreditBalance
+
+
+@strawberry.type
+class InsufficientCredits:
+    required: int
+    available: int
+
+
+@strawberry.type
+class FeatureNotInPlan:
+    blocked_by: list[str]
+    cheapest_plan_allowing: Plan | None
+
+
+@strawberry.type
+class IdempotencyConflict:
+    message: str = strawberry.field(description="The key was used before with different input.")
+
+    @classmethod
+    def of(cls, conflict: ConflictOutcome) -> "IdempotencyConflict":
+        return cls(message=conflict.message)
+
+
+@strawberry.type
+class CreditsReserved:
+    reservation: Reservation
+    balance: CreditBalance
+
+
+@strawberry.type
+class ReservationSettled:
+    reservation: Reservation
+    entry: LedgerEntry | None
+    balance: CreditBalance
+
+
+@strawberry.type
+class ReservationNotHeld:
+    reservation: Reservation | None
+    message: str
+
+
+@strawberry.type
+class CreditsRefunded:
+    entry: LedgerEntry
+    balance: CreditBalance
+
+
+@strawberry.type
+class RefundRejected:
+    message: str
+
+
+@strawberry.type
+class CreditsGranted:
+    entry: LedgerEntry
+    balance: CreditBalance
+
+
+@strawberry.type
+class GrantRejected:
+    message: str
+
+
+ConsumeResult = Annotated[
+    CreditsConsumed | InsufficientCredits | FeatureNotInPlan | IdempotencyConflict,
+    strawberry.union("ConsumeResult"),
+]
+ReserveResult = Annotated[
+    CreditsReserved | InsufficientCredits | FeatureNotInPlan | IdempotencyConflict,
+    strawberry.union("ReserveResult"),
+]
+SettleResult = Annotated[ReservationSettled | ReservationNotHeld, strawberry.union("SettleResult")]
+RefundResult = Annotated[
+    CreditsRefunded | RefundRejected | IdempotencyConflict, strawberry.union("RefundResult")
+]
+GrantResult = Annotated[CreditsGranted | GrantRejected | IdempotencyConflict, strawberry.union("GrantResult")]

@@ -1,0 +1,113 @@
+"""Cancelling with a confirmation step, and resuming before the paid term ends.
+
+A request offers a token: a random nonce the person gets once, of which the
+account keeps only a hash and an expiry. Confirming with it clears the hash in
+the same version-locked write, so a token works once, on its own account only.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from studio_credits.domain.account import Account, PendingCancellation, PlanStatus
+from studio_credits.domain.catalogue import FREE
+from studio_credits.domain.errors import DomainError
+from studio_credits.domain.ledger import LedgerEntry
+from studio_credits.domain.lots import LotSource
+from studio_credits.domain.plan_changes import day_label, plan_event
+
+TOKEN_LIFETIME = timedelta(minutes=10)
+LOST_AT_THE_END = (LotSource.PLAN, LotSource.ROLLOVER)
+"""What a canceled plan's credits lose when it ends; top-ups, promos and adjustments stay."""
+
+
+class CancellationRefused(DomainError):
+    """Nothing to cancel: the free plan, or a plan already canceled."""
+
+
+@dataclass(frozen=True)
+class CancellationOffer:
+    token: str
+    effective_at: datetime
+    credits_forfeited: int
+    token_expires_at: datetime
+
+
+@dataclass(frozen=True)
+class InvalidToken:
+    message: str
+
+
+@dataclass(frozen=True)
+class NothingToResume:
+    message: str
+
+
+@dataclass(frozen=True)
+class PlanEvent:
+    """An account after a plan event, and the PLAN_CHANGE entry that records it."""
+
+    account: Account
+    entry: LedgerEntry
+
+
+def credits_forfeited(account: Account) -> int:
+    return sum(lot.remaining for lot in account.lots if lot.source in LOST_AT_THE_END)
+
+
+def offer_cancellation(account: Account, nonce: str, now: datetime) -> tuple[Account, CancellationOffer]:
+    """The account holding the pending token's hash, and the offer that gives the person `nonce`."""
+    if account.plan_id == FREE.id:
+        raise CancellationRefused("The Free plan has nothing to cancel: it costs nothing and never ends.")
+    if account.status is PlanStatus.CANCELING:
+        raise CancellationRefused(
+            f"Your plan is already canceled and ends on {day_label(account.ends_at or account.term_end)}; "
+            "resume it to keep it."
+        )
+    expires_at = now + TOKEN_LIFETIME
+    pending = replace(account, pending_cancellation=PendingCancellation(_digest(nonce), expires_at))
+    offer = CancellationOffer(nonce, account.term_end, credits_forfeited(account), expires_at)
+    return pending, offer
+
+
+def confirm_cancellation(account: Account, token: str, now: datetime, actor: str) -> PlanEvent | InvalidToken:
+    pending = account.pending_cancellation
+    if pending is None or not hmac.compare_digest(pending.token_hash, _digest(token)):
+        return InvalidToken(
+            "This cancellation token is not valid for your account: it was used, replaced by a newer one "
+            "or never issued. Request a new one."
+        )
+    if now >= pending.expires_at:
+        return InvalidToken(
+            "This cancellation token has expired (tokens last 10 minutes): request a new one."
+        )
+    if account.plan_id == FREE.id:
+        return InvalidToken("Your account is on the Free plan now: there is nothing to cancel.")
+    ends_at = account.term_end
+    canceled = replace(
+        account,
+        status=PlanStatus.CANCELING,
+        ends_at=ends_at,
+        scheduled_change=None,
+        pending_cancellation=None,
+    )
+    return PlanEvent(
+        canceled, plan_event(account, now, actor, f"Cancellation confirmed, ends {day_label(ends_at)}")
+    )
+
+
+def resume_plan(account: Account, now: datetime, actor: str) -> PlanEvent | NothingToResume:
+    if account.status is not PlanStatus.CANCELING or account.ends_at is None:
+        return NothingToResume("Your plan is not canceled: there is nothing to resume.")
+    if now >= account.ends_at:
+        return NothingToResume(
+            f"Your plan ended on {day_label(account.ends_at)}: choose a plan to subscribe again."
+        )
+    resumed = replace(account, status=PlanStatus.ACTIVE, ends_at=None)
+    description = f"Plan resumed: {account.plan.name} renews on {day_label(resumed.term_end)}"
+    return PlanEvent(resumed, plan_event(account, now, actor, description))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

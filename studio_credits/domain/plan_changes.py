@@ -1,0 +1,309 @@
+"""Plan changes: upgrades apply now; downgrades and interval changes wait for the paid term's end.
+
+`plan_change` decides everything a change does, and a preview is that decision's
+terms, so what a person is shown and what the change then does never disagree.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from studio_credits.domain.access import Principal, Role
+from studio_credits.domain.account import Account, PlanStatus, ScheduledChange
+from studio_credits.domain.catalogue import FREE, BillingInterval, Plan, UnknownPlan, plan_by_id
+from studio_credits.domain.errors import NotAllowed
+from studio_credits.domain.ids import new_ulid
+from studio_credits.domain.ledger import EntryKind, LedgerEntry
+from studio_credits.domain.lots import Lot, LotMovement, LotSource
+from studio_credits.domain.periods import Period, period, term_start
+from studio_credits.domain.plan_terms import PlanChangeTerms
+
+DAY = timedelta(days=1)
+BILLED = {BillingInterval.MONTHLY: "monthly", BillingInterval.ANNUAL: "yearly"}
+ENDING_WITH_THE_TERM = (LotSource.PLAN, LotSource.ROLLOVER)
+"""Lots that belong to a credit period: a new term ends them, as a refresh would."""
+
+
+@dataclass(frozen=True)
+class InvalidPlanChange:
+    message: str
+
+
+@dataclass(frozen=True)
+class PlannedPlanChange:
+    terms: PlanChangeTerms
+    account: Account
+    entries: tuple[LedgerEntry, ...]
+    """The PLAN_CHANGE event first, then the entries that move credits, in order."""
+
+    @property
+    def event(self) -> LedgerEntry:
+        return self.entries[0]
+
+
+@dataclass(frozen=True)
+class EntryDraft:
+    kind: EntryKind
+    amount: int
+    description: str
+    lots: tuple[LotMovement, ...] = ()
+    terms: PlanChangeTerms | None = None
+
+
+def check_may_change_plan(principal: Principal) -> None:
+    """A plan is paid for by its person: neither the service nor an admin changes, cancels or resumes it."""
+    if principal.role is not Role.USER:
+        raise NotAllowed(
+            "only the account's own user may change, cancel or resume its plan (they pay for it)"
+        )
+
+
+def plan_change(
+    account: Account, plan_id: str, interval: BillingInterval, now: datetime, actor: str
+) -> PlannedPlanChange | InvalidPlanChange:
+    try:
+        target = plan_by_id(plan_id)
+    except UnknownPlan as unknown:
+        return InvalidPlanChange(str(unknown))
+    refusal = _refusal(account, target, interval)
+    if refusal is not None:
+        return refusal
+    if (target.id, interval) == (account.plan_id, account.interval):
+        return _keep_current_plan(account, now, actor)
+    if target.tier > account.plan.tier:
+        if interval is account.interval:
+            return _upgrade_within_term(account, target, now, actor)
+        return _upgrade_to_new_term(account, target, interval, now, actor)
+    return _schedule_at_term_end(account, target, interval, now, actor)
+
+
+def preview_plan_change(
+    account: Account, plan_id: str, interval: BillingInterval, now: datetime
+) -> PlanChangeTerms | InvalidPlanChange:
+    decided = plan_change(account, plan_id, interval, now, actor="preview")
+    return decided if isinstance(decided, InvalidPlanChange) else decided.terms
+
+
+def switch_at_term_end(account: Account) -> ScheduledChange | None:
+    """The plan and interval the account moves to when its paid term ends; None where it renews as it is.
+
+    For the refresh job, at `account.term_end` (a canceled plan's `ends_at`): a
+    canceled plan drops to the free plan, otherwise a scheduled change applies.
+    """
+    if account.status is PlanStatus.CANCELING:
+        return ScheduledChange(FREE.id, BillingInterval.MONTHLY)
+    return account.scheduled_change
+
+
+def current_term(account: Account) -> Period:
+    """The paid term now running: the current month, or the year of an annual plan."""
+    return Period(term_start(account.anchor, account.period_index, account.interval), account.term_end)
+
+
+def prorated_cents(price_cents: int, term: Period, now: datetime) -> int:
+    """The share of a term's price for the days left in it (a started day counts whole), to the cent."""
+    term_days = round((term.end - term.start) / DAY)
+    days_left = min(term_days, max(0, -((now - term.end) // DAY)))
+    return (price_cents * days_left + term_days // 2) // term_days
+
+
+def plan_entries(
+    account: Account, at: datetime, actor: str, drafts: Sequence[EntryDraft]
+) -> tuple[LedgerEntry, ...]:
+    """The entries of one change, in order, each with the lots' total after it.
+
+    `account` is as it was before the change. ULIDs of one millisecond sort at
+    random, so the ids are drawn together and handed out in sorted order.
+    """
+    ids = sorted(new_ulid(at) for _ in drafts)
+    balance = account.balance
+    entries = []
+    for entry_id, draft in zip(ids, drafts, strict=True):
+        balance += draft.amount
+        entries.append(
+            LedgerEntry(
+                id=entry_id,
+                account_id=account.id,
+                at=at,
+                kind=draft.kind,
+                amount=draft.amount,
+                balance_after=balance,
+                description=draft.description,
+                actor=actor,
+                lots=draft.lots,
+                plan_change=draft.terms,
+            )
+        )
+    return tuple(entries)
+
+
+def plan_event(account: Account, at: datetime, actor: str, description: str) -> LedgerEntry:
+    """A PLAN_CHANGE entry where no credits move: the plan history a person reads."""
+    return plan_entries(account, at, actor, (EntryDraft(EntryKind.PLAN_CHANGE, 0, description),))[0]
+
+
+def _refusal(account: Account, target: Plan, interval: BillingInterval) -> InvalidPlanChange | None:
+    if not target.offers(interval):
+        return InvalidPlanChange(f"The {target.name} plan cannot be bought yearly: choose MONTHLY billing.")
+    if account.status is PlanStatus.CANCELING:
+        return InvalidPlanChange(
+            f"Your plan is canceled and ends on {day_label(account.ends_at or account.term_end)}: "
+            "resume it before changing plan."
+        )
+    if ScheduledChange(target.id, interval) == account.scheduled_change:
+        return InvalidPlanChange(
+            f"A change to {_offer(target, interval)}, is already scheduled for {day_label(account.term_end)}."
+        )
+    return None
+
+
+def _keep_current_plan(account: Account, now: datetime, actor: str) -> PlannedPlanChange | InvalidPlanChange:
+    plan, scheduled = account.plan, account.scheduled_change
+    if scheduled is None:
+        return InvalidPlanChange(
+            f"You are already on the {plan.name} plan, billed {BILLED[account.interval]}, "
+            "and no change is scheduled: choose another plan or interval."
+        )
+    terms = PlanChangeTerms(plan.id, account.interval, True, now, 0, 0)
+    dropped = _offer(plan_by_id(scheduled.plan_id), scheduled.interval)
+    event = EntryDraft(
+        EntryKind.PLAN_CHANGE,
+        0,
+        f"Scheduled change to {dropped}, canceled: {plan.name} continues",
+        terms=terms,
+    )
+    kept = replace(account, scheduled_change=None, pending_cancellation=None)
+    return PlannedPlanChange(terms, kept, plan_entries(account, now, actor, (event,)))
+
+
+def _upgrade_within_term(account: Account, target: Plan, now: datetime, actor: str) -> PlannedPlanChange:
+    """Same interval: the same anchor and term; the period gets the difference in monthly credits."""
+    extra = target.monthly_credits - account.plan.monthly_credits
+    price_difference = target.price_cents(account.interval) - account.plan.price_cents(account.interval)
+    due = prorated_cents(price_difference, current_term(account), now)
+    terms = PlanChangeTerms(target.id, account.interval, True, now, extra, due)
+    lot = Lot(new_ulid(now), LotSource.PLAN, extra, extra, account.current_period.end, now)
+    drafts = (
+        EntryDraft(EntryKind.PLAN_CHANGE, 0, f"Upgraded to {target.name}", terms=terms),
+        EntryDraft(
+            EntryKind.GRANT,
+            extra,
+            f"{target.name} upgrade: {extra:,} more credits for this period",
+            (LotMovement(lot.id, lot.source, extra),),
+        ),
+    )
+    upgraded = replace(
+        account,
+        plan_id=target.id,
+        lots=(*account.lots, lot),
+        period_granted=account.period_granted + extra,
+        scheduled_change=None,
+        pending_cancellation=None,
+    )
+    return PlannedPlanChange(terms, upgraded, plan_entries(account, now, actor, drafts))
+
+
+def _upgrade_to_new_term(
+    account: Account, target: Plan, interval: BillingInterval, now: datetime, actor: str
+) -> PlannedPlanChange:
+    """The other interval: a new term anchored now, begun like a refresh on the new plan."""
+    anchor = now.replace(microsecond=0)
+    first = period(anchor, 0)
+    unused_share = prorated_cents(account.plan.price_cents(account.interval), current_term(account), now)
+    # A monthly term's unused share can exceed a month's price on the new plan; nothing is paid back.
+    due = max(0, target.price_cents(interval) - unused_share)
+    terms = PlanChangeTerms(target.id, interval, True, now, target.monthly_credits, due)
+
+    ending = tuple(lot for lot in account.lots if lot.source in ENDING_WITH_THE_TERM or lot.is_expired(now))
+    ending_ids = {lot.id for lot in ending}
+    kept = tuple(lot for lot in account.lots if lot.id not in ending_ids)
+    unused = sum(lot.remaining for lot in ending if lot.source is LotSource.PLAN and not lot.is_expired(now))
+    # Credits held for running jobs were promised already: they roll over even above the cap.
+    held_beyond_kept = account.reserved - sum(lot.remaining for lot in kept)
+    rolled = max(
+        min(unused, target.rollover.cap_credits),
+        min(held_beyond_kept, sum(lot.remaining for lot in ending)),
+    )
+    rollover = Lot(new_ulid(now), LotSource.ROLLOVER, rolled, rolled, first.end, now)
+    grant = Lot(new_ulid(now), LotSource.PLAN, target.monthly_credits, target.monthly_credits, first.end, now)
+
+    drafts = [
+        EntryDraft(
+            EntryKind.PLAN_CHANGE,
+            0,
+            f"Upgraded to {target.name}, billed {BILLED[interval]}: a new term from {day_label(anchor)}",
+            terms=terms,
+        )
+    ]
+    drafts += [
+        EntryDraft(
+            EntryKind.EXPIRE,
+            -lot.remaining,
+            f"{lot.remaining:,} {lot.source.value.lower().replace('_', '-')} credits expired",
+            (LotMovement(lot.id, lot.source, -lot.remaining),),
+        )
+        for lot in ending
+        if lot.remaining
+    ]
+    if rolled:
+        drafts.append(
+            EntryDraft(
+                EntryKind.ROLLOVER,
+                rolled,
+                f"{rolled:,} unused credits rolled over ({target.name} keeps up to "
+                f"{target.rollover.cap_credits:,})",
+                (LotMovement(rollover.id, rollover.source, rolled),),
+            )
+        )
+    drafts.append(
+        EntryDraft(
+            EntryKind.GRANT,
+            grant.granted,
+            f"{target.name} plan: {grant.granted:,} credits for the period",
+            (LotMovement(grant.id, grant.source, grant.granted),),
+        )
+    )
+    renewed = replace(
+        account,
+        plan_id=target.id,
+        interval=interval,
+        anchor=anchor,
+        period_index=0,
+        lots=(*kept, *((rollover,) if rolled else ()), grant),
+        period_granted=grant.granted,
+        period_used=0,
+        low_credit_marks=(),
+        scheduled_change=None,
+        pending_cancellation=None,
+    )
+    return PlannedPlanChange(terms, renewed, plan_entries(account, now, actor, drafts))
+
+
+def _schedule_at_term_end(
+    account: Account, target: Plan, interval: BillingInterval, now: datetime, actor: str
+) -> PlannedPlanChange:
+    """A downgrade or a change of interval: nothing changes before the paid term ends."""
+    effective = account.term_end
+    terms = PlanChangeTerms(target.id, interval, False, effective, 0, 0)
+    if target.tier < account.plan.tier:
+        changed_to = f"Downgrade to {target.name}"
+        if interval is not account.interval:
+            changed_to += f", billed {BILLED[interval]},"
+    else:
+        changed_to = f"Change to {BILLED[interval]} billing"
+    event = EntryDraft(
+        EntryKind.PLAN_CHANGE, 0, f"{changed_to} scheduled for {day_label(effective)}", terms=terms
+    )
+    scheduled = replace(
+        account, scheduled_change=ScheduledChange(target.id, interval), pending_cancellation=None
+    )
+    return PlannedPlanChange(terms, scheduled, plan_entries(account, now, actor, (event,)))
+
+
+def _offer(plan: Plan, interval: BillingInterval) -> str:
+    return f"{plan.name}, billed {BILLED[interval]}"
+
+
+def day_label(moment: datetime) -> str:
+    """A date as descriptions show it (UTC)."""
+    return f"{moment:%Y-%m-%d}"

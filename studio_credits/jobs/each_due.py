@@ -1,0 +1,89 @@
+"""The loop every job shares: each due account on its own, within the time the run has left."""
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from studio_credits.domain.account import Account
+from studio_credits.service.execution import Decision, IdempotencyConflict, Refused, execute
+from studio_credits.service.ports import Services
+
+log = logging.getLogger("studio_credits.jobs")
+log.setLevel(logging.INFO)  # the report line must reach CloudWatch whatever the root logger's level
+
+STOP_WITH_MS_LEFT = 15_000
+"""Take no new account with less time than this left: one account's work fits in it with room to spare."""
+
+RemainingMillis = Callable[[], int]
+Result = TypeVar("Result")
+
+
+@dataclass
+class JobReport:
+    job: str
+    now: datetime
+    done_label: str
+    """What `done` counts, in the log line: refreshed, notified, swept."""
+    item_label: str
+    """What `items` counts: periods granted, emails sent, reservations released."""
+    due: int = 0
+    done: int = 0
+    skipped: int = 0
+    """Due when queried but with nothing to do when read: another run (or a retry) got there first."""
+    failed: int = 0
+    left: int = 0
+    """Not taken because the run's time ran short: the next run picks them up."""
+    items: int = 0
+
+    def as_log(self) -> dict[str, object]:
+        return {
+            "job": self.job,
+            "now": self.now.isoformat(),
+            "due": self.due,
+            self.done_label: self.done,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "left": self.left,
+            self.item_label: self.items,
+        }
+
+
+def for_each_due(
+    report: JobReport,
+    account_ids: Iterable[str],
+    handle: Callable[[str], int],
+    remaining_ms: RemainingMillis | None,
+) -> JobReport:
+    """`handle` does one account's work in its own atomic change(s) and says how many items it did."""
+    due = list(account_ids)
+    report.due = len(due)
+    for position, account_id in enumerate(due):
+        if remaining_ms is not None and remaining_ms() < STOP_WITH_MS_LEFT:
+            report.left = len(due) - position
+            break
+        try:
+            items = handle(account_id)
+        except Exception:
+            report.failed += 1
+            log.exception(json.dumps({"job": report.job, "account_id": account_id, "failed": True}))
+            continue
+        report.items += items
+        if items:
+            report.done += 1
+        else:
+            report.skipped += 1
+    log.info(json.dumps(report.as_log()))
+    return report
+
+
+def apply(
+    services: Services, account_id: str, decide: Callable[[Account, datetime], Decision[Result]]
+) -> Result | None:
+    """One change to a fresh read of the account, retried on a lost race; None if `decide` refused."""
+    outcome = execute(services, account_id, decide)
+    if isinstance(outcome, IdempotencyConflict):
+        raise TypeError("a job's change carries no idempotency key")
+    return None if isinstance(outcome, Refused) else outcome

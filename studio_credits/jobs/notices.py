@@ -1,0 +1,82 @@
+"""Record the notices due and email each one once.
+
+Per account: (1) one atomic change records the notices due since the last run (each
+under a deterministic id that cannot be written twice) and lists them as unsent;
+(2) each unsent notice is claimed (sent_at set, on condition it was not set) and only
+then emailed; (3) a change forgets the emailed ones. Sending is at most once: a crash
+between the claim and the email loses that email (the notice stays recorded, with its
+sent_at), and nothing can email it twice. An email SES refuses is unclaimed, to be
+sent by a later run.
+"""
+
+from datetime import datetime
+
+from studio_credits.domain.account import Account
+from studio_credits.domain.notice_rules import SUBJECTS, record_due, without_unsent
+from studio_credits.jobs.each_due import JobReport, RemainingMillis, apply, for_each_due
+from studio_credits.mail import Mailer
+from studio_credits.service.execution import Decision, Planned, Refused
+from studio_credits.service.ports import Services
+from studio_credits.store.due import claim_notice, due_for_notices, unclaim_notice
+
+
+class NoticesNotSent(Exception):
+    def __init__(self, account_id: str, notice_ids: list[str]) -> None:
+        super().__init__(f"{account_id}: email not accepted for {', '.join(notice_ids)}; retried next run")
+
+
+def run_notices(
+    services: Services, mailer: Mailer, shards: int, remaining_ms: RemainingMillis | None = None
+) -> JobReport:
+    now = services.clock.now()
+    report = JobReport("notices", now, done_label="notified", item_label="emails")
+    return for_each_due(
+        report,
+        due_for_notices(now, shards),
+        lambda account_id: notify(services, mailer, account_id),
+        remaining_ms,
+    )
+
+
+def notify(services: Services, mailer: Mailer, account_id: str) -> int:
+    """Record what is due and email what is unsent; the number of emails sent."""
+    account = apply(services, account_id, _record)
+    if account is None:
+        return 0
+    handled: set[str] = set()
+    refused: list[str] = []
+    sent = 0
+    for notice_id in account.unsent_notices:
+        if account.email is None:
+            handled.add(notice_id)  # recorded, listed in the account; nowhere to email it
+            continue
+        claimed_at = services.clock.now()
+        notice = claim_notice(account.id, notice_id, claimed_at)
+        if notice is not None:
+            try:
+                mailer.send(account.email, SUBJECTS[notice.kind], notice.message)
+            except Exception:
+                unclaim_notice(account.id, notice_id, claimed_at)
+                refused.append(notice_id)
+                continue
+            sent += 1
+        handled.add(notice_id)  # emailed now, or claimed by another run
+    if handled:
+        apply(services, account_id, lambda fresh, _: _forget(fresh, handled))
+    if refused:
+        raise NoticesNotSent(account_id, refused)
+    return sent
+
+
+def _record(account: Account, now: datetime) -> Decision[Account]:
+    change = record_due(account, now)
+    if change is None:
+        return Refused("no notice due")
+    return Planned(change, account.id, lambda committed: committed)
+
+
+def _forget(account: Account, handled: set[str]) -> Decision[None]:
+    change = without_unsent(account, handled)
+    if change is None:
+        return Refused("already forgotten")
+    return Planned(change, account.id, lambda _: None)

@@ -1,0 +1,49 @@
+"""Running a job by name: the same code for its Lambda function and for `studio-credits <job>`."""
+
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from studio_credits.domain.clock import Clock, FixedClock, SystemClock
+from studio_credits.jobs.each_due import JobReport, RemainingMillis
+from studio_credits.service.ports import Services
+from studio_credits.settings import get_settings
+
+JOBS = ("refresh", "notices", "sweep")
+
+
+class LambdaContext(Protocol):
+    def get_remaining_time_in_millis(self) -> int: ...
+
+
+def run_job(job: str, now: datetime | None = None, remaining_ms: RemainingMillis | None = None) -> JobReport:
+    from studio_credits.store.repository import DynamoRepository
+
+    settings = get_settings()
+    clock: Clock = SystemClock() if now is None else FixedClock(now)
+    # Not wiring.build_services: that pulls in the GraphQL app, which a job's cold start can do without.
+    services = Services(DynamoRepository(settings.index_shards), clock)
+    if job == "refresh":
+        from studio_credits.jobs.refresh import run_refresh
+
+        return run_refresh(services, settings.index_shards, remaining_ms)
+    if job == "notices":
+        from studio_credits.jobs.notices import run_notices
+        from studio_credits.mail.ses import SesMailer
+
+        return run_notices(services, SesMailer.from_settings(settings), settings.index_shards, remaining_ms)
+    if job == "sweep":
+        from studio_credits.jobs.sweep import run_sweep
+
+        return run_sweep(services, settings.index_shards, remaining_ms)
+    raise ValueError(f"no job {job!r}; jobs are {', '.join(JOBS)}")
+
+
+def handle_scheduled_event(job: str, event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
+    """An EventBridge Scheduled Event: the job runs as of the event's `time` (a retry sees the same)."""
+    fired_at = parse_moment(event["time"]) if "time" in event else None
+    return run_job(job, fired_at, context.get_remaining_time_in_millis).as_log()
+
+
+def parse_moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

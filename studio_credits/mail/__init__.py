@@ -1,0 +1,9 @@
+"""Sending email: the port the notices job uses, and its SES adapter."""
+
+from typing import Protocol
+
+
+class Mailer(Protocol):
+    def send(self, to: str, subject: str, body: str) -> None:
+        """Send one email, or raise if it was not accepted."""
+        ...

@@ -1,0 +1,56 @@
+"""The packaged zip alone runs every function: unpacked into a fresh directory, imported with
+nothing else on the path but the standard library, against the stack on moto."""
+
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from stack_deployment import (
+    Deployment,
+    graphql_event,
+    graphql_response,
+    lambda_functions,
+    packaged_artifact,
+    run_function,
+    scheduled_event,
+)
+
+DEPENDENCIES = ("strawberry", "mangum", "starlette", "pynamodb", "pydantic", "pydantic_core", "boto3", "botocore", "ulid")
+KEPT_OUT = ("tests/", "bench/", "infra/", "node_modules/", ".serverless/", "serverless.yml", "pyproject.toml")
+
+
+@pytest.fixture(scope="module")
+def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("lambda-task")
+    with zipfile.ZipFile(packaged_artifact()) as archive:
+        archive.extractall(directory)
+    return directory
+
+
+def test_the_zip_holds_the_code_and_not_the_rest() -> None:
+    names = zipfile.ZipFile(packaged_artifact()).namelist()
+    assert "functions/api.py" in names
+    assert "studio_credits/store/models.py" in names
+    assert not [name for name in names if name.startswith(KEPT_OUT) or name.endswith(".graphql")]
+    assert not [name for name in names if "__pycache__" in name]
+
+
+def test_every_handler_runs_from_the_zip_alone(deployment: Deployment, unpacked: Path) -> None:
+    viewer = run_function(
+        deployment,
+        "api",
+        graphql_event("admin", "{ viewer { plan { id } } }"),
+        [str(unpacked)],
+        report_modules=DEPENDENCIES,
+    )
+    assert graphql_response(viewer) == {"viewer": {"plan": {"id": "free"}}}
+    assert viewer.modules.keys() == set(DEPENDENCIES)
+    assert all(unpacked in Path(str(file)).parents for file in viewer.modules.values()), list(viewer.modules.items())[3:]
+
+    now = datetime.now(UTC).isoformat()
+    for function, body in lambda_functions(deployment.template).items():
+        if function != "api":
+            event = scheduled_event(body["Properties"]["FunctionName"], now)
+            report = run_function(deployment, function, event, [str(unpacked)]).result
+            assert report["job"] == function and report["failed"] == 0, report

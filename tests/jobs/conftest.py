@@ -1,0 +1,31 @@
+"""Jobs fixtures: SES on moto with the sender verified, and what it has sent."""
+
+from collections.abc import Callable, Iterator
+
+import boto3
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from studio_credits.mail.ses import SesMailer
+from studio_credits.settings import get_settings
+
+Sent = Callable[[], list[tuple[str, str, str]]]
+
+
+@pytest.fixture
+def mailer(dynamodb: None) -> SesMailer:
+    settings = get_settings()
+    client = boto3.client("ses", region_name=settings.region)
+    client.verify_email_identity(EmailAddress=settings.ses_sender)
+    return SesMailer(client, settings.ses_sender)
+
+
+@pytest.fixture
+def sent(mailer: SesMailer) -> Iterator[Sent]:
+    backend = ses_backends[DEFAULT_ACCOUNT_ID][get_settings().region]
+
+    def messages() -> list[tuple[str, str, str]]:
+        return [(m.destinations["ToAddresses"][0], m.subject, m.body) for m in backend.sent_messages]
+
+    yield messages

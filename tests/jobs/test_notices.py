@@ -1,0 +1,236 @@
+"""Notices: when each is due, what it says, and that the job records and emails each exactly once."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from studio_credits.domain.account import Account, PlanStatus, ScheduledChange
+from studio_credits.domain.catalogue import BillingInterval
+from studio_credits.domain.change import Change
+from studio_credits.domain.clock import FixedClock
+from studio_credits.domain.creatives import Creative, CreativeKind
+from studio_credits.domain.catalogue import Resolution
+from studio_credits.domain.lots import Lot, LotSource
+from studio_credits.domain.notice_rules import due_notices, next_notice_at, reminders
+from studio_credits.domain.notices import NoticeKind
+from studio_credits.domain.spending import Spending, consume
+from studio_credits.jobs.notices import run_notices
+from studio_credits.mail.ses import SesMailer
+from studio_credits.service.ports import Services
+from studio_credits.settings import get_settings
+from studio_credits.store.due import claim_notice
+from tests.jobs.accounts import store_new, subscribed
+from tests.jobs.conftest import Sent
+
+ANCHOR = datetime(2026, 11, 15, 10, 0, tzinfo=UTC)
+SHARDS = get_settings().index_shards
+
+
+def with_plan_credits_left(account: Account, left: int) -> Account:
+    return replace(account, lots=tuple(replace(lot, remaining=left) for lot in account.lots))
+
+
+def kinds(account: Account) -> set[NoticeKind]:
+    return {r.kind for r in reminders(account)}
+
+
+def test_a_monthly_renewal_reminder_says_the_date_the_price_and_the_rollover() -> None:
+    account, _ = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
+    account = with_plan_credits_left(account, 1_240)
+
+    due = due_notices(account, datetime(2026, 12, 12, 11, tzinfo=UTC))
+    (notice,) = [n for n in due if n.kind is NoticeKind.RENEWAL_REMINDER]
+
+    assert notice.message == "Your Pro plan renews on 15 Dec 2026 for $49.00; 1,240 credits will roll over"
+
+
+def test_an_annual_plan_is_reminded_30_and_7_days_before_renewal() -> None:
+    account, _ = subscribed("a", "business", BillingInterval.ANNUAL, ANCHOR)
+    renewal = datetime(2027, 11, 15, 10, tzinfo=UTC)
+    account = replace(account, period_index=11)
+
+    renewals = [r for r in reminders(account) if r.kind is NoticeKind.RENEWAL_REMINDER]
+
+    assert [r.due_at for r in renewals] == [renewal - timedelta(days=30), renewal - timedelta(days=7)]
+    assert renewals[0].message.startswith("Your Business plan renews on 15 Nov 2027 for $950.00")
+
+
+def test_a_scheduled_change_is_what_the_reminder_announces() -> None:
+    account, _ = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
+    account = replace(
+        with_plan_credits_left(account, 2_500),
+        scheduled_change=ScheduledChange("starter", BillingInterval.MONTHLY),
+    )
+
+    (renewal,) = [r for r in reminders(account) if r.kind is NoticeKind.RENEWAL_REMINDER]
+
+    assert renewal.message == (
+        "Your Pro plan changes to Starter (monthly) on 15 Dec 2026, for $19.00; 1,000 credits will roll over"
+    )
+
+
+def test_a_canceled_plan_is_reminded_7_days_and_1_day_before_it_ends() -> None:
+    account, _ = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
+    top_up = Lot("t", LotSource.TOP_UP, 500, 500, ANCHOR + timedelta(days=400), ANCHOR)
+    ends = account.term_end
+    account = replace(account, lots=(*account.lots, top_up), status=PlanStatus.CANCELING, ends_at=ends)
+
+    ending = [r for r in reminders(account) if r.kind is NoticeKind.CANCELLATION_ENDING]
+
+    assert [r.due_at for r in ending] == [ends - timedelta(days=7), ends - timedelta(days=1)]
+    assert ending[0].message == (
+        "Your Pro plan ends on 15 Dec 2026: you move to the Free plan (100 credits a month) "
+        "and 3,000 plan and rollover credits expire; your 500 top-up credits stay"
+    )
+    assert NoticeKind.RENEWAL_REMINDER not in kinds(account)
+
+
+@pytest.mark.parametrize(("left", "noticed"), [(600, True), (599, False)])
+def test_credits_expiring_before_a_refresh_needs_20_percent_of_the_plan_credits_unused(
+    left: int, noticed: bool
+) -> None:
+    account, _ = subscribed("a", "free", BillingInterval.MONTHLY, ANCHOR)
+    account = with_plan_credits_left(
+        replace(account, plan_id="pro", lots=(replace(account.lots[0], granted=3_000),)), left
+    )
+
+    expiring = [r for r in reminders(account) if r.kind is NoticeKind.CREDITS_EXPIRING]
+
+    assert bool(expiring) is noticed
+    if noticed:
+        assert expiring[0].due_at == datetime(2026, 12, 12, 10, tzinfo=UTC)
+        assert expiring[0].message == (
+            "600 of your 3,000 Pro plan credits this period are unused: "
+            "on 15 Dec 2026, 600 roll over to the next period"
+        )
+
+
+def test_free_plan_credits_left_unused_are_said_to_expire() -> None:
+    account, _ = subscribed("a", "free", BillingInterval.MONTHLY, ANCHOR)
+
+    (expiring,) = [r for r in reminders(account) if r.kind is NoticeKind.CREDITS_EXPIRING]
+
+    assert expiring.message == (
+        "100 of your 100 Free plan credits this period are unused: on 15 Dec 2026, 100 credits expire"
+    )
+
+
+def test_top_up_credits_are_noticed_30_and_7_days_before_they_expire() -> None:
+    account, _ = subscribed("a", "starter", BillingInterval.MONTHLY, ANCHOR)
+    expires = datetime(2027, 1, 3, 10, tzinfo=UTC)
+    account = replace(account, lots=(*account.lots, Lot("t", LotSource.TOP_UP, 800, 500, expires, ANCHOR)))
+
+    top_ups = [r for r in reminders(account) if r.about.startswith("top-up")]
+
+    assert [r.due_at for r in top_ups] == [expires - timedelta(days=30), expires - timedelta(days=7)]
+    assert top_ups[0].message == "500 top-up credits expire on 3 Jan 2027"
+
+
+def test_next_notice_at_is_the_first_reminder_not_yet_looked_at() -> None:
+    account, _ = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
+    account = with_plan_credits_left(account, 1_000)
+    renewal_due = datetime(2026, 12, 12, 10, tzinfo=UTC)
+
+    assert next_notice_at(account) == renewal_due
+    assert next_notice_at(replace(account, notices_checked_at=renewal_due)) is None
+    assert (
+        next_notice_at(replace(account, notices_checked_at=renewal_due, unsent_notices=("n",))) == renewal_due
+    )
+
+
+def open_pro(services: Services, account_id: str = "a", email: str | None = "a@example.com") -> Account:
+    account, grant = subscribed(account_id, "pro", BillingInterval.MONTHLY, ANCHOR, email)
+    return store_new(
+        services,
+        with_plan_credits_left(account, 1_240),
+        replace(grant, amount=1_240, balance_after=1_240, lots=(replace(grant.lots[0], amount=1_240),)),
+    )
+
+
+def run_daily(services: Services, clock: FixedClock, mailer: SesMailer, days: int) -> None:
+    for _ in range(days):
+        clock.at += timedelta(days=1)
+        run_notices(services, mailer, SHARDS)
+        run_notices(services, mailer, SHARDS)  # a retried invocation
+
+
+def test_the_job_records_and_emails_each_notice_once_however_often_it_runs(
+    services: Services, clock: FixedClock, mailer: SesMailer, sent: Sent
+) -> None:
+    open_pro(services)
+    clock.at = ANCHOR
+
+    run_daily(services, clock, mailer, 29)
+
+    expected = [
+        (
+            "a@example.com",
+            "Some of your credits expire soon",
+            "1,240 of your 3,000 Pro plan credits this period are unused: on 15 Dec 2026, 1,240 roll over to the next period",
+        ),
+        (
+            "a@example.com",
+            "Your plan renews soon",
+            "Your Pro plan renews on 15 Dec 2026 for $49.00; 1,240 credits will roll over",
+        ),
+    ]
+    assert sorted(sent()) == expected
+    recorded = services.repository.notices("a", 50)
+    assert sorted(n.message for n in recorded) == [body for _, _, body in expected]
+    assert all(n.sent_at is not None for n in recorded)
+    account = services.repository.get("a")
+    assert account is not None and account.unsent_notices == ()
+
+
+def test_an_email_ses_refuses_is_sent_by_a_later_run(
+    services: Services, clock: FixedClock, mailer: SesMailer, sent: Sent
+) -> None:
+    open_pro(services)
+    clock.at = datetime(2026, 12, 13, tzinfo=UTC)
+    unverified = SesMailer(mailer.client, "nobody@unverified.example")
+
+    refused = run_notices(services, unverified, SHARDS)
+    accepted = run_notices(services, mailer, SHARDS)
+
+    assert (refused.failed, refused.items) == (1, 0)
+    assert (accepted.done, accepted.items) == (1, 2)
+    assert len(sent()) == 2
+
+
+def test_a_run_that_died_between_claim_and_send_never_sends_twice(
+    services: Services, clock: FixedClock, mailer: SesMailer, sent: Sent
+) -> None:
+    """At most once: the claim is the record of the send; a crash after it loses that one email."""
+    from studio_credits.jobs.notices import _record
+    from studio_credits.jobs.each_due import apply
+
+    open_pro(services)
+    clock.at = datetime(2026, 12, 13, tzinfo=UTC)
+    recorded = apply(services, "a", _record)
+    assert recorded is not None
+    for notice_id in recorded.unsent_notices:
+        claim_notice("a", notice_id, clock.at)  # ...and the run dies here
+
+    report = run_notices(services, mailer, SHARDS)
+
+    assert (report.due, report.items) == (1, 0)
+    assert sent() == []
+    account = services.repository.get("a")
+    assert account is not None and account.unsent_notices == ()
+
+
+def test_low_credit_notices_recorded_by_spending_are_emailed(
+    services: Services, clock: FixedClock, mailer: SesMailer, sent: Sent
+) -> None:
+    account = replace(open_pro(services), period_used=2_300)  # of 3,000 granted: 80% is 2,400
+    clock.at = ANCHOR + timedelta(days=2)
+    video = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_1080P, duration_seconds=30, outputs=1)
+    spent = consume(account, video, "job-1", "service", clock.at)
+    assert isinstance(spent, Spending)
+    services.repository.commit(spent.change)
+
+    run_notices(services, mailer, SHARDS)
+    run_notices(services, mailer, SHARDS)
+
+    assert [subject for _, subject, _ in sent()] == ["You are running low on credits"]

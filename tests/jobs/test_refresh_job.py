@@ -1,0 +1,133 @@
+"""The refresh job on moto: due accounts from the index, once each, bounded by the time left."""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from functions.refresh import handler
+from studio_credits.domain.catalogue import BillingInterval
+from studio_credits.domain.clock import FixedClock
+from studio_credits.domain.ledger import EntryKind
+from studio_credits.jobs.each_due import STOP_WITH_MS_LEFT
+from studio_credits.jobs.refresh import run_refresh
+from studio_credits.service.ports import Services
+from studio_credits.settings import get_settings
+from tests.jobs.accounts import assert_ledger_agrees, store_new, subscribed
+
+ANCHOR = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
+SHARDS = get_settings().index_shards
+EVENT = json.loads((Path(__file__).parent.parent / "events" / "eventbridge_scheduled.json").read_text())
+
+
+@dataclass
+class FakeContext:
+    """A Lambda context whose remaining time is given by the test."""
+
+    left: list[int]
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.left.pop(0) if len(self.left) > 1 else self.left[0]
+
+
+def open_accounts(services: Services, count: int, anchor: datetime = ANCHOR) -> list[str]:
+    ids = [f"acct-{n:03}" for n in range(count)]
+    for account_id in ids:
+        store_new(services, *subscribed(account_id, "starter", BillingInterval.MONTHLY, anchor))
+    return ids
+
+
+def grants(services: Services, account_id: str) -> int:
+    account = services.repository.get(account_id)
+    assert account is not None
+    return sum(1 for entry in assert_ledger_agrees(account) if entry.kind is EntryKind.GRANT)
+
+
+def test_refreshes_only_the_accounts_due_and_a_second_run_finds_nothing(
+    services: Services, clock: FixedClock
+) -> None:
+    due = open_accounts(services, 5)
+    store_new(services, *subscribed("later", "pro", BillingInterval.MONTHLY, ANCHOR + timedelta(days=10)))
+    clock.at = datetime(2026, 2, 16, tzinfo=UTC)
+
+    first = run_refresh(services, SHARDS)
+    second = run_refresh(services, SHARDS)
+
+    assert (first.due, first.done, first.skipped, first.failed, first.items) == (5, 5, 0, 0, 5)
+    assert (second.due, second.done) == (0, 0)
+    assert [grants(services, account_id) for account_id in due] == [2] * 5
+    assert grants(services, "later") == 1
+
+
+def test_concurrent_runs_never_grant_twice(atomic_moto: None, services: Services, clock: FixedClock) -> None:
+    ids = open_accounts(services, 6)
+    clock.at = datetime(2026, 4, 20, tzinfo=UTC)  # three periods due
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        reports = list(pool.map(lambda _: run_refresh(services, SHARDS), range(4)))
+
+    assert sum(report.items for report in reports) == 6 * 3
+    assert sum(report.failed for report in reports) == 0
+    assert [grants(services, account_id) for account_id in ids] == [4] * 6
+
+
+def test_a_retry_with_the_state_it_read_never_grants_twice(services: Services, clock: FixedClock) -> None:
+    from studio_credits.domain.refresh import refresh_due
+    from studio_credits.service.ports import VersionConflict
+
+    open_accounts(services, 1)
+    clock.at = datetime(2026, 2, 16, tzinfo=UTC)
+    read = services.repository.get("acct-000")
+    assert read is not None
+    change = refresh_due(read, clock.at)
+    assert change is not None
+    services.repository.commit(change)
+
+    with pytest.raises(VersionConflict):
+        services.repository.commit(change)  # a run killed after its commit and retried with its old read
+    assert grants(services, "acct-000") == 2
+
+
+def test_stops_taking_accounts_when_time_runs_short_and_leaves_them_for_the_next_run(
+    services: Services, clock: FixedClock
+) -> None:
+    open_accounts(services, 6)
+    clock.at = datetime(2026, 2, 16, tzinfo=UTC)
+    plenty, short = STOP_WITH_MS_LEFT + 60_000, STOP_WITH_MS_LEFT - 1
+    context = FakeContext([plenty, plenty, short])
+
+    first = run_refresh(services, SHARDS, context.get_remaining_time_in_millis)
+    rest = run_refresh(services, SHARDS)
+
+    assert (first.due, first.done, first.left) == (6, 2, 4)
+    assert (rest.due, rest.done, rest.left) == (4, 4, 0)
+
+
+def test_one_failing_account_does_not_stop_the_others(services: Services, clock: FixedClock) -> None:
+    from studio_credits.store.models import AccountModel
+
+    ids = open_accounts(services, 4)
+    broken = AccountModel.get(ids[1])
+    broken.update(actions=[AccountModel.plan_id.set("no-such-plan")])
+    clock.at = datetime(2026, 2, 16, tzinfo=UTC)
+
+    report = run_refresh(services, SHARDS)
+
+    assert (report.due, report.done, report.failed) == (4, 3, 1)
+    assert [grants(services, account_id) for account_id in (ids[0], ids[2], ids[3])] == [2, 2, 2]
+
+
+def test_the_lambda_handler_runs_as_of_the_scheduled_event_and_logs_one_json_line(
+    services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    open_accounts(services, 3)
+
+    with caplog.at_level("INFO", logger="studio_credits.jobs"):
+        result = handler(EVENT, FakeContext([600_000]))
+
+    expected = {"job": "refresh", "now": "2026-03-01T00:15:00+00:00", "due": 3, "refreshed": 3}
+    assert result.items() >= expected.items()
+    assert [json.loads(record.getMessage()) for record in caplog.records] == [result]

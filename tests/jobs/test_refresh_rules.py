@@ -1,0 +1,200 @@
+"""The refresh as pure rules: hand-computed figures per plan, catch-up, plan switches, property of rollover."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from studio_credits.domain.account import Account, Hold, PlanStatus, ScheduledChange
+from studio_credits.domain.catalogue import PLANS, BillingInterval
+from studio_credits.domain.ledger import EntryKind
+from studio_credits.domain.lots import Lot, LotSource
+from studio_credits.domain.refresh import refresh_due
+from tests.jobs.accounts import subscribed
+
+ANCHOR = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
+MONTHLY, ANNUAL = BillingInterval.MONTHLY, BillingInterval.ANNUAL
+
+
+def spend(account: Account, credits: int) -> Account:
+    """Take credits in spending order, as consumption would (the ledger side is tested with the jobs)."""
+    from studio_credits.domain.lots import take
+
+    lots, _ = take(account.lots, credits)
+    return replace(account, lots=lots, period_used=account.period_used + credits)
+
+
+def refreshed(account: Account, now: datetime) -> Account:
+    change = refresh_due(account, now)
+    assert change is not None
+    return change.account
+
+
+def lots_of(account: Account, source: LotSource) -> list[int]:
+    return [lot.remaining for lot in account.lots if lot.source is source]
+
+
+# Hand-computed: (plan, spent in period 0, spent in period 1) -> balance after each refresh, and the rollover.
+#   starter: 1,000 - 400 = 600 roll; 600 + 1,000 = 1,600. Then 1,500 spent: rollover 600 first, plan 900;
+#            100 plan credits left roll, the empty rollover expires: 100 + 1,000 = 1,100.
+#   pro:     3,000 - 1,000 = 2,000 roll: 5,000. Then 5,000 spent leaves 0: 0 + 3,000 = 3,000.
+#   business 7,000 unused roll in full (cap 7,000): 14,000. Then 2,000 spent (from the rollover):
+#            the 7,000 plan credits roll, 5,000 rollover expire: 7,000 + 7,000 = 14,000.
+#   free:    no rollover: 100, then 100.
+HAND_COMPUTED = {
+    "free": (30, 100, [100], [], 40, 100, []),
+    "starter": (400, 1_000, [1_600], [600], 1_500, 1_100, [100]),
+    "pro": (1_000, 3_000, [5_000], [2_000], 5_000, 3_000, []),
+    "business": (0, 7_000, [14_000], [7_000], 2_000, 14_000, [7_000]),
+}
+
+
+@pytest.mark.parametrize("interval", [MONTHLY, ANNUAL])
+@pytest.mark.parametrize("plan", [plan.id for plan in PLANS])
+def test_figures_match_the_hand_computed_example(plan: str, interval: BillingInterval) -> None:
+    if plan == "free" and interval is ANNUAL:
+        pytest.skip("the free plan is monthly only")
+    spent0, grant, balance1, rolled1, spent1, balance2, rolled2 = HAND_COMPUTED[plan]
+    account, _ = subscribed("a", plan, interval, ANCHOR)
+
+    first = refreshed(spend(account, spent0), datetime(2026, 2, 28, 9, tzinfo=UTC))
+    assert [first.balance] == balance1
+    assert lots_of(first, LotSource.ROLLOVER) == rolled1
+    assert lots_of(first, LotSource.PLAN) == [grant]
+    assert (first.period_index, first.period_used, first.period_granted) == (1, 0, grant + sum(rolled1))
+
+    second = refreshed(spend(first, spent1), datetime(2026, 3, 31, 9, tzinfo=UTC))
+    assert second.balance == balance2
+    assert lots_of(second, LotSource.ROLLOVER) == rolled2
+
+
+def test_the_ledger_entries_of_one_refresh_tell_what_happened() -> None:
+    account, _ = subscribed("a", "starter", MONTHLY, ANCHOR)
+    change = refresh_due(spend(account, 400), datetime(2026, 2, 28, 9, tzinfo=UTC))
+
+    assert change is not None
+    assert [(e.kind, e.amount, e.balance_after) for e in change.entries] == [
+        (EntryKind.EXPIRE, -600, 0),
+        (EntryKind.ROLLOVER, 600, 600),
+        (EntryKind.GRANT, 1_000, 1_600),
+    ]
+    assert [e.id for e in change.entries] == sorted(e.id for e in change.entries)
+
+
+def test_nothing_is_due_before_the_period_ends() -> None:
+    account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
+
+    assert refresh_due(account, datetime(2026, 2, 28, 8, 59, tzinfo=UTC)) is None
+
+
+def test_an_account_three_periods_behind_catches_up_period_by_period_in_one_change() -> None:
+    account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
+    change = refresh_due(spend(account, 1_000), datetime(2026, 5, 1, tzinfo=UTC))
+
+    assert change is not None
+    assert [e.amount for e in change.entries if e.kind is EntryKind.GRANT] == [3_000] * 3
+    # 2,000 roll once; then each untouched 3,000 grant rolls into the next period (the older rollover expires).
+    assert [e.amount for e in change.entries if e.kind is EntryKind.ROLLOVER] == [2_000, 3_000, 3_000]
+    assert change.account.period_index == 3
+    assert change.account.next_refresh_at == datetime(2026, 5, 31, 9, tzinfo=UTC)
+    assert change.account.balance == 6_000
+
+
+def test_an_annual_plan_gets_twelve_monthly_grants_per_term_and_renews() -> None:
+    account, _ = subscribed("a", "business", ANNUAL, ANCHOR)
+    grants = []
+    for month in range(1, 15):
+        change = refresh_due(account, account.next_refresh_at)
+        assert change is not None
+        grants += [e for e in change.entries if e.kind is EntryKind.GRANT]
+        account = change.account
+        assert account.period_index == month
+    assert len(grants) == 14
+    assert account.term_end == datetime(2028, 1, 31, 9, tzinfo=UTC)
+    assert account.interval is ANNUAL
+
+
+def test_a_scheduled_downgrade_applies_at_the_term_end_with_the_rollover_trimmed() -> None:
+    account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
+    account = replace(spend(account, 500), scheduled_change=ScheduledChange("starter", MONTHLY))
+
+    change = refresh_due(account, datetime(2026, 2, 28, 9, tzinfo=UTC))
+
+    assert change is not None
+    after = change.account
+    assert (after.plan_id, after.scheduled_change) == ("starter", None)
+    assert lots_of(after, LotSource.ROLLOVER) == [1_000]  # 2,500 unused, Starter keeps 1,000
+    assert lots_of(after, LotSource.PLAN) == [1_000]
+    assert change.entries[0].kind is EntryKind.PLAN_CHANGE
+
+
+def test_an_annual_downgrade_waits_for_the_year_and_a_new_yearly_term_starts_on_its_day() -> None:
+    account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
+    account = replace(account, scheduled_change=ScheduledChange("starter", ANNUAL))
+    after = refreshed(account, datetime(2026, 2, 28, 9, tzinfo=UTC))
+
+    assert (after.plan_id, after.interval, after.period_index) == ("starter", ANNUAL, 0)
+    assert after.term_end == datetime(2027, 2, 28, 9, tzinfo=UTC)
+
+    annual, _ = subscribed("b", "pro", ANNUAL, ANCHOR)
+    annual = replace(annual, scheduled_change=ScheduledChange("starter", MONTHLY))
+    for _ in range(11):
+        annual = refreshed(annual, annual.next_refresh_at)
+        assert annual.plan_id == "pro"
+    annual = refreshed(annual, annual.next_refresh_at)
+    assert (annual.plan_id, annual.interval) == ("starter", MONTHLY)
+
+
+def test_a_canceled_plan_drops_to_free_at_its_end_keeping_only_top_ups() -> None:
+    account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
+    top_up = Lot("t", LotSource.TOP_UP, 500, 500, ANCHOR + timedelta(days=365), ANCHOR)
+    ends_at = account.term_end
+    account = replace(account, lots=(*account.lots, top_up), status=PlanStatus.CANCELING, ends_at=ends_at)
+
+    change = refresh_due(account, ends_at)
+
+    assert change is not None
+    after = change.account
+    assert (after.plan_id, after.status, after.ends_at) == ("free", PlanStatus.ACTIVE, None)
+    assert lots_of(after, LotSource.TOP_UP) == [500]
+    assert lots_of(after, LotSource.PLAN) == [100]
+    assert lots_of(after, LotSource.ROLLOVER) == []
+    assert after.balance == 600
+
+
+def test_credits_held_for_a_running_job_stay_covered_over_a_refresh() -> None:
+    account, _ = subscribed("a", "free", MONTHLY, ANCHOR)
+    account = replace(account, holds=(Hold("r", 80, ANCHOR + timedelta(days=60)),))
+
+    after = refreshed(account, datetime(2026, 2, 28, 9, tzinfo=UTC))
+
+    assert lots_of(after, LotSource.ROLLOVER) == [80]  # above the free plan's cap of 0: they were promised
+    assert after.available == 100
+
+
+@given(
+    plan=st.sampled_from([plan.id for plan in PLANS]),
+    spent=st.lists(st.integers(min_value=0, max_value=100), min_size=2, max_size=6),
+)
+def test_rollover_is_the_unused_plan_credits_up_to_the_cap_and_never_rolls_twice(
+    plan: str, spent: list[int]
+) -> None:
+    account, _ = subscribed("p", plan, MONTHLY, ANCHOR)
+    cap = account.plan.rollover.cap_credits
+    for percent in spent:
+        plan_lot = next(lot for lot in account.lots if lot.source is LotSource.PLAN)
+        # Spend part of the plan lot only, so the older rollover is left untouched.
+        account = replace(
+            account,
+            lots=tuple(
+                replace(lot, remaining=lot.remaining * (100 - percent) // 100) if lot is plan_lot else lot
+                for lot in account.lots
+            ),
+        )
+        unused = plan_lot.remaining * (100 - percent) // 100
+        after = refreshed(account, account.next_refresh_at)
+        assert lots_of(after, LotSource.ROLLOVER) == ([min(unused, cap)] if min(unused, cap) else [])
+        assert after.balance == min(unused, cap) + account.plan.monthly_credits  # the older rollover is gone
+        account = after

@@ -1,0 +1,139 @@
+"""Credit history over two years: paging, every filter, and the year's edges."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from moto import mock_aws
+
+from studio_credits.domain.catalogue import Resolution
+from studio_credits.domain.clock import FixedClock
+from studio_credits.domain.creatives import Creative, CreativeKind
+from studio_credits.domain.errors import InvalidInput
+from studio_credits.domain.history import HistoryFilter
+from studio_credits.domain.ledger import EntryKind, LedgerEntry
+from studio_credits.domain.lots import LotSource
+from studio_credits.service import history, ledger
+from studio_credits.service.ports import Services
+from studio_credits.settings import get_settings
+from studio_credits.store.mapping import entry_from_item
+from studio_credits.store.models import EntryItem
+from studio_credits.store.tables import create_tables
+from studio_credits.wiring import build_services
+from tests.ledger.conftest import ADMIN, SERVICE, open_on_plan
+
+NEW_YEAR = datetime(2026, 1, 1, tzinfo=UTC)
+CREATIVES = [
+    Creative(kind=CreativeKind.IMAGE, resolution=Resolution.RES_1080P),
+    Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_720P, duration_seconds=3),
+    Creative(kind=CreativeKind.MULTI_SHOT_VIDEO, resolution=Resolution.RES_480P, duration_seconds=4, shots=3),
+]
+
+
+@pytest.fixture(scope="module")
+def books() -> Iterator[tuple[Services, list[LedgerEntry]]]:
+    """About 300 entries from January 2025 to December 2026, two of them a second either side of
+    New Year; written once for the module, as moto slows down with every transaction."""
+    with mock_aws():
+        create_tables()
+        clock = FixedClock(datetime(2025, 1, 1, 8, tzinfo=UTC))
+        services = build_services(get_settings(), clock)
+        yield services, _write_two_years(services, clock)
+
+
+@pytest.fixture
+def services(books: tuple[Services, list[LedgerEntry]]) -> Services:
+    return books[0]
+
+
+@pytest.fixture
+def two_years(books: tuple[Services, list[LedgerEntry]]) -> list[LedgerEntry]:
+    return books[1]
+
+
+def _write_two_years(services: Services, clock: FixedClock) -> list[LedgerEntry]:
+    account = open_on_plan(services, "hist", "business")
+    ledger.grant(services, ADMIN, account.id, 100_000, LotSource.ADJUSTMENT, None, "history test", "g")
+    moments = [NEW_YEAR - timedelta(seconds=1), NEW_YEAR]
+    moments += [datetime(2025, 1, 2, tzinfo=UTC) + timedelta(hours=57 * n) for n in range(300)]
+    for n, moment in enumerate(sorted(moments)):
+        clock.at = moment
+        ledger.consume(services, SERVICE, account.id, CREATIVES[n % 3], f"job-{n}", f"k-{n}")
+    return [entry_from_item(item) for item in EntryItem.query("hist", scan_index_forward=False)]
+
+
+def all_pages(services: Services, selected: HistoryFilter, first: int) -> list[LedgerEntry]:
+    entries, after = [], None
+    while True:
+        page = history.history(services, "hist", selected, first, after)
+        entries += page.entries
+        if not page.has_next_page:
+            return entries
+        after = page.end_cursor
+
+
+def test_pages_walk_every_entry_newest_first_once(services: Services, two_years: list[LedgerEntry]) -> None:
+    walked = all_pages(services, HistoryFilter(), 37)
+
+    assert len(two_years) > 300
+    assert [e.id for e in walked] == [e.id for e in two_years]
+
+
+def test_year_filter_keeps_its_edges(services: Services, two_years: list[LedgerEntry]) -> None:
+    in_2025 = all_pages(services, HistoryFilter(year=2025), 50)
+    in_2026 = all_pages(services, HistoryFilter(year=2026), 50)
+
+    assert [e.id for e in in_2025] == [e.id for e in two_years if e.at.year == 2025]
+    assert [e.id for e in in_2026] == [e.id for e in two_years if e.at.year == 2026]
+    assert in_2025[0].at == NEW_YEAR - timedelta(seconds=1)
+    assert in_2026[-1].at == NEW_YEAR
+
+
+def test_from_and_to_are_inclusive(services: Services, two_years: list[LedgerEntry]) -> None:
+    since, until = two_years[200].at, two_years[100].at
+
+    chosen = all_pages(services, HistoryFilter(since=since, until=until), 20)
+
+    assert [e.id for e in chosen] == [e.id for e in two_years if since <= e.at <= until]
+
+
+def test_kind_and_creative_filters(services: Services, two_years: list[LedgerEntry]) -> None:
+    videos = all_pages(services, HistoryFilter(creative_kinds=frozenset({CreativeKind.VIDEO})), 25)
+    grants = all_pages(services, HistoryFilter(kinds=frozenset({EntryKind.GRANT, EntryKind.ADJUST})), 25)
+    video_2026 = all_pages(
+        services, HistoryFilter(year=2026, creative_kinds=frozenset({CreativeKind.VIDEO})), 25
+    )
+
+    assert [e.id for e in videos] == [
+        e.id for e in two_years if e.creative and e.creative.kind is CreativeKind.VIDEO
+    ]
+    assert [e.kind for e in grants] == [EntryKind.ADJUST, EntryKind.GRANT]
+    assert video_2026 == [e for e in videos if e.at.year == 2026]
+
+
+def test_cursors_are_bound_to_their_account_and_filter(
+    services: Services, two_years: list[LedgerEntry]
+) -> None:
+    page = history.history(services, "hist", HistoryFilter(), 10, None)
+    assert page.end_cursor is not None
+
+    with pytest.raises(InvalidInput, match="another account"):
+        history.history(services, "someone-else", HistoryFilter(), 10, page.end_cursor)
+    with pytest.raises(InvalidInput, match="another filter"):
+        history.history(services, "hist", HistoryFilter(year=2025), 10, page.end_cursor)
+    with pytest.raises(InvalidInput, match="not a cursor"):
+        history.history(services, "hist", HistoryFilter(), 10, "forged" + page.end_cursor)
+    with pytest.raises(InvalidInput, match="1 to 100"):
+        history.history(services, "hist", HistoryFilter(), 101, None)
+
+
+def test_usage_by_year_and_month_from_the_roll_ups(services: Services, two_years: list[LedgerEntry]) -> None:
+    spent_2025 = history.usage(services, "hist", 2025, None, None)
+
+    consumed = [e for e in two_years if e.kind is EntryKind.CONSUME and e.at.year == 2025]
+    assert spent_2025.total_credits == -sum(e.amount for e in consumed)
+    assert spent_2025.total_creatives == len(consumed)
+    assert sum(spent_2025.by_month.values()) == spent_2025.total_credits
+    assert min(spent_2025.by_month) == "2025-01"
+    december = [e for e in consumed if e.at.month == 12]
+    assert spent_2025.by_month["2025-12"] == -sum(e.amount for e in december)

@@ -1,0 +1,168 @@
+"""Random sequences of ledger writes against moto, checking the money rules after every step."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule
+from moto import mock_aws
+
+from studio_credits.domain.access import Principal, Role
+from studio_credits.domain.clock import FixedClock
+from studio_credits.domain.ids import public_id
+from studio_credits.domain.ledger import EntryKind
+from studio_credits.domain.lots import LotSource
+from studio_credits.domain.reservations import ReservationStatus
+from studio_credits.service import ledger
+from studio_credits.service.execution import Refused
+from studio_credits.settings import get_settings
+from studio_credits.store.mapping import entry_from_item
+from studio_credits.store.models import EntryItem
+from studio_credits.store.tables import create_tables
+from studio_credits.wiring import build_services
+from tests.conftest import START
+from tests.ledger.conftest import SERVICE, image, open_on_plan
+
+ADMIN = Principal("admin-1", Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Consumption:
+    key: str
+    outputs: int
+    entry_id: str
+
+
+@dataclass(frozen=True)
+class Hold:
+    reservation_id: str
+    outputs: int
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    consumptions = Bundle("consumptions")
+    holds = Bundle("holds")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mock = mock_aws()
+        self.mock.start()
+        create_tables()
+        self.clock = FixedClock(START)
+        self.services = build_services(get_settings(), self.clock)
+        self.account_id = open_on_plan(self.services, "prop", "pro").id
+        self.keys = 0
+        self.applied_keys: Counter[str] = Counter()
+        self.held: dict[str, int] = {}
+        self.refunded: set[str] = set()
+
+    def teardown(self) -> None:
+        self.mock.stop()
+
+    def _key(self) -> str:
+        self.keys += 1
+        self.clock.at += timedelta(seconds=1)
+        return f"key-{self.keys}"
+
+    @rule(amount=st.integers(1, 400), source=st.sampled_from([LotSource.TOP_UP, LotSource.PROMO]))
+    def grant(self, amount: int, source: LotSource) -> None:
+        outcome = ledger.grant(
+            self.services, ADMIN, self.account_id, amount, source, None, "test", self._key()
+        )
+        assert isinstance(outcome, ledger.Recorded)
+
+    @rule(target=consumptions, outputs=st.integers(1, 10))
+    def consume(self, outputs: int) -> Consumption | None:
+        key = self._key()
+        before = self.services.repository.get(self.account_id)
+        assert before is not None
+        outcome = ledger.consume(self.services, SERVICE, self.account_id, image(outputs), "job", key)
+        if isinstance(outcome, Refused):
+            assert before.available < 4 * outputs
+            return None
+        assert isinstance(outcome, ledger.Recorded) and outcome.entry is not None
+        self.applied_keys[key] += 1
+        return Consumption(key, outputs, outcome.entry.id)
+
+    @rule(consumption=consumptions)
+    def retry_consume(self, consumption: Consumption | None) -> None:
+        if consumption is None:
+            return
+        outcome = ledger.consume(
+            self.services, SERVICE, self.account_id, image(consumption.outputs), "job", consumption.key
+        )
+        assert isinstance(outcome, ledger.Recorded) and outcome.entry is not None
+        assert outcome.entry.id == consumption.entry_id
+
+    @rule(target=holds, outputs=st.integers(1, 10))
+    def reserve(self, outputs: int) -> Hold | None:
+        outcome = ledger.reserve(
+            self.services, SERVICE, self.account_id, image(outputs), "job", 3600, self._key()
+        )
+        if isinstance(outcome, Refused):
+            return None
+        assert isinstance(outcome, ledger.Recorded) and outcome.reservation is not None
+        self.held[outcome.reservation.id] = outcome.reservation.credits
+        return Hold(outcome.reservation.id, outputs)
+
+    @rule(hold=consumes(holds), delivered=st.integers(1, 10) | st.none())
+    def capture(self, hold: Hold | None, delivered: int | None) -> None:
+        if hold is None:
+            return
+        delivered = None if delivered is None else min(delivered, hold.outputs)
+        reservation_id = public_id(self.account_id, hold.reservation_id)
+        outcome = ledger.capture(self.services, SERVICE, reservation_id, delivered)
+        assert isinstance(outcome, ledger.Recorded) and outcome.reservation is not None
+        assert outcome.reservation.status is ReservationStatus.CAPTURED
+        del self.held[hold.reservation_id]
+
+    @rule(hold=consumes(holds))
+    def release(self, hold: Hold | None) -> None:
+        if hold is None:
+            return
+        outcome = ledger.release(
+            self.services, SERVICE, public_id(self.account_id, hold.reservation_id), "failed"
+        )
+        assert isinstance(outcome, ledger.Recorded)
+        del self.held[hold.reservation_id]
+
+    @rule(consumption=consumptions, part=st.integers(1, 40) | st.none())
+    def refund(self, consumption: Consumption | None, part: int | None) -> None:
+        if consumption is None:
+            return
+        paid = 4 * consumption.outputs
+        credits = None if part is None else min(part, paid)
+        entry_id = public_id(self.account_id, consumption.entry_id)
+        outcome = ledger.refund(self.services, SERVICE, entry_id, credits, "test", self._key())
+        if consumption.entry_id in self.refunded:
+            assert isinstance(outcome, Refused)
+        else:
+            assert isinstance(outcome, ledger.Recorded)
+            self.refunded.add(consumption.entry_id)
+
+    @invariant()
+    def money_adds_up(self) -> None:
+        account = self.services.repository.get(self.account_id)
+        assert account is not None
+        entries = [entry_from_item(item) for item in EntryItem.query(self.account_id)]
+        assert account.balance == sum(entry.amount for entry in entries)
+        for lot in account.lots:
+            moved = sum(m.amount for e in entries for m in e.lots if m.lot_id == lot.id)
+            assert lot.remaining == moved
+            assert 0 <= lot.remaining <= lot.granted
+        assert account.available >= 0
+        assert account.reserved == sum(self.held.values())
+        assert entries[-1].balance_after == account.balance
+        consumed = [e for e in entries if e.kind is EntryKind.CONSUME]
+        assert len(consumed) == sum(self.applied_keys.values()) == len(self.applied_keys)
+
+
+LedgerMachine.TestCase.settings = settings(
+    max_examples=15,
+    stateful_step_count=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+TestLedgerInvariants = LedgerMachine.TestCase

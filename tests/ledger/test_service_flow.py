@@ -1,0 +1,195 @@
+"""The ledger's writes through the use cases, on moto: each rule with an example."""
+
+from datetime import timedelta
+
+from studio_credits.domain.account import Account
+from studio_credits.domain.catalogue import Resolution
+from studio_credits.domain.clock import FixedClock
+from studio_credits.domain.creatives import Creative, CreativeKind
+from studio_credits.domain.history import HistoryFilter
+from studio_credits.domain.ids import public_id
+from studio_credits.domain.ledger import EntryKind
+from studio_credits.domain.lots import LotMovement, LotSource
+from studio_credits.domain.reservations import ReservationStatus
+from studio_credits.domain.spending import FeatureNotInPlan, InsufficientCredits, NotHeld, Rejected
+from studio_credits.service import ledger
+from studio_credits.service.execution import IdempotencyConflict, Refused
+from studio_credits.service.ports import Services
+from tests.ledger.conftest import ADMIN, SERVICE, image, open_on_plan
+
+
+def recorded(outcome: object) -> ledger.Recorded:
+    assert isinstance(outcome, ledger.Recorded), outcome
+    return outcome
+
+
+def test_consume_takes_the_quoted_price_and_records_the_lots(services: Services, account: Account) -> None:
+    outcome = recorded(
+        ledger.consume(services, SERVICE, account.id, image(2, Resolution.RES_4K), "job-1", "k1")
+    )
+
+    assert outcome.entry is not None
+    assert outcome.entry.kind is EntryKind.CONSUME
+    assert outcome.entry.amount == -32
+    assert outcome.entry.balance_after == 100 - 32
+    assert sum(m.amount for m in outcome.entry.lots) == -32
+    assert outcome.account.available == 68
+    assert outcome.account.period_used == 32
+
+
+def test_same_key_same_input_is_charged_once(services: Services, account: Account) -> None:
+    first = recorded(ledger.consume(services, SERVICE, account.id, image(), "job-1", "k1"))
+    again = recorded(ledger.consume(services, SERVICE, account.id, image(), "job-1", "k1"))
+
+    assert again.entry == first.entry
+    assert again.account.available == 96
+
+
+def test_same_key_other_input_is_a_conflict(services: Services, account: Account) -> None:
+    recorded(ledger.consume(services, SERVICE, account.id, image(), "job-1", "k1"))
+
+    outcome = ledger.consume(services, SERVICE, account.id, image(3), "job-1", "k1")
+
+    assert isinstance(outcome, IdempotencyConflict)
+
+
+def test_a_retry_after_the_balance_ran_out_still_returns_the_first_result(
+    services: Services, account: Account
+) -> None:
+    first = recorded(ledger.consume(services, SERVICE, account.id, image(10, Resolution.RES_2K), "job", "k"))
+    recorded(ledger.consume(services, SERVICE, account.id, image(5), "job-2", "k2"))  # 80 + 20: all spent
+
+    again = recorded(ledger.consume(services, SERVICE, account.id, image(10, Resolution.RES_2K), "job", "k"))
+
+    assert again.entry == first.entry
+    assert again.account.available == 0
+
+
+def test_insufficient_credits_and_missing_features_are_refusals(services: Services) -> None:
+    free = open_on_plan(services, "free-1")
+    long_video = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_720P, duration_seconds=10)
+    recorded(ledger.consume(services, SERVICE, free.id, image(), "j0", "k0"))
+
+    short = ledger.consume(services, SERVICE, free.id, long_video, "j", "k1")
+    blocked = ledger.consume(services, SERVICE, free.id, image(1, Resolution.RES_4K), "j", "k2")
+
+    assert short == Refused(InsufficientCredits(required=100, available=96))
+    assert isinstance(blocked, Refused) and isinstance(blocked.reason, FeatureNotInPlan)
+    assert blocked.reason.cheapest_plan_allowing is not None
+    assert blocked.reason.cheapest_plan_allowing.id == "pro"
+
+
+def test_reserve_holds_then_partial_capture_takes_the_delivered_share(
+    services: Services, account: Account
+) -> None:
+    held = recorded(
+        ledger.reserve(services, SERVICE, account.id, image(4, Resolution.RES_2K), "job", 600, "r1")
+    )
+    assert held.reservation is not None
+    assert (held.account.balance, held.account.reserved, held.account.available) == (100, 32, 68)
+    reservation_id = public_id(account.id, held.reservation.id)
+
+    settled = recorded(ledger.capture(services, SERVICE, reservation_id, 3))
+
+    assert settled.reservation is not None
+    assert settled.reservation.status is ReservationStatus.CAPTURED
+    assert settled.entry is not None and settled.entry.amount == -24
+    assert (settled.account.balance, settled.account.reserved, settled.account.available) == (76, 0, 76)
+    kinds = [e.kind for e in services.repository.history_page(account.id, _all(), 10, None)[0]]
+    assert kinds[:2] == [EntryKind.RELEASE, EntryKind.CAPTURE]
+
+
+def test_a_settled_reservation_is_not_held_any_more(services: Services, account: Account) -> None:
+    held = recorded(ledger.reserve(services, SERVICE, account.id, image(), "job", 600, "r1"))
+    assert held.reservation is not None
+    reservation_id = public_id(account.id, held.reservation.id)
+    released = recorded(ledger.release(services, SERVICE, reservation_id, "moderation block"))
+    assert released.account.available == 100
+
+    again = ledger.capture(services, SERVICE, reservation_id, None)
+
+    assert isinstance(again, Refused) and isinstance(again.reason, NotHeld)
+    assert again.reason.reservation.status is ReservationStatus.RELEASED
+
+
+def test_an_expired_reservation_cannot_be_captured(
+    services: Services, account: Account, clock: FixedClock
+) -> None:
+    held = recorded(ledger.reserve(services, SERVICE, account.id, image(), "job", 60, "r1"))
+    assert held.reservation is not None
+    clock.at += timedelta(seconds=61)
+
+    late = ledger.capture(services, SERVICE, public_id(account.id, held.reservation.id), None)
+
+    assert isinstance(late, Refused) and isinstance(late.reason, NotHeld)
+
+
+def test_refund_once_back_to_the_lots_it_came_from(services: Services, account: Account) -> None:
+    spent = recorded(ledger.consume(services, SERVICE, account.id, image(5), "job", "k"))
+    assert spent.entry is not None
+    entry_id = public_id(account.id, spent.entry.id)
+
+    refunded = recorded(ledger.refund(services, SERVICE, entry_id, 8, "two outputs failed", "f1"))
+    second = ledger.refund(services, SERVICE, entry_id, None, "again", "f2")
+
+    assert refunded.account.available == 100 - 20 + 8
+    assert refunded.entry is not None and refunded.entry.lots == tuple(
+        replace_amount(m, 8) for m in spent.entry.lots
+    )
+    assert isinstance(second, Refused) and isinstance(second.reason, Rejected)
+    assert "once" in second.reason.message or "already" in second.reason.message
+
+
+def test_refund_to_an_expired_lot_makes_a_plan_lot_ending_with_the_period(
+    services: Services, clock: FixedClock
+) -> None:
+    account = open_on_plan(services, "acct-2", "pro")
+    grant = recorded(
+        ledger.grant(
+            services, ADMIN, account.id, 50, LotSource.PROMO, clock.at + timedelta(days=1), "welcome", "g"
+        )
+    )
+    spent = recorded(ledger.consume(services, SERVICE, account.id, image(10), "job", "k"))
+    assert spent.entry is not None and grant.entry is not None
+    assert {m.lot_id for m in spent.entry.lots} == {grant.entry.lots[0].lot_id}
+    clock.at += timedelta(days=2)
+
+    refunded = recorded(
+        ledger.refund(services, SERVICE, public_id(account.id, spent.entry.id), None, "bad", "f")
+    )
+
+    assert refunded.entry is not None
+    new_lot = next(lot for lot in refunded.account.lots if lot.id == refunded.entry.lots[0].lot_id)
+    assert new_lot.source is LotSource.PLAN
+    assert new_lot.expires_at == refunded.account.current_period.end
+
+
+def test_grant_top_up_lasts_twelve_months(services: Services, account: Account, clock: FixedClock) -> None:
+    granted = recorded(
+        ledger.grant(services, SERVICE, account.id, 500, LotSource.TOP_UP, None, "payment 42", "g")
+    )
+
+    lot = granted.account.lots[-1]
+    assert (lot.source, lot.remaining, lot.expires_at) == (
+        LotSource.TOP_UP,
+        500,
+        clock.at.replace(year=clock.at.year + 1),
+    )
+
+
+def test_grants_that_break_the_rules_are_rejected(services: Services) -> None:
+    free = open_on_plan(services, "free-2")
+
+    assert isinstance(ledger.grant(services, ADMIN, free.id, 10, LotSource.TOP_UP, None, "n", "a"), Refused)
+    assert isinstance(ledger.grant(services, ADMIN, free.id, 10, LotSource.PLAN, None, "n", "b"), Refused)
+    assert isinstance(ledger.grant(services, ADMIN, free.id, -1, LotSource.PROMO, None, "n", "c"), Refused)
+    taken = recorded(ledger.grant(services, ADMIN, free.id, -30, LotSource.ADJUSTMENT, None, "fix", "d"))
+    assert taken.account.available == 70
+
+
+def _all() -> "HistoryFilter":
+    return HistoryFilter()
+
+
+def replace_amount(movement: LotMovement, amount: int) -> LotMovement:
+    return LotMovement(movement.lot_id, movement.source, amount)

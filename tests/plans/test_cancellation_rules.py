@@ -1,0 +1,117 @@
+"""Cancelling with a confirmation, and resuming: the rules on their own."""
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from plan_helpers import ANNUAL, MONTHLY, at, on_plan
+
+from studio_credits.domain.account import PlanStatus, ScheduledChange
+from studio_credits.domain.cancellation import (
+    CancellationRefused,
+    InvalidToken,
+    NothingToResume,
+    PlanEvent,
+    confirm_cancellation,
+    offer_cancellation,
+    resume_plan,
+)
+from studio_credits.domain.ledger import EntryKind
+from studio_credits.domain.lots import Lot, LotSource
+
+NONCE = "a-random-nonce-the-service-draws"
+ACTOR = "user:u-1"
+NOW = at(2027, 5, 10)
+
+
+def test_an_offer_keeps_only_a_hash_and_tells_what_is_lost_at_the_end() -> None:
+    account = on_plan("pro", ANNUAL, at(2027, 1, 31), period_index=3)
+    plan = Lot("p-1", LotSource.PLAN, 3_000, 2_500, account.current_period.end, NOW)
+    rolled = Lot("r-1", LotSource.ROLLOVER, 200, 150, account.current_period.end, NOW)
+    top_up = Lot("t-1", LotSource.TOP_UP, 500, 500, at(2028, 1, 1), NOW)
+    account = replace(account, lots=(plan, rolled, top_up))
+
+    pending, offer = offer_cancellation(account, NONCE, NOW)
+
+    assert offer.token == NONCE
+    assert offer.effective_at == at(2028, 1, 31)  # an annual plan lasts its year
+    assert offer.credits_forfeited == 2_500 + 150  # plan and rolled-over credits; the top-up stays
+    assert offer.token_expires_at == NOW + timedelta(minutes=10)
+    assert pending.pending_cancellation is not None
+    assert NONCE not in pending.pending_cancellation.token_hash
+    assert replace(pending, pending_cancellation=None) == account
+
+
+def test_confirming_within_ten_minutes_cancels_at_the_term_end() -> None:
+    account = replace(
+        on_plan("pro", MONTHLY, at(2027, 1, 31)), scheduled_change=ScheduledChange("starter", MONTHLY)
+    )
+    pending, _ = offer_cancellation(account, NONCE, NOW)
+
+    confirmed = confirm_cancellation(
+        pending, NONCE, NOW + timedelta(minutes=10) - timedelta(seconds=1), ACTOR
+    )
+
+    assert isinstance(confirmed, PlanEvent)
+    canceled = confirmed.account
+    assert canceled.status is PlanStatus.CANCELING
+    assert (canceled.ends_at, canceled.renews_at) == (at(2027, 2, 28), None)
+    assert (canceled.scheduled_change, canceled.pending_cancellation) == (None, None)
+    assert canceled.lots == account.lots
+    entry = confirmed.entry
+    assert (entry.kind, entry.amount, entry.balance_after) == (EntryKind.PLAN_CHANGE, 0, account.balance)
+    assert entry.description == "Cancellation confirmed, ends 2027-02-28"
+
+
+def test_a_token_is_refused_once_used_expired_replaced_or_made_up() -> None:
+    account = on_plan("starter", MONTHLY, at(2027, 1, 31))
+    pending, _ = offer_cancellation(account, NONCE, NOW)
+    confirmed = confirm_cancellation(pending, NONCE, NOW, ACTOR)
+    assert isinstance(confirmed, PlanEvent)
+    replaced, _ = offer_cancellation(pending, "a-newer-nonce", NOW)
+
+    refusals = [
+        confirm_cancellation(confirmed.account, NONCE, NOW, ACTOR),
+        confirm_cancellation(pending, NONCE, NOW + timedelta(minutes=10), ACTOR),
+        confirm_cancellation(replaced, NONCE, NOW, ACTOR),
+        confirm_cancellation(pending, "made-up", NOW, ACTOR),
+        confirm_cancellation(account, NONCE, NOW, ACTOR),
+    ]
+
+    assert all(isinstance(refused, InvalidToken) for refused in refusals)
+    assert isinstance(expired := refusals[1], InvalidToken)
+    assert "expired" in expired.message
+
+
+def test_the_free_plan_and_a_canceled_plan_cannot_be_canceled() -> None:
+    with pytest.raises(CancellationRefused, match="The Free plan has nothing to cancel"):
+        offer_cancellation(on_plan("free", MONTHLY, NOW), NONCE, NOW)
+    canceling = replace(on_plan("pro", MONTHLY, NOW), status=PlanStatus.CANCELING, ends_at=at(2027, 6, 10))
+    with pytest.raises(CancellationRefused, match="already canceled and ends on 2027-06-10"):
+        offer_cancellation(canceling, NONCE, NOW)
+
+
+def test_resuming_before_the_end_renews_again_and_after_it_there_is_nothing_to_resume() -> None:
+    account = on_plan("pro", MONTHLY, at(2027, 1, 31))
+    pending, _ = offer_cancellation(account, NONCE, NOW)
+    confirmed = confirm_cancellation(pending, NONCE, NOW, ACTOR)
+    assert isinstance(confirmed, PlanEvent)
+    ends_at = confirmed.account.ends_at
+    assert ends_at is not None
+
+    resumed = resume_plan(confirmed.account, ends_at - timedelta(seconds=1), ACTOR)
+    assert isinstance(resumed, PlanEvent)
+    assert (resumed.account.status, resumed.account.ends_at, resumed.account.renews_at) == (
+        PlanStatus.ACTIVE,
+        None,
+        ends_at,
+    )
+    assert resumed.entry.description == f"Plan resumed: Pro renews on {ends_at:%Y-%m-%d}"
+
+    too_late = resume_plan(confirmed.account, ends_at, ACTOR)
+    assert too_late == NothingToResume(
+        f"Your plan ended on {ends_at:%Y-%m-%d}: choose a plan to subscribe again."
+    )
+    assert resume_plan(account, NOW, ACTOR) == NothingToResume(
+        "Your plan is not canceled: there is nothing to resume."
+    )
