@@ -10,7 +10,9 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
+    ValidationCache,
 )
 from strawberry.tools import merge_types
 
@@ -23,6 +25,7 @@ from studio_credits.api.plans import PlanMutations, PlanQueries
 MAX_DEPTH = 10
 MAX_TOKENS = 2_000
 MAX_ALIASES = 20
+CACHED_OPERATIONS = 128
 
 
 Query = merge_types("Query", (AccountQueries, PlanQueries))
@@ -35,6 +38,9 @@ def build_schema(production: bool) -> strawberry.Schema:
         partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        # The generation service sends the same few operations all day: parse and validate them once.
+        partial(ParserCache, maxsize=CACHED_OPERATIONS),
+        partial(ValidationCache, maxsize=CACHED_OPERATIONS),
         RequireIdentity,
         DomainErrorsArePublic,
     ]

@@ -57,6 +57,8 @@ def report(days: list[DayUsage]) -> UsageReport:
     by_month: dict[str, int] = {}
     for day in days:
         for kind, (credits, creatives) in day.by_kind.items():
+            if not credits and not creatives:
+                continue
             before = by_kind.get(kind, (0, 0))
             by_kind[kind] = (before[0] + credits, before[1] + creatives)
             month = day.day[:7]

@@ -29,21 +29,24 @@ class Context:
 
 def record_aws_calls(calls: list[list[str | None]]) -> None:
     """Notes each call as IAM sees it: a transaction counts once per item, as an item action."""
-    from botocore.client import BaseClient
+    from botocore import client as botocore_client
 
-    make_api_call = BaseClient._make_api_call
+    base_client: Any = botocore_client.BaseClient  # Any: the private method is not in botocore's stubs
+    make_api_call = base_client._make_api_call
 
-    def recording(client: BaseClient, operation: str, params: dict[str, Any]) -> Any:
+    def recording(client: Any, operation: str, params: dict[str, Any]) -> Any:
         service = client.meta.service_model.endpoint_prefix
         if operation == "TransactWriteItems":
             for item in params["TransactItems"]:
                 ((kind, body),) = item.items()
                 calls.append([service, f"{kind}Item", body["TableName"], None, None])
         else:
-            calls.append([service, operation, params.get("TableName"), params.get("IndexName"), params.get("Source")])
+            calls.append(
+                [service, operation, params.get("TableName"), params.get("IndexName"), params.get("Source")]
+            )
         return make_api_call(client, operation, params)
 
-    BaseClient._make_api_call = recording  # type: ignore[method-assign]
+    base_client._make_api_call = recording
 
 
 def main() -> None:

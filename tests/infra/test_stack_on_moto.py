@@ -40,13 +40,15 @@ def run_job(deployment: Deployment, function: str, at: datetime) -> dict[str, in
     return report
 
 
-def graphql(deployment: Deployment, caller: str, query: str, variables: dict[str, object]) -> dict[str, object]:
+def graphql(
+    deployment: Deployment, caller: str, query: str, variables: dict[str, object]
+) -> dict[str, object]:
     return graphql_response(run(deployment, "api", graphql_event(caller, query, variables)))
 
 
-def ledger_items(deployment: Deployment) -> list[dict[str, object]]:
+def ledger_items(deployment: Deployment) -> list[dict[str, dict[str, str]]]:
     table = deployment.function_environment("api")["STUDIO_CREDITS_LEDGER_TABLE"]
-    items: list[dict[str, object]] = deployment.client("dynamodb").scan(TableName=table)["Items"]
+    items: list[dict[str, dict[str, str]]] = deployment.client("dynamodb").scan(TableName=table)["Items"]
     return items
 
 
@@ -54,12 +56,17 @@ def test_functions_use_the_tables_the_stack_created(deployment: Deployment) -> N
     tables = {deployment.resources["AccountsTable"], deployment.resources["LedgerTable"]}
     for function in lambda_functions(deployment.template):
         environment = deployment.function_environment(function)
-        assert {environment["STUDIO_CREDITS_ACCOUNTS_TABLE"], environment["STUDIO_CREDITS_LEDGER_TABLE"]} == tables
+        assert {
+            environment["STUDIO_CREDITS_ACCOUNTS_TABLE"],
+            environment["STUDIO_CREDITS_LEDGER_TABLE"],
+        } == tables
     assert set(deployment.client("dynamodb").list_tables()["TableNames"]) == tables
 
 
 def test_viewer_consumption_sweep_notice_and_refresh_go_through(deployment: Deployment) -> None:
-    viewer = graphql(deployment, "user", "{ viewer { id nextRefreshAt credits { available } } }", {})["viewer"]
+    viewer = graphql(deployment, "user", "{ viewer { id nextRefreshAt credits { available } } }", {})[
+        "viewer"
+    ]
     assert isinstance(viewer, dict)
     assert viewer["id"] == USER
     assert viewer["credits"] == {"available": 100}

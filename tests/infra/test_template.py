@@ -2,6 +2,7 @@
 models declare them, handlers that import, schedules on their jobs, and each role's reach."""
 
 import importlib
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ QUERIED_INDEXES = {
 }
 
 
-def key_schema(rows: list[Json]) -> set[tuple[str, str]]:
+def key_schema(rows: Sequence[Mapping[str, Any]]) -> set[tuple[str, str]]:
     return {(row["AttributeName"], row["KeyType"]) for row in rows}
 
 
@@ -85,7 +86,9 @@ def test_each_schedule_runs_its_job_with_somewhere_for_failures(template: Json) 
     for rule in resources_of_type(template, "AWS::Events::Rule").values():
         (target,) = rule["Properties"]["Targets"]
         (function_resource,) = references(target["Arn"])
-        function = next(name for name, body in functions.items() if template["Resources"][function_resource] is body)
+        function = next(
+            name for name, body in functions.items() if template["Resources"][function_resource] is body
+        )
         scheduled[function] = rule["Properties"]["ScheduleExpression"]
         assert target["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": ["JobFailuresQueue", "Arn"]}
         assert functions[function]["Properties"]["Handler"] == f"functions/{function}.handler"
@@ -107,7 +110,10 @@ def test_the_api_is_behind_the_jwt_authorizer(template: Json) -> None:
     (authorizer_id, authorizer), *_ = resources_of_type(template, "AWS::ApiGatewayV2::Authorizer").items()
     assert authorizer["Properties"]["AuthorizerType"] == "JWT"
     assert authorizer["Properties"]["JwtConfiguration"]["Issuer"].startswith("https://cognito-idp.")
-    routes = {route["Properties"]["RouteKey"]: route["Properties"] for route in resources_of_type(template, "AWS::ApiGatewayV2::Route").values()}
+    routes = {
+        route["Properties"]["RouteKey"]: route["Properties"]
+        for route in resources_of_type(template, "AWS::ApiGatewayV2::Route").values()
+    }
     assert set(routes) == {"POST /graphql", "GET /graphql"}
     for route in routes.values():
         assert route["AuthorizationType"] == "JWT"
@@ -131,4 +137,7 @@ def test_each_role_reaches_only_what_its_function_uses(template: Json, function:
 def test_environment_comes_from_one_place(template: Json) -> None:
     environments = [body["Properties"]["Environment"] for body in lambda_functions(template).values()]
     assert all(environment == environments[0] for environment in environments)
-    assert set(environments[0]["Variables"]) >= {"STUDIO_CREDITS_ACCOUNTS_TABLE", "STUDIO_CREDITS_LEDGER_TABLE"}
+    assert set(environments[0]["Variables"]) >= {
+        "STUDIO_CREDITS_ACCOUNTS_TABLE",
+        "STUDIO_CREDITS_LEDGER_TABLE",
+    }
