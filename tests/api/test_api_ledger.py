@@ -36,7 +36,9 @@ CONSUME = f"""
 mutation Consume($input: ConsumeInput!) {{
   consumeCredits(input: $input) {{
     __typename
-    ... on CreditsConsumed {{ entry {{ id kind amount balanceAfter jobId lots {{ source amount }} }} {BALANCE} }}
+    ... on CreditsConsumed {{
+      entry {{ id kind amount balanceAfter jobId lots {{ source amount }} }} {BALANCE}
+    }}
     ... on InsufficientCredits {{ required available }}
     ... on FeatureNotInPlan {{ blockedBy cheapestPlanAllowing {{ id }} }}
     ... on IdempotencyConflict {{ message }}
@@ -315,7 +317,8 @@ def test_usage_by_kind_for_the_year(dynamodb: None) -> None:
     usage = data(
         graphql(
             "user",
-            "{ viewer { usage { totalCredits totalCreatives byKind { kind credits creatives } byMonth { credits } } } }",
+            "{ viewer { usage { totalCredits totalCreatives "
+            "byKind { kind credits creatives } byMonth { credits } } } }",
         )
     )["viewer"]["usage"]
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from stack_deployment import (
+
+from infra.stack_deployment import (
     Deployment,
     graphql_event,
     graphql_response,

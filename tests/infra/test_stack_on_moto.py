@@ -5,7 +5,7 @@ its role allows."""
 import sysconfig
 from datetime import datetime, timedelta
 
-from stack_deployment import (
+from infra.stack_deployment import (
     ROOT,
     Deployment,
     Invocation,

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
-from stack_deployment import Json, lambda_functions, references, resources_of_type
 
+from infra.stack_deployment import Json, lambda_functions, references, resources_of_type
 from studio_credits.store.models import AccountModel, LedgerItem
 
 TABLES: dict[str, type[Model]] = {"AccountsTable": AccountModel, "LedgerTable": LedgerItem}

@@ -64,6 +64,8 @@ def assert_ledger_agrees(account: Account) -> list[LedgerEntry]:
             moved[movement.lot_id] = moved.get(movement.lot_id, 0) + movement.amount
     for lot in account.lots:
         assert moved.get(lot.id, 0) == lot.remaining, lot
-    assert all(amount == 0 for lot_id, amount in moved.items() if lot_id not in {l.id for l in account.lots})
+    assert all(
+        amount == 0 for lot_id, amount in moved.items() if lot_id not in {lot.id for lot in account.lots}
+    )
     assert account.balance >= 0 and account.available >= 0
     return made

@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterator
 
 import boto3
 import pytest
-from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from studio_credits.mail.ses import SesMailer

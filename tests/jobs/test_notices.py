@@ -6,11 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from studio_credits.domain.account import Account, PlanStatus, ScheduledChange
-from studio_credits.domain.catalogue import BillingInterval
-from studio_credits.domain.change import Change
+from studio_credits.domain.catalogue import BillingInterval, Resolution
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
-from studio_credits.domain.catalogue import Resolution
 from studio_credits.domain.lots import Lot, LotSource
 from studio_credits.domain.notice_rules import due_notices, next_notice_at, reminders
 from studio_credits.domain.notices import NoticeKind
@@ -167,7 +165,8 @@ def test_the_job_records_and_emails_each_notice_once_however_often_it_runs(
         (
             "a@example.com",
             "Some of your credits expire soon",
-            "1,240 of your 3,000 Pro plan credits this period are unused: on 15 Dec 2026, 1,240 roll over to the next period",
+            "1,240 of your 3,000 Pro plan credits this period are unused: "
+            "on 15 Dec 2026, 1,240 roll over to the next period",
         ),
         (
             "a@example.com",
@@ -202,8 +201,8 @@ def test_a_run_that_died_between_claim_and_send_never_sends_twice(
     services: Services, clock: FixedClock, mailer: SesMailer, sent: Sent
 ) -> None:
     """At most once: the claim is the record of the send; a crash after it loses that one email."""
-    from studio_credits.jobs.notices import _record
     from studio_credits.jobs.each_due import apply
+    from studio_credits.jobs.notices import _record
 
     open_pro(services)
     clock.at = datetime(2026, 12, 13, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The refresh as pure rules: hand-computed figures per plan, catch-up, plan switches, property of rollover."""
+"""The refresh as pure rules: hand-computed figures per plan, catch-up, plan switches, rollover property."""
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -95,7 +95,7 @@ def test_an_account_three_periods_behind_catches_up_period_by_period_in_one_chan
 
     assert change is not None
     assert [e.amount for e in change.entries if e.kind is EntryKind.GRANT] == [3_000] * 3
-    # 2,000 roll once; then each untouched 3,000 grant rolls into the next period (the older rollover expires).
+    # 2,000 roll once; then each untouched 3,000 grant rolls on (the older rollover expires).
     assert [e.amount for e in change.entries if e.kind is EntryKind.ROLLOVER] == [2_000, 3_000, 3_000]
     assert change.account.period_index == 3
     assert change.account.next_refresh_at == datetime(2026, 5, 31, 9, tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""Deployment: the packaged template and zip, and the stack on moto."""
