@@ -17,6 +17,7 @@ os.environ.pop("AWS_PROFILE", None)
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from moto import mock_aws
@@ -57,7 +58,7 @@ def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
     lock = threading.Lock()
     original = BotocoreStubber.__call__
 
-    def serialized(self: BotocoreStubber, *args: object, **kwargs: object) -> object:
+    def serialized(self: BotocoreStubber, *args: Any, **kwargs: Any) -> Any:
         with lock:
             return original(self, *args, **kwargs)
 

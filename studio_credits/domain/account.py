@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import Enum
 
 from studio_credits.domain.catalogue import FREE, BillingInterval, Plan, plan_by_id
-from studio_credits.domain.ids import new_ulid
+from studio_credits.domain.ids import entry_id, new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
 from studio_credits.domain.periods import Period, period, term_end
@@ -130,7 +130,7 @@ def open_account(account_id: str, email: str | None, now: datetime) -> tuple[Acc
         version=0,
     )
     entry = LedgerEntry(
-        id=new_ulid(now),
+        id=entry_id(account.version, now, 0),
         account_id=account_id,
         at=now,
         kind=EntryKind.GRANT,

@@ -1,6 +1,7 @@
 """Identifiers: time-sortable ULIDs, and public ids that carry their account."""
 
 import base64
+import secrets
 from datetime import datetime
 
 from ulid import ULID
@@ -25,3 +26,16 @@ def parse_public_id(value: str, field: str) -> tuple[str, str]:
     except ValueError:
         raise InvalidInput(field, "not an id this service issued") from None
     return account_id, local_id
+
+
+def entry_id(account_version: int, at: datetime, sequence: int) -> str:
+    """A ledger entry's id: a ULID that sorts after every entry of the account's earlier changes
+    and after the entries before it in the same change.
+
+    The time comes first; within one millisecond a random ULID part would sort at random, so
+    it starts with the account's version (which every change raises) and the entry's place in
+    its change, then random bits.
+    """
+    randomness = (account_version % 2**40) << 40 | (sequence % 2**16) << 24 | secrets.randbits(24)
+    milliseconds = int(at.timestamp() * 1000)
+    return str(ULID.from_bytes(milliseconds.to_bytes(6, "big") + randomness.to_bytes(10, "big")))

@@ -12,7 +12,7 @@ from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import Account, PlanStatus, ScheduledChange
 from studio_credits.domain.catalogue import FREE, BillingInterval, Plan, UnknownPlan, plan_by_id
 from studio_credits.domain.errors import NotAllowed
-from studio_credits.domain.ids import new_ulid
+from studio_credits.domain.ids import entry_id, new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
 from studio_credits.domain.periods import Period, period, term_start
@@ -112,17 +112,15 @@ def plan_entries(
 ) -> tuple[LedgerEntry, ...]:
     """The entries of one change, in order, each with the lots' total after it.
 
-    `account` is as it was before the change. ULIDs of one millisecond sort at
-    random, so the ids are drawn together and handed out in sorted order.
+    `account` is as it was before the change.
     """
-    ids = sorted(new_ulid(at) for _ in drafts)
     balance = account.balance
     entries = []
-    for entry_id, draft in zip(ids, drafts, strict=True):
+    for sequence, draft in enumerate(drafts):
         balance += draft.amount
         entries.append(
             LedgerEntry(
-                id=entry_id,
+                id=entry_id(account.version, at, sequence),
                 account_id=account.id,
                 at=at,
                 kind=draft.kind,

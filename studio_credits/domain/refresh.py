@@ -9,12 +9,12 @@ periods behind goes through every boundary in turn, in one change.
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from studio_credits.domain.account import Account, PlanStatus
 from studio_credits.domain.catalogue import BillingInterval, Plan, plan_by_id
 from studio_credits.domain.change import Change
-from studio_credits.domain.ids import new_ulid
+from studio_credits.domain.ids import entry_id, new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
 from studio_credits.domain.periods import Period, period
@@ -74,7 +74,7 @@ def refresh_due(account: Account, now: datetime) -> Change | None:
     """Every period boundary passed by `now`, in one change; None when no refresh is due."""
     if account.next_refresh_at > now:
         return None
-    entries = _Entries(account.id, now)
+    entries = _Entries(account.id, account.version, now)
     while account.next_refresh_at <= now:
         account = _turn(account, entries)
     return Change(account, tuple(entries.made))
@@ -83,14 +83,14 @@ def refresh_due(account: Account, now: datetime) -> Change | None:
 @dataclass
 class _Entries:
     account_id: str
+    read_version: int
     now: datetime
     made: list[LedgerEntry] = field(default_factory=list)
 
     def add(self, after: Account, kind: EntryKind, amount: int, text: str, lots: list[LotMovement]) -> None:
-        # One millisecond apart so the ids (ULIDs) sort in the order the entries were made.
         self.made.append(
             LedgerEntry(
-                id=new_ulid(self.now + timedelta(milliseconds=len(self.made))),
+                id=entry_id(self.read_version, self.now, len(self.made)),
                 account_id=self.account_id,
                 at=self.now,
                 kind=kind,

@@ -12,12 +12,14 @@ from studio_credits.domain.account import Account, Hold
 from studio_credits.domain.catalogue import Plan
 from studio_credits.domain.change import Change
 from studio_credits.domain.creatives import Creative
-from studio_credits.domain.ids import new_ulid
+from studio_credits.domain.ids import entry_id, new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource, take
+from studio_credits.domain.notice_rules import with_unsent
 from studio_credits.domain.notices import Notice, NoticeKind, notice_id
 from studio_credits.domain.periods import add_months
 from studio_credits.domain.pricing import quote
+from studio_credits.domain.refresh import refresh_due
 from studio_credits.domain.reservations import Reservation, ReservationStatus
 from studio_credits.domain.usage import UsageIncrement, day_of
 
@@ -68,6 +70,7 @@ class Spending:
 def consume(
     account: Account, creative: Creative, job_id: str, actor: str, now: datetime
 ) -> Spending | InsufficientCredits | FeatureNotInPlan:
+    account, refreshed = _on_current_period(account, now)
     priced = quote(creative, account.plan)
     if not priced.allowed:
         return FeatureNotInPlan(priced.blocked_by, priced.cheapest_plan_allowing)
@@ -88,12 +91,13 @@ def consume(
     )
     spent, notices = _low_credit_notices(spent, now)
     usage = (UsageIncrement(day_of(now), creative.kind, priced.credits, 1),)
-    return Spending(Change(spent, (entry,), notices=notices, usage=usage), entry)
+    return _after(refreshed, Spending(Change(spent, (entry,), notices=notices, usage=usage), entry))
 
 
 def reserve(
     account: Account, creative: Creative, job_id: str, ttl: timedelta, actor: str, now: datetime
 ) -> Spending | InsufficientCredits | FeatureNotInPlan:
+    account, refreshed = _on_current_period(account, now)
     priced = quote(creative, account.plan)
     if not priced.allowed:
         return FeatureNotInPlan(priced.blocked_by, priced.cheapest_plan_allowing)
@@ -124,13 +128,16 @@ def reserve(
         creative,
         job_id,
     )
-    return Spending(Change(held, (entry,), reservations=(reservation,)), entry, reservation)
+    return _after(
+        refreshed, Spending(Change(held, (entry,), reservations=(reservation,)), entry, reservation)
+    )
 
 
 def capture(
     account: Account, reservation: Reservation, delivered_outputs: int | None, actor: str, now: datetime
 ) -> Spending | NotHeld:
     """Capture the delivered outputs' share of a held reservation; release the rest in the same change."""
+    account, refreshed = _on_current_period(account, now)
     refusal = _check_held(account, reservation, now)
     if refusal is not None:
         return refusal
@@ -174,7 +181,7 @@ def capture(
     done = replace(reservation, status=ReservationStatus.CAPTURED, captured=captured)
     usage = (UsageIncrement(day_of(now), creative.kind, captured, 1),)
     change = Change(settled, tuple(entries), reservations=(done,), notices=notices, usage=usage)
-    return Spending(change, entries[0], done)
+    return _after(refreshed, Spending(change, entries[0], done))
 
 
 def release(
@@ -209,6 +216,7 @@ def refund(
 ) -> Spending | Rejected:
     """Give back a consumption's credits, once: to the lots they came from, or a new PLAN lot
     expiring at the period's end where those lots have expired."""
+    account, refreshed = _on_current_period(account, now)
     if spent.kind not in (EntryKind.CONSUME, EntryKind.CAPTURE) or spent.account_id != account.id:
         return Rejected("only a consumption or a capture can be refunded")
     paid = -spent.amount
@@ -252,7 +260,7 @@ def refund(
         whole = 1 if amount == paid else 0
         usage = (UsageIncrement(day_of(spent.at), spent.creative.kind, -amount, -whole),)
     change = Change(refunded, (entry,), usage=usage, refunded_entry_id=spent.id)
-    return Spending(change, entry)
+    return _after(refreshed, Spending(change, entry))
 
 
 def grant(
@@ -265,6 +273,7 @@ def grant(
     now: datetime,
 ) -> Spending | Rejected:
     """Add credits (a top-up, a promotion, an adjustment); an adjustment may also take some away."""
+    account, refreshed = _on_current_period(account, now)
     if source not in GRANTABLE_SOURCES:
         return Rejected(f"{source.value} lots are made by the plan refresh, not granted by hand")
     if amount == 0 or (amount < 0 and source is not LotSource.ADJUSTMENT):
@@ -274,7 +283,8 @@ def grant(
     if expires_at is not None and expires_at <= now:
         return Rejected("expiresAt must be in the future")
     if amount < 0:
-        return _take_away(account, -amount, note, actor, now)
+        taken = _take_away(account, -amount, note, actor, now)
+        return taken if isinstance(taken, Rejected) else _after(refreshed, taken)
     if source is LotSource.TOP_UP and expires_at is None:
         expires_at = add_months(now, TOP_UP_LIFETIME_MONTHS)
     lot = Lot(new_ulid(now), source, amount, amount, expires_at, now)
@@ -290,7 +300,7 @@ def grant(
         actor,
         (LotMovement(lot.id, lot.source, amount),),
     )
-    return Spending(Change(granted, (entry,)), entry)
+    return _after(refreshed, Spending(Change(granted, (entry,)), entry))
 
 
 def _take_away(account: Account, amount: int, note: str, actor: str, now: datetime) -> Spending | Rejected:
@@ -302,6 +312,30 @@ def _take_away(account: Account, amount: int, note: str, actor: str, now: dateti
         adjusted, now, EntryKind.ADJUST, -amount, f"Adjustment: -{amount} credits ({note})", actor, moved
     )
     return Spending(Change(adjusted, (entry,)), entry)
+
+
+def _on_current_period(account: Account, now: datetime) -> tuple[Account, tuple[LedgerEntry, ...]]:
+    """The account refreshed to `now` where a period ended since the last refresh run, so that
+    spending never takes from lots that have expired; the refresh's entries go in the same change."""
+    refreshed = refresh_due(account, now)
+    if refreshed is None:
+        return account, ()
+    return refreshed.account, refreshed.entries
+
+
+def _after(refreshed: tuple[LedgerEntry, ...], spending: Spending) -> Spending:
+    """`spending` preceded by the refresh it was decided on: its entries are numbered after the refresh's."""
+    if not refreshed:
+        return spending
+    version, offset = spending.change.account.version, len(refreshed)
+    renumbered = tuple(
+        replace(entry, id=entry_id(version, entry.at, offset + sequence))
+        for sequence, entry in enumerate(spending.change.entries)
+    )
+    answer = spending.entry
+    if answer is not None:
+        answer = renumbered[spending.change.entries.index(answer)]
+    return replace(spending, change=replace(spending.change, entries=refreshed + renumbered), entry=answer)
 
 
 def _check_held(account: Account, reservation: Reservation, now: datetime) -> NotHeld | None:
@@ -341,7 +375,8 @@ def _low_credit_notices(after: Account, now: datetime) -> tuple[Account, tuple[N
         )
         for threshold in crossed
     )
-    return replace(after, low_credit_marks=(*after.low_credit_marks, *crossed)), notices
+    marked = replace(after, low_credit_marks=(*after.low_credit_marks, *crossed))
+    return with_unsent(marked, notices), notices
 
 
 def _entry(
@@ -356,9 +391,8 @@ def _entry(
     job_id: str | None = None,
     sequence: int = 0,
 ) -> LedgerEntry:
-    # Entries of one change share `now`; a later sequence sorts after (ULIDs of one millisecond are random).
     return LedgerEntry(
-        id=new_ulid(now + timedelta(milliseconds=sequence)),
+        id=entry_id(account.version, now, sequence),
         account_id=account.id,
         at=now,
         kind=kind,

@@ -1,8 +1,7 @@
 """viewer and account(id) through the Lambda handler, as each role."""
 
-from lambda_events import claims, event, graphql, invoke
-
 from studio_credits.store.models import EntryItem
+from tests.api.lambda_events import claims, event, graphql, invoke
 
 VIEWER = """
 query Viewer {

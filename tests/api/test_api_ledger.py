@@ -4,11 +4,10 @@ the contract's result unions, and who may call what."""
 from dataclasses import replace
 from typing import Any
 
-from lambda_events import claims, graphql
-
 from studio_credits.domain.change import Change
 from studio_credits.settings import get_settings
 from studio_credits.wiring import build_services
+from tests.api.lambda_events import claims, graphql
 
 USER = claims("user")["sub"]
 BALANCE = "balance { available reserved usedThisPeriod lots { source remaining } }"

@@ -3,9 +3,9 @@
 from typing import Any
 
 import pytest
-from lambda_events import claims, graphql
 
 from studio_credits.domain.catalogue import PLANS
+from tests.api.lambda_events import claims, graphql
 
 QUOTE = """
 query Quote($creative: CreativeInput!, $accountId: ID) {

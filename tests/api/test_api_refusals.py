@@ -4,11 +4,11 @@ import json
 from typing import Any
 
 import pytest
-from lambda_events import event, graphql, invoke
 from moto import mock_aws
 
 from studio_credits.api.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from studio_credits.store.repository import DynamoRepository
+from tests.api.lambda_events import event, graphql, invoke
 
 
 @pytest.mark.parametrize("query", ["{ viewer { id } }", "{ plans { id } }"])

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from moto.server import ThreadedMotoServer
 
-from infra.stack_deployment import Deployment, Json, deploy, load_template, packaged_artifact
+from tests.infra.stack_deployment import Deployment, Json, deploy, load_template, packaged_artifact
 
 
 @pytest.fixture(scope="session")

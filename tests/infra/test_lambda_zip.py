@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.stack_deployment import (
+from tests.infra.stack_deployment import (
     Deployment,
     graphql_event,
     graphql_response,

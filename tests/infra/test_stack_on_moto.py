@@ -5,7 +5,7 @@ its role allows."""
 import sysconfig
 from datetime import datetime, timedelta
 
-from infra.stack_deployment import (
+from tests.infra.stack_deployment import (
     ROOT,
     Deployment,
     Invocation,

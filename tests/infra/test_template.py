@@ -9,8 +9,8 @@ import pytest
 from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
-from infra.stack_deployment import Json, lambda_functions, references, resources_of_type
 from studio_credits.store.models import AccountModel, LedgerItem
+from tests.infra.stack_deployment import Json, lambda_functions, references, resources_of_type
 
 TABLES: dict[str, type[Model]] = {"AccountsTable": AccountModel, "LedgerTable": LedgerItem}
 SCHEDULES = {"refresh": "rate(15 minutes)", "notices": "rate(1 day)", "sweep": "rate(5 minutes)"}

@@ -1,10 +1,8 @@
 """Accounts on a chosen plan at a chosen moment, and the ledger checks every plan test makes."""
 
-import sys
 from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import Account, open_account
@@ -18,10 +16,7 @@ from studio_credits.service.accounts import viewer_account
 from studio_credits.service.ports import Services
 from studio_credits.store.mapping import entry_from_item
 from studio_credits.store.models import EntryItem
-
-# The Lambda event helper lives with the API tests; pytest puts only this test's own folder on the path.
-sys.path.append(str(Path(__file__).parent.parent / "api"))
-from lambda_events import claims, graphql
+from tests.api.lambda_events import claims, graphql
 
 __all__ = ["claims", "graphql"]
 

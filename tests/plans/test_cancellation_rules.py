@@ -4,7 +4,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from plan_helpers import ANNUAL, MONTHLY, at, on_plan
 
 from studio_credits.domain.account import PlanStatus, ScheduledChange
 from studio_credits.domain.cancellation import (
@@ -18,6 +17,7 @@ from studio_credits.domain.cancellation import (
 )
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import Lot, LotSource
+from tests.plans.plan_helpers import ANNUAL, MONTHLY, at, on_plan
 
 NONCE = "a-random-nonce-the-service-draws"
 ACTOR = "user:u-1"

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
-from plan_helpers import ANNUAL, MONTHLY, assert_adds_up, on_plan
 
 from studio_credits.domain.account import PlanStatus
 from studio_credits.domain.catalogue import PLANS, BillingInterval, plan_by_id
@@ -21,6 +20,7 @@ from studio_credits.domain.plan_changes import (
     preview_plan_change,
     prorated_cents,
 )
+from tests.plans.plan_helpers import ANNUAL, MONTHLY, assert_adds_up, on_plan
 
 EDGE_ANCHORS = [
     datetime(year, month, day, 9, tzinfo=UTC)

@@ -4,7 +4,6 @@ from dataclasses import replace
 from datetime import datetime
 
 import pytest
-from plan_helpers import ANNUAL, MONTHLY, assert_adds_up, at, on_plan
 
 from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import Account, Hold, PlanStatus, ScheduledChange
@@ -20,6 +19,7 @@ from studio_credits.domain.plan_changes import (
     switch_at_term_end,
 )
 from studio_credits.domain.plan_terms import PlanChangeTerms
+from tests.plans.plan_helpers import ANNUAL, MONTHLY, assert_adds_up, at, on_plan
 
 ACTOR = "user:u-1"
 

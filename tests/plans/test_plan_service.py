@@ -4,16 +4,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from plan_helpers import (
-    ANNUAL,
-    MONTHLY,
-    PERSON,
-    assert_adds_up,
-    at,
-    move_to_period,
-    stored_entries,
-    subscribe,
-)
 
 from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import PlanStatus, ScheduledChange
@@ -29,6 +19,16 @@ from studio_credits.service.accounts import require_account
 from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
 from studio_credits.service.quotes import quote_for
+from tests.plans.plan_helpers import (
+    ANNUAL,
+    MONTHLY,
+    PERSON,
+    assert_adds_up,
+    at,
+    move_to_period,
+    stored_entries,
+    subscribe,
+)
 
 OTHER = Principal("u-2", Role.USER, "u2@example.com")
 

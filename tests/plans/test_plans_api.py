@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from plan_helpers import claims, graphql
+from tests.plans.plan_helpers import claims, graphql
 
 USER = claims("user")["sub"]
 
