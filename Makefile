@@ -59,6 +59,7 @@ package: $(LAMBDA_ZIP) node_modules/.installed
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/refresh.py
 
 schema: $(STAMP)
 	$(BIN)/studio-credits schema > graphql/schema.graphql

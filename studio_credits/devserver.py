@@ -4,6 +4,10 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studio_credits.service.ports import Services
 
 DEMO_USER = "demo-user"
 DEMO_EMAIL = "demo@studio.example"
@@ -36,8 +40,7 @@ def prepare(endpoint: str) -> dict[str, str]:
     """Create the tables, seed the demo account; return tokens by role."""
     use_local_aws(endpoint)
     from studio_credits.api.identity import DevTokens
-    from studio_credits.domain.access import Principal, Role
-    from studio_credits.service.accounts import viewer_account
+    from studio_credits.domain.access import Role
     from studio_credits.settings import get_settings
     from studio_credits.store.tables import create_tables
     from studio_credits.wiring import build_services
@@ -45,7 +48,7 @@ def prepare(endpoint: str) -> dict[str, str]:
     settings = get_settings()
     create_tables()
     services = build_services(settings)
-    viewer_account(services, Principal(DEMO_USER, Role.USER, DEMO_EMAIL))
+    seed_demo_account(services)
     tokens = DevTokens(settings.dev_token_secret)
     now = services.clock.now()
     return {
@@ -53,6 +56,32 @@ def prepare(endpoint: str) -> dict[str, str]:
         "service": tokens.mint("generation-service", Role.SERVICE, now),
         "admin": tokens.mint("admin-1", Role.ADMIN, now, email="admin@studio.example"),
     }
+
+
+def seed_demo_account(services: "Services") -> None:
+    """The demo person: on Pro, with a top-up and a few creatives spent. Fixed idempotency keys,
+    so seeding an existing DynamoDB again changes nothing."""
+    from studio_credits.domain.access import Principal, Role
+    from studio_credits.domain.catalogue import BillingInterval, Resolution
+    from studio_credits.domain.creatives import Creative, CreativeKind
+    from studio_credits.domain.lots import LotSource
+    from studio_credits.service import ledger, plans
+    from studio_credits.service.accounts import viewer_account
+
+    person = Principal(DEMO_USER, Role.USER, DEMO_EMAIL)
+    studio = Principal("demo-seed", Role.SERVICE)
+    viewer_account(services, person)
+    plans.change_plan(services, person, "pro", BillingInterval.MONTHLY, "demo-seed-upgrade")
+    ledger.grant(services, studio, DEMO_USER, 500, LotSource.TOP_UP, None, "demo top-up", "demo-seed-top-up")
+    spent = [
+        Creative(kind=CreativeKind.IMAGE, resolution=Resolution.RES_2K, outputs=4),
+        Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_1080P, duration_seconds=8),
+        Creative(
+            kind=CreativeKind.MULTI_SHOT_VIDEO, resolution=Resolution.RES_720P, duration_seconds=12, shots=3
+        ),
+    ]
+    for n, creative in enumerate(spent):
+        ledger.consume(services, studio, DEMO_USER, creative, f"demo-job-{n}", f"demo-seed-spend-{n}")
 
 
 def banner(url: str, endpoint: str, tokens: dict[str, str]) -> str:

@@ -116,8 +116,8 @@ def test_the_printed_user_token_shows_the_demo_account(server: DevServer) -> Non
             "viewer": {
                 "id": DEMO_USER,
                 "email": "demo@studio.example",
-                "plan": {"id": "free"},
-                "credits": {"available": 100},
+                "plan": {"id": "pro"},
+                "credits": {"available": 100 + 2_900 + 500 - 32 - 120 - 150},
             }
         }
     }
