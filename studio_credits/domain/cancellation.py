@@ -14,12 +14,10 @@ from studio_credits.domain.account import Account, PendingCancellation, PlanStat
 from studio_credits.domain.catalogue import FREE
 from studio_credits.domain.errors import DomainError
 from studio_credits.domain.ledger import LedgerEntry
-from studio_credits.domain.lots import LotSource
-from studio_credits.domain.plan_changes import day_label, plan_event
+from studio_credits.domain.period_start import ENDS_WITH_THE_PLAN, day_text
+from studio_credits.domain.plan_changes import plan_event
 
 TOKEN_LIFETIME = timedelta(minutes=10)
-LOST_AT_THE_END = (LotSource.PLAN, LotSource.ROLLOVER)
-"""What a canceled plan's credits lose when it ends; top-ups, promos and adjustments stay."""
 
 
 class CancellationRefused(DomainError):
@@ -53,7 +51,7 @@ class PlanEvent:
 
 
 def credits_forfeited(account: Account) -> int:
-    return sum(lot.remaining for lot in account.lots if lot.source in LOST_AT_THE_END)
+    return sum(lot.remaining for lot in account.lots if lot.source in ENDS_WITH_THE_PLAN)
 
 
 def offer_cancellation(account: Account, nonce: str, now: datetime) -> tuple[Account, CancellationOffer]:
@@ -62,7 +60,7 @@ def offer_cancellation(account: Account, nonce: str, now: datetime) -> tuple[Acc
         raise CancellationRefused("The Free plan has nothing to cancel: it costs nothing and never ends.")
     if account.status is PlanStatus.CANCELING:
         raise CancellationRefused(
-            f"Your plan is already canceled and ends on {day_label(account.ends_at or account.term_end)}; "
+            f"Your plan is already canceled and ends on {day_text(account.ends_at or account.term_end)}; "
             "resume it to keep it."
         )
     expires_at = now + TOKEN_LIFETIME
@@ -93,7 +91,7 @@ def confirm_cancellation(account: Account, token: str, now: datetime, actor: str
         pending_cancellation=None,
     )
     return PlanEvent(
-        canceled, plan_event(account, now, actor, f"Cancellation confirmed, ends {day_label(ends_at)}")
+        canceled, plan_event(account, now, actor, f"Cancellation confirmed, ends {day_text(ends_at)}")
     )
 
 
@@ -102,10 +100,10 @@ def resume_plan(account: Account, now: datetime, actor: str) -> PlanEvent | Noth
         return NothingToResume("Your plan is not canceled: there is nothing to resume.")
     if now >= account.ends_at:
         return NothingToResume(
-            f"Your plan ended on {day_label(account.ends_at)}: choose a plan to subscribe again."
+            f"Your plan ended on {day_text(account.ends_at)}: choose a plan to subscribe again."
         )
     resumed = replace(account, status=PlanStatus.ACTIVE, ends_at=None)
-    description = f"Plan resumed: {account.plan.name} renews on {day_label(resumed.term_end)}"
+    description = f"Plan resumed: {account.plan.name} renews on {day_text(resumed.term_end)}"
     return PlanEvent(resumed, plan_event(account, now, actor, description))
 
 

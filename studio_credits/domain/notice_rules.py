@@ -14,9 +14,8 @@ from studio_credits.domain.catalogue import FREE, BillingInterval, plan_by_id
 from studio_credits.domain.change import Change
 from studio_credits.domain.lots import LotSource
 from studio_credits.domain.notices import Notice, NoticeKind, notice_id
+from studio_credits.domain.period_start import ENDS_WITH_THE_PLAN, day_text
 from studio_credits.domain.refresh import (
-    ENDS_WITH_THE_PLAN,
-    day_text,
     ending_plan_lots,
     expires_at_turn,
     next_turn,

@@ -4,7 +4,6 @@
 terms, so what a person is shown and what the change then does never disagree.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -12,16 +11,15 @@ from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import Account, PlanStatus, ScheduledChange
 from studio_credits.domain.catalogue import FREE, BillingInterval, Plan, UnknownPlan, plan_by_id
 from studio_credits.domain.errors import NotAllowed
-from studio_credits.domain.ids import entry_id, new_ulid
+from studio_credits.domain.ids import new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
-from studio_credits.domain.periods import Period, period, term_start
+from studio_credits.domain.period_start import EntryDraft, PeriodStart, begin_period, change_entries, day_text
+from studio_credits.domain.periods import Period, term_start
 from studio_credits.domain.plan_terms import PlanChangeTerms
 
 DAY = timedelta(days=1)
 BILLED = {BillingInterval.MONTHLY: "monthly", BillingInterval.ANNUAL: "yearly"}
-ENDING_WITH_THE_TERM = (LotSource.PLAN, LotSource.ROLLOVER)
-"""Lots that belong to a credit period: a new term ends them, as a refresh would."""
 
 
 @dataclass(frozen=True)
@@ -39,15 +37,6 @@ class PlannedPlanChange:
     @property
     def event(self) -> LedgerEntry:
         return self.entries[0]
-
-
-@dataclass(frozen=True)
-class EntryDraft:
-    kind: EntryKind
-    amount: int
-    description: str
-    lots: tuple[LotMovement, ...] = ()
-    terms: PlanChangeTerms | None = None
 
 
 def check_may_change_plan(principal: Principal) -> None:
@@ -107,37 +96,9 @@ def prorated_cents(price_cents: int, term: Period, now: datetime) -> int:
     return (price_cents * days_left + term_days // 2) // term_days
 
 
-def plan_entries(
-    account: Account, at: datetime, actor: str, drafts: Sequence[EntryDraft]
-) -> tuple[LedgerEntry, ...]:
-    """The entries of one change, in order, each with the lots' total after it.
-
-    `account` is as it was before the change.
-    """
-    balance = account.balance
-    entries = []
-    for sequence, draft in enumerate(drafts):
-        balance += draft.amount
-        entries.append(
-            LedgerEntry(
-                id=entry_id(account.version, at, sequence),
-                account_id=account.id,
-                at=at,
-                kind=draft.kind,
-                amount=draft.amount,
-                balance_after=balance,
-                description=draft.description,
-                actor=actor,
-                lots=draft.lots,
-                plan_change=draft.terms,
-            )
-        )
-    return tuple(entries)
-
-
 def plan_event(account: Account, at: datetime, actor: str, description: str) -> LedgerEntry:
     """A PLAN_CHANGE entry where no credits move: the plan history a person reads."""
-    return plan_entries(account, at, actor, (EntryDraft(EntryKind.PLAN_CHANGE, 0, description),))[0]
+    return change_entries(account, at, actor, (EntryDraft(EntryKind.PLAN_CHANGE, 0, description),))[0]
 
 
 def _refusal(account: Account, target: Plan, interval: BillingInterval) -> InvalidPlanChange | None:
@@ -145,12 +106,12 @@ def _refusal(account: Account, target: Plan, interval: BillingInterval) -> Inval
         return InvalidPlanChange(f"The {target.name} plan cannot be bought yearly: choose MONTHLY billing.")
     if account.status is PlanStatus.CANCELING:
         return InvalidPlanChange(
-            f"Your plan is canceled and ends on {day_label(account.ends_at or account.term_end)}: "
+            f"Your plan is canceled and ends on {day_text(account.ends_at or account.term_end)}: "
             "resume it before changing plan."
         )
     if ScheduledChange(target.id, interval) == account.scheduled_change:
         return InvalidPlanChange(
-            f"A change to {_offer(target, interval)}, is already scheduled for {day_label(account.term_end)}."
+            f"A change to {_offer(target, interval)}, is already scheduled for {day_text(account.term_end)}."
         )
     return None
 
@@ -171,7 +132,7 @@ def _keep_current_plan(account: Account, now: datetime, actor: str) -> PlannedPl
         terms=terms,
     )
     kept = replace(account, scheduled_change=None, pending_cancellation=None)
-    return PlannedPlanChange(terms, kept, plan_entries(account, now, actor, (event,)))
+    return PlannedPlanChange(terms, kept, change_entries(account, now, actor, (event,)))
 
 
 def _upgrade_within_term(account: Account, target: Plan, now: datetime, actor: str) -> PlannedPlanChange:
@@ -198,7 +159,7 @@ def _upgrade_within_term(account: Account, target: Plan, now: datetime, actor: s
         scheduled_change=None,
         pending_cancellation=None,
     )
-    return PlannedPlanChange(terms, upgraded, plan_entries(account, now, actor, drafts))
+    return PlannedPlanChange(terms, upgraded, change_entries(account, now, actor, drafts))
 
 
 def _upgrade_to_new_term(
@@ -206,75 +167,21 @@ def _upgrade_to_new_term(
 ) -> PlannedPlanChange:
     """The other interval: a new term anchored now, begun like a refresh on the new plan."""
     anchor = now.replace(microsecond=0)
-    first = period(anchor, 0)
     unused_share = prorated_cents(account.plan.price_cents(account.interval), current_term(account), now)
     # A monthly term's unused share can exceed a month's price on the new plan; nothing is paid back.
     due = max(0, target.price_cents(interval) - unused_share)
     terms = PlanChangeTerms(target.id, interval, True, now, target.monthly_credits, due)
 
-    ending = tuple(lot for lot in account.lots if lot.source in ENDING_WITH_THE_TERM or lot.is_expired(now))
-    ending_ids = {lot.id for lot in ending}
-    kept = tuple(lot for lot in account.lots if lot.id not in ending_ids)
-    unused = sum(lot.remaining for lot in ending if lot.source is LotSource.PLAN and not lot.is_expired(now))
-    # Credits held for running jobs were promised already: they roll over even above the cap.
-    held_beyond_kept = account.reserved - sum(lot.remaining for lot in kept)
-    rolled = max(
-        min(unused, target.rollover.cap_credits),
-        min(held_beyond_kept, sum(lot.remaining for lot in ending)),
+    start = PeriodStart(now, target, interval, anchor, 0, True, target.rollover.cap_credits)
+    renewed, drafts = begin_period(account, start, now)
+    event = EntryDraft(
+        EntryKind.PLAN_CHANGE,
+        0,
+        f"Upgraded to {target.name}, billed {BILLED[interval]}: a new term from {day_text(anchor)}",
+        terms=terms,
     )
-    rollover = Lot(new_ulid(now), LotSource.ROLLOVER, rolled, rolled, first.end, now)
-    grant = Lot(new_ulid(now), LotSource.PLAN, target.monthly_credits, target.monthly_credits, first.end, now)
-
-    drafts = [
-        EntryDraft(
-            EntryKind.PLAN_CHANGE,
-            0,
-            f"Upgraded to {target.name}, billed {BILLED[interval]}: a new term from {day_label(anchor)}",
-            terms=terms,
-        )
-    ]
-    drafts += [
-        EntryDraft(
-            EntryKind.EXPIRE,
-            -lot.remaining,
-            f"{lot.remaining:,} {lot.source.value.lower().replace('_', '-')} credits expired",
-            (LotMovement(lot.id, lot.source, -lot.remaining),),
-        )
-        for lot in ending
-        if lot.remaining
-    ]
-    if rolled:
-        drafts.append(
-            EntryDraft(
-                EntryKind.ROLLOVER,
-                rolled,
-                f"{rolled:,} unused credits rolled over ({target.name} keeps up to "
-                f"{target.rollover.cap_credits:,})",
-                (LotMovement(rollover.id, rollover.source, rolled),),
-            )
-        )
-    drafts.append(
-        EntryDraft(
-            EntryKind.GRANT,
-            grant.granted,
-            f"{target.name} plan: {grant.granted:,} credits for the period",
-            (LotMovement(grant.id, grant.source, grant.granted),),
-        )
-    )
-    renewed = replace(
-        account,
-        plan_id=target.id,
-        interval=interval,
-        anchor=anchor,
-        period_index=0,
-        lots=(*kept, *((rollover,) if rolled else ()), grant),
-        period_granted=grant.granted,
-        period_used=0,
-        low_credit_marks=(),
-        scheduled_change=None,
-        pending_cancellation=None,
-    )
-    return PlannedPlanChange(terms, renewed, plan_entries(account, now, actor, drafts))
+    renewed = replace(renewed, scheduled_change=None, pending_cancellation=None)
+    return PlannedPlanChange(terms, renewed, change_entries(account, now, actor, (event, *drafts)))
 
 
 def _schedule_at_term_end(
@@ -290,18 +197,13 @@ def _schedule_at_term_end(
     else:
         changed_to = f"Change to {BILLED[interval]} billing"
     event = EntryDraft(
-        EntryKind.PLAN_CHANGE, 0, f"{changed_to} scheduled for {day_label(effective)}", terms=terms
+        EntryKind.PLAN_CHANGE, 0, f"{changed_to} scheduled for {day_text(effective)}", terms=terms
     )
     scheduled = replace(
         account, scheduled_change=ScheduledChange(target.id, interval), pending_cancellation=None
     )
-    return PlannedPlanChange(terms, scheduled, plan_entries(account, now, actor, (event,)))
+    return PlannedPlanChange(terms, scheduled, change_entries(account, now, actor, (event,)))
 
 
 def _offer(plan: Plan, interval: BillingInterval) -> str:
     return f"{plan.name}, billed {BILLED[interval]}"
-
-
-def day_label(moment: datetime) -> str:
-    """A date as descriptions show it (UTC)."""
-    return f"{moment:%Y-%m-%d}"

@@ -125,7 +125,13 @@ def test_an_upgrade_to_yearly_billing_starts_a_new_term_with_rollover_then_the_n
         (EntryKind.ROLLOVER, 400, 900),
         (EntryKind.GRANT, 3_000, 3_900),
     ]
-    assert planned.entries[0].description == "Upgraded to Pro, billed yearly: a new term from 2026-12-09"
+    assert planned.entries[0].description == "Upgraded to Pro, billed yearly: a new term from 9 Dec 2026"
+    assert [e.description for e in planned.entries[1:]] == [  # worded as a refresh words them
+        "400 plan credits expired: the Starter plan ended",
+        "300 rollover credits expired: the Starter plan ended",
+        "400 unused Starter plan credits rolled over, until 9 Jan 2027",
+        "Pro plan: 3,000 credits for the period 9 Dec 2026 to 9 Jan 2027",
+    ]
     renewed = planned.account
     assert (renewed.plan_id, renewed.interval, renewed.anchor, renewed.period_index) == (
         "pro",
@@ -139,7 +145,7 @@ def test_an_upgrade_to_yearly_billing_starts_a_new_term_with_rollover_then_the_n
         (LotSource.ROLLOVER, 400, at(2027, 1, 9)),
         (LotSource.PLAN, 3_000, at(2027, 1, 9)),
     ]
-    assert (renewed.period_granted, renewed.period_used) == (3_000, 0)
+    assert (renewed.period_granted, renewed.period_used) == (3_000 + 400, 0)  # the grant and the rollover
     assert [e.id for e in planned.entries] == sorted(e.id for e in planned.entries)
 
 
@@ -211,7 +217,11 @@ def test_a_monthly_downgrade_waits_for_the_period_end_whatever_the_anchor_day(
     assert planned.terms == PlanChangeTerms("starter", MONTHLY, False, effective_at, 0, 0)
     assert planned.account == replace(account, scheduled_change=ScheduledChange("starter", MONTHLY))
     assert [(e.kind, e.amount, e.description) for e in planned.entries] == [
-        (EntryKind.PLAN_CHANGE, 0, f"Downgrade to Starter scheduled for {effective_at:%Y-%m-%d}")
+        (
+            EntryKind.PLAN_CHANGE,
+            0,
+            f"Downgrade to Starter scheduled for {effective_at.day} {effective_at:%b %Y}",
+        )
     ]
 
 
@@ -223,7 +233,7 @@ def test_an_annual_downgrade_in_any_period_waits_for_the_end_of_the_year() -> No
 
         assert planned.terms.effective_at == at(2029, 2, 28)
         assert planned.entries[0].description == (
-            "Downgrade to Starter, billed monthly, scheduled for 2029-02-28"
+            "Downgrade to Starter, billed monthly, scheduled for 28 Feb 2029"
         )
 
 
@@ -232,7 +242,7 @@ def test_a_scheduled_change_is_replaced_then_cleared_by_asking_for_the_current_p
     now = at(2028, 3, 1)
 
     first = change(account, "pro", "MONTHLY", now)
-    assert first.entries[0].description == "Change to monthly billing scheduled for 2028-03-31"
+    assert first.entries[0].description == "Change to monthly billing scheduled for 31 Mar 2028"
     second = change(first.account, "starter", "ANNUAL", now)
     assert second.account.scheduled_change == ScheduledChange("starter", ANNUAL)
     cleared = change(second.account, "pro", "ANNUAL", now)
@@ -281,11 +291,11 @@ def test_refusals_say_what_is_wrong() -> None:
     )
     assert "no plan named 'gold'" in refusal(account, "gold", "MONTHLY", now)
     assert refusal(scheduled, "starter", "MONTHLY", now) == (
-        "A change to Starter, billed monthly, is already scheduled for 2026-12-24."
+        "A change to Starter, billed monthly, is already scheduled for 24 Dec 2026."
     )
     canceling = replace(account, status=PlanStatus.CANCELING, ends_at=at(2026, 12, 24))
     assert refusal(canceling, "business", "MONTHLY", now) == (
-        "Your plan is canceled and ends on 2026-12-24: resume it before changing plan."
+        "Your plan is canceled and ends on 24 Dec 2026: resume it before changing plan."
     )
     assert preview_plan_change(canceling, "business", MONTHLY, now) == InvalidPlanChange(
         refusal(canceling, "business", "MONTHLY", now)

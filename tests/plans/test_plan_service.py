@@ -124,8 +124,8 @@ def test_a_scheduled_downgrade_changes_nothing_but_the_schedule_and_is_replaced_
     assert isinstance(cleared, plans.PlanChangeMade)
     assert cleared.account.scheduled_change is None
     assert [e.description for e in stored_entries()[-3:]] == [
-        "Downgrade to Starter, billed monthly, scheduled for 2028-03-31",
-        "Downgrade to Free, billed monthly, scheduled for 2028-03-31",
+        "Downgrade to Starter, billed monthly, scheduled for 31 Mar 2028",
+        "Downgrade to Free, billed monthly, scheduled for 31 Mar 2028",
         "Scheduled change to Free, billed monthly, canceled: Pro continues",
     ]
     assert_adds_up(stored_entries(), require_account(services, PERSON.subject))
@@ -189,8 +189,8 @@ def test_cancel_confirm_and_resume(services: Services, clock: FixedClock) -> Non
     assert (resumed.status, resumed.ends_at, resumed.renews_at) == (PlanStatus.ACTIVE, None, at(2026, 12, 24))
     assert isinstance(plans.resume_plan(services, PERSON), NothingToResume)
     assert [e.description for e in stored_entries()[-2:]] == [
-        "Cancellation confirmed, ends 2026-12-24",
-        "Plan resumed: Pro renews on 2026-12-24",
+        "Cancellation confirmed, ends 24 Dec 2026",
+        "Plan resumed: Pro renews on 24 Dec 2026",
     ]
 
 

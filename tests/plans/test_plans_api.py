@@ -1,5 +1,6 @@
 """The plan page through the real Lambda handler (HTTP API v2 events), as each role."""
 
+from datetime import datetime
 from typing import Any
 
 from tests.plans.plan_helpers import claims, graphql
@@ -86,9 +87,10 @@ def test_a_person_previews_upgrades_retries_and_schedules_a_downgrade(dynamodb: 
         "interval": "MONTHLY",
         "effectiveAt": renews_at,
     }
+    effective = datetime.fromisoformat(renews_at)
     history = graphql("user", PLAN_HISTORY)["data"]["viewer"]["history"]["edges"]
     assert [edge["node"]["description"] for edge in history] == [
-        f"Downgrade to Starter scheduled for {renews_at[:10]}",
+        f"Downgrade to Starter scheduled for {effective.day} {effective:%b %Y}",
         "Upgraded to Pro",
     ]
     assert {(edge["node"]["kind"], edge["node"]["amount"]) for edge in history} == {("PLAN_CHANGE", 0)}
