@@ -70,7 +70,7 @@ class ReserveInput:
     creative: CreativeInput
     job_id: str
     idempotency_key: str
-    ttl_seconds: int | None = 3600
+    ttl_seconds: int | None = ledger.DEFAULT_RESERVATION_TTL_SECONDS
 
 
 @strawberry.input
@@ -184,7 +184,7 @@ class LedgerMutations:
             str(input.account_id),
             creative,
             input.job_id,
-            3600 if input.ttl_seconds is None else input.ttl_seconds,
+            ledger.DEFAULT_RESERVATION_TTL_SECONDS if input.ttl_seconds is None else input.ttl_seconds,
             input.idempotency_key,
         )
         if isinstance(outcome, ledger.Recorded):

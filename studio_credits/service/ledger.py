@@ -18,6 +18,7 @@ from studio_credits.service.execution import Decision, Idempotency, Outcome, Pla
 from studio_credits.service.ports import AlreadyRefunded, Services
 
 MAX_RESERVATION_TTL = timedelta(hours=24)
+DEFAULT_RESERVATION_TTL_SECONDS = 3600
 
 
 @dataclass(frozen=True)
