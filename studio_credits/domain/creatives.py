@@ -4,7 +4,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from studio_credits.domain.catalogue import Resolution
 from studio_credits.domain.errors import InvalidInput
@@ -97,10 +97,7 @@ def parse_creative(fields: dict[str, object], path: str = "creative") -> Creativ
         raise InvalidInput(field, _plain_message(first)) from None
 
 
-def _plain_message(error: object) -> str:
-    details = dict(error)  # type: ignore[call-overload]
-    if details["type"] in ("greater_than_equal", "less_than_equal"):
-        field = to_camel(str(details["loc"][-1]))
-        if field == "outputs":
-            return f"outputs must be between 1 and {MAX_OUTPUTS}, not {details['input']}"
-    return str(details["msg"])
+def _plain_message(error: ErrorDetails) -> str:
+    if error["type"] in ("greater_than_equal", "less_than_equal") and error["loc"][-1] == "outputs":
+        return f"outputs must be between 1 and {MAX_OUTPUTS}, not {error['input']}"
+    return error["msg"]
