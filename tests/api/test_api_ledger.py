@@ -87,6 +87,12 @@ def open_account(plan_id: str = "free") -> None:
         repository.commit(Change(replace(account, plan_id=plan_id)))
 
 
+def consume(creative: dict[str, Any], job: str, key: str) -> dict[str, Any]:
+    """consumeCredits on the user's account, as the generation service; the whole `data`."""
+    variables = {"input": {"accountId": USER, "creative": creative, "jobId": job, "idempotencyKey": key}}
+    return data(graphql("service", CONSUME, variables))
+
+
 def data(body: dict[str, Any]) -> dict[str, Any]:
     assert "errors" not in body, body["errors"]
     found: dict[str, Any] = body["data"]
@@ -141,49 +147,11 @@ def test_worked_example_quote_reserve_capture_three_of_four_then_history(dynamod
 def test_refusals_are_data_not_errors(dynamodb: None) -> None:
     open_account()
     video = {"kind": "VIDEO", "resolution": "RES_720P", "durationSeconds": 10}
-    data(
-        graphql(
-            "service",
-            CONSUME,
-            {
-                "input": {
-                    "accountId": USER,
-                    "creative": {"kind": "IMAGE", "resolution": "RES_1080P"},
-                    "jobId": "j0",
-                    "idempotencyKey": "c0",
-                }
-            },
-        )
-    )
+    consume({"kind": "IMAGE", "resolution": "RES_1080P"}, job="j0", key="c0")
 
-    short = data(
-        graphql(
-            "service",
-            CONSUME,
-            {"input": {"accountId": USER, "creative": video, "jobId": "j", "idempotencyKey": "c1"}},
-        )
-    )
-    blocked = data(
-        graphql(
-            "service",
-            CONSUME,
-            {
-                "input": {
-                    "accountId": USER,
-                    "creative": {"kind": "IMAGE", "resolution": "RES_4K"},
-                    "jobId": "j",
-                    "idempotencyKey": "c2",
-                }
-            },
-        )
-    )
-    conflict = data(
-        graphql(
-            "service",
-            CONSUME,
-            {"input": {"accountId": USER, "creative": video, "jobId": "other", "idempotencyKey": "c0"}},
-        )
-    )
+    short = consume(video, job="j", key="c1")
+    blocked = consume({"kind": "IMAGE", "resolution": "RES_4K"}, job="j", key="c2")
+    conflict = consume(video, job="other", key="c0")
 
     assert short["consumeCredits"] == {"__typename": "InsufficientCredits", "required": 100, "available": 96}
     assert blocked["consumeCredits"]["__typename"] == "FeatureNotInPlan"
@@ -222,20 +190,7 @@ def test_only_the_service_spends_and_only_service_or_admin_grants(dynamodb: None
 
 def test_refund_through_the_api_once(dynamodb: None) -> None:
     open_account("starter")
-    consumed = data(
-        graphql(
-            "service",
-            CONSUME,
-            {
-                "input": {
-                    "accountId": USER,
-                    "creative": IMAGE_2K | {"outputs": 2},
-                    "jobId": "j",
-                    "idempotencyKey": "c",
-                }
-            },
-        )
-    )["consumeCredits"]
+    consumed = consume(IMAGE_2K | {"outputs": 2}, job="j", key="c")["consumeCredits"]
     entry_id = consumed["entry"]["id"]
 
     first = data(
@@ -266,20 +221,7 @@ def test_refund_through_the_api_once(dynamodb: None) -> None:
 def test_low_credit_notices_once_per_threshold(dynamodb: None) -> None:
     open_account()
     for n in range(25):  # 4 credits each: 80 % at the 20th, 95 % at the 24th
-        data(
-            graphql(
-                "service",
-                CONSUME,
-                {
-                    "input": {
-                        "accountId": USER,
-                        "creative": {"kind": "IMAGE", "resolution": "RES_1080P"},
-                        "jobId": f"j{n}",
-                        "idempotencyKey": f"c{n}",
-                    }
-                },
-            )
-        )
+        consume({"kind": "IMAGE", "resolution": "RES_1080P"}, job=f"j{n}", key=f"c{n}")
 
     notices = data(graphql("user", "{ viewer { notices { kind message } } }"))["viewer"]["notices"]
 
@@ -291,27 +233,8 @@ def test_low_credit_notices_once_per_threshold(dynamodb: None) -> None:
 def test_usage_by_kind_for_the_year(dynamodb: None) -> None:
     open_account()
     video = {"kind": "VIDEO", "resolution": "RES_480P", "durationSeconds": 2}
-    data(
-        graphql(
-            "service",
-            CONSUME,
-            {"input": {"accountId": USER, "creative": video, "jobId": "v", "idempotencyKey": "v"}},
-        )
-    )
-    data(
-        graphql(
-            "service",
-            CONSUME,
-            {
-                "input": {
-                    "accountId": USER,
-                    "creative": {"kind": "IMAGE", "resolution": "RES_1080P"},
-                    "jobId": "i",
-                    "idempotencyKey": "i",
-                }
-            },
-        )
-    )
+    consume(video, job="v", key="v")
+    consume({"kind": "IMAGE", "resolution": "RES_1080P"}, job="i", key="i")
 
     usage = data(
         graphql(

@@ -14,53 +14,22 @@ from studio_credits.store.repository import DynamoRepository
 from studio_credits.store.transaction import LabelledTransaction, TransactionCanceled
 
 
+def entry_item(sk: str, services: Services) -> EntryItem:
+    return EntryItem(
+        "acct", sk, at=services.clock.now(), kind="GRANT", amount=1, balance_after=1,
+        description="d", actor="a", lots=[],
+    )  # fmt: skip
+
+
 def test_a_failed_put_is_named_even_when_an_update_was_added_first(services: Services) -> None:
-    EntryItem(
-        "acct",
-        "E#taken",
-        at=services.clock.now(),
-        kind="GRANT",
-        amount=1,
-        balance_after=1,
-        description="d",
-        actor="a",
-        lots=[],
-    ).save()
+    entry_item("E#taken", services).save()
     assert isinstance(services.repository, DynamoRepository)
     transaction = LabelledTransaction(services.repository._connection)
     transaction.update(
         "usage", UsageItem("acct", USAGE_PREFIX + "2026-11-24"), [UsageItem.image_credits.add(1)]
     )
-    transaction.put(
-        "free",
-        EntryItem(
-            "acct",
-            "E#free",
-            at=services.clock.now(),
-            kind="GRANT",
-            amount=1,
-            balance_after=1,
-            description="d",
-            actor="a",
-            lots=[],
-        ),
-        LedgerItem.sk.does_not_exist(),
-    )
-    transaction.put(
-        "taken",
-        EntryItem(
-            "acct",
-            "E#taken",
-            at=services.clock.now(),
-            kind="GRANT",
-            amount=1,
-            balance_after=1,
-            description="d",
-            actor="a",
-            lots=[],
-        ),
-        LedgerItem.sk.does_not_exist(),
-    )
+    transaction.put("free", entry_item("E#free", services), LedgerItem.sk.does_not_exist())
+    transaction.put("taken", entry_item("E#taken", services), LedgerItem.sk.does_not_exist())
 
     with pytest.raises(TransactionCanceled) as canceled:
         transaction.commit()
