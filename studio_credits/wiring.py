@@ -14,9 +14,12 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     return Services(repository=DynamoRepository(settings.index_shards), clock=clock or SystemClock())
 
 
-def lambda_app() -> Starlette:
-    """Production: identity from API Gateway's JWT authorizer, no GraphiQL, no introspection."""
-    return create_app(build_services(get_settings()), AuthorizerClaims(), production=True)
+def lambda_app(clock: Clock | None = None) -> Starlette:
+    """Production: identity from API Gateway's JWT authorizer, no GraphiQL, no introspection.
+
+    `clock` is for tests that drive the production app at chosen moments.
+    """
+    return create_app(build_services(get_settings(), clock), AuthorizerClaims(), production=True)
 
 
 def dev_app(settings: Settings, clock: Clock | None = None) -> Starlette:

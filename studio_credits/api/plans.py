@@ -23,7 +23,13 @@ class PlanChangePreview:
     immediate: bool
     effective_at: datetime
     credits_granted_now: int
-    amount_due_now_cents: int
+    amount_due_now_cents: int = strawberry.field(description="Due now, after the billing credit applied.")
+    billing_credit_applied_cents: int = strawberry.field(
+        description="The account's billing credit that pays toward this change."
+    )
+    billing_credit_after_cents: int = strawberry.field(
+        description="The account's billing credit after the change, surplus paid value included."
+    )
 
     @classmethod
     def of(cls, terms: PlanChangeTerms) -> "PlanChangePreview":
@@ -34,6 +40,8 @@ class PlanChangePreview:
             effective_at=terms.effective_at,
             credits_granted_now=terms.credits_granted_now,
             amount_due_now_cents=terms.amount_due_now_cents,
+            billing_credit_applied_cents=terms.billing_credit_applied_cents,
+            billing_credit_after_cents=terms.billing_credit_after_cents,
         )
 
 
@@ -49,6 +57,8 @@ class PlanChanged:
     account: Account
     credits_granted: int
     amount_due_cents: int
+    billing_credit_applied_cents: int
+    billing_credit_after_cents: int
 
 
 @strawberry.type
@@ -129,6 +139,8 @@ class PlanMutations:
                 account=account,
                 credits_granted=terms.credits_granted_now,
                 amount_due_cents=terms.amount_due_now_cents,
+                billing_credit_applied_cents=terms.billing_credit_applied_cents,
+                billing_credit_after_cents=terms.billing_credit_after_cents,
             )
         return PlanChangeScheduled(account=account, effective_at=terms.effective_at)
 

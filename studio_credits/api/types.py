@@ -138,6 +138,9 @@ class Account:
     next_refresh_at: datetime
     scheduled_change: ScheduledPlanChange | None
     credits: CreditBalance
+    billing_credit_cents: int = strawberry.field(
+        description="Paid value kept from plan changes (cents), applied first to the next amounts due."
+    )
 
     @strawberry.field
     def usage(
@@ -203,6 +206,7 @@ class Account:
             next_refresh_at=account.next_refresh_at,
             scheduled_change=ScheduledPlanChange.of(account),
             credits=CreditBalance.of(account),
+            billing_credit_cents=account.billing_credit_cents,
         )
 
 

@@ -1,5 +1,6 @@
 """An account: its plan, its current period, its lots and what it has used."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -8,7 +9,7 @@ from studio_credits.domain.catalogue import FREE, BillingInterval, Plan, plan_by
 from studio_credits.domain.ids import entry_id, new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
-from studio_credits.domain.periods import Period, period, term_end
+from studio_credits.domain.periods import Period, period, term
 
 
 class PlanStatus(Enum):
@@ -18,11 +19,26 @@ class PlanStatus(Enum):
 
 @dataclass(frozen=True)
 class Hold:
-    """Credits set aside for a reservation until it is captured, released or swept."""
+    """Credits set aside for a reservation until it is captured, released or swept.
+
+    The credits stay in the lots they were taken from (`portions`, one per lot), so they
+    are settled under those lots' rules: a lot that expires while held keeps its held
+    part for the capture, and a release returns only what the lot still keeps.
+    """
 
     reservation_id: str
     credits: int
     expires_at: datetime
+    portions: tuple[LotMovement, ...]
+
+
+def credits_held_by_lot(holds: Iterable[Hold]) -> dict[str, int]:
+    """Credits held, by the id of the lot they stay in."""
+    held: dict[str, int] = {}
+    for hold in holds:
+        for portion in hold.portions:
+            held[portion.lot_id] = held.get(portion.lot_id, 0) + portion.amount
+    return held
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,10 @@ class Account:
     """Until when the notices job has recorded the notices the account's dates call for."""
     unsent_notices: tuple[str, ...] = ()
     """Ids of recorded notices not emailed yet: the notices job sends them (see domain/notice_rules.py)."""
+    term_first_period: int = 0
+    """The period the paid terms count from: a switch to annual billing starts a year there."""
+    billing_credit_cents: int = 0
+    """Paid value a plan change left over, applied first to the next amounts due (never dropped)."""
 
     @property
     def plan(self) -> Plan:
@@ -75,8 +95,13 @@ class Account:
         return period(self.anchor, self.period_index)
 
     @property
+    def current_term(self) -> Period:
+        """The paid term now running: the current month, or the year of an annual plan."""
+        return term(self.anchor, self.term_first_period, self.period_index, self.interval)
+
+    @property
     def term_end(self) -> datetime:
-        return term_end(self.anchor, self.period_index, self.interval)
+        return self.current_term.end
 
     @property
     def renews_at(self) -> datetime | None:
@@ -96,7 +121,11 @@ class Account:
 
     @property
     def available(self) -> int:
+        """Spendable: on an account as of now (domain/as_of.py) no lot past its expiry has free credits."""
         return self.balance - self.reserved
+
+    def held_by_lot(self) -> dict[str, int]:
+        return credits_held_by_lot(self.holds)
 
 
 def open_account(account_id: str, email: str | None, now: datetime) -> tuple[Account, LedgerEntry]:

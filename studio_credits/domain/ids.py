@@ -28,6 +28,11 @@ def parse_public_id(value: str, field: str) -> tuple[str, str]:
     return account_id, local_id
 
 
+FIRST_ASKED_SEQUENCE = 2**15
+"""Entries that bring an account up to date (domain/as_of.py) are numbered from 0 and the entries
+of what was asked from this, so in one write the catch-up sorts first."""
+
+
 def entry_id(account_version: int, at: datetime, sequence: int) -> str:
     """A ledger entry's id: a ULID that sorts after every entry of the account's earlier changes
     and after the entries before it in the same change.

@@ -1,5 +1,6 @@
 """Lots: where credits live, and the order spending takes from them."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
@@ -54,25 +55,36 @@ def spending_order(lot: Lot) -> tuple[bool, datetime, int, datetime, str]:
     )
 
 
-def take(lots: tuple[Lot, ...], amount: int) -> tuple[tuple[Lot, ...], tuple[LotMovement, ...]]:
-    """Take `amount` credits in spending order; the caller has checked there are enough."""
+def take(
+    lots: tuple[Lot, ...], amount: int, held: Mapping[str, int]
+) -> tuple[tuple[Lot, ...], tuple[LotMovement, ...]]:
+    """Take `amount` of the credits not `held` (by lot id), in spending order; the caller has
+    checked there are enough."""
+    portions = allot(lots, amount, held)
+    return spend_portions(lots, portions), negated(portions)
+
+
+def allot(lots: tuple[Lot, ...], amount: int, held: Mapping[str, int]) -> tuple[LotMovement, ...]:
+    """Which lots `amount` credits come from, in spending order (positive portions), leaving `held` alone."""
     left = amount
-    taken: dict[str, int] = {}
+    portions = []
     for lot in sorted(lots, key=spending_order):
-        if left == 0:
-            break
-        portion = min(lot.remaining, left)
-        if portion:
-            taken[lot.id] = portion
+        portion = min(lot.remaining - held.get(lot.id, 0), left)
+        if portion > 0:
+            portions.append(LotMovement(lot.id, lot.source, portion))
             left -= portion
     if left:
         raise ValueError(f"the lots hold {amount - left} of the {amount} credits to take")
-    updated = tuple(
+    return tuple(portions)
+
+
+def spend_portions(lots: tuple[Lot, ...], portions: tuple[LotMovement, ...]) -> tuple[Lot, ...]:
+    """The lots less the portions taken (`portions` as `allot` gives them; movements are their negatives)."""
+    taken = {portion.lot_id: portion.amount for portion in portions}
+    return tuple(
         replace(lot, remaining=lot.remaining - taken[lot.id]) if lot.id in taken else lot for lot in lots
     )
-    movements = tuple(
-        LotMovement(lot.id, lot.source, -taken[lot.id])
-        for lot in sorted(lots, key=spending_order)
-        if lot.id in taken
-    )
-    return updated, movements
+
+
+def negated(portions: tuple[LotMovement, ...]) -> tuple[LotMovement, ...]:
+    return tuple(LotMovement(p.lot_id, p.source, -p.amount) for p in portions)

@@ -34,12 +34,12 @@ def period(anchor: datetime, index: int) -> Period:
     return Period(add_months(anchor, index), add_months(anchor, index + 1))
 
 
-def term_end(anchor: datetime, period_index: int, interval: BillingInterval) -> datetime:
-    """When the paid term holding period `period_index` ends."""
-    months = MONTHS_PER_TERM[interval]
-    return add_months(anchor, (period_index // months + 1) * months)
+def term(anchor: datetime, first_period: int, period_index: int, interval: BillingInterval) -> Period:
+    """The paid term holding period `period_index`, where terms of `interval` run from `first_period`.
 
-
-def term_start(anchor: datetime, period_index: int, interval: BillingInterval) -> datetime:
+    A switch from monthly to annual billing starts a yearly term at a period boundary
+    without moving the anchor, so the anchor's day keeps deciding every period's end.
+    """
     months = MONTHS_PER_TERM[interval]
-    return add_months(anchor, (period_index // months) * months)
+    start = first_period + (period_index - first_period) // months * months
+    return Period(add_months(anchor, start), add_months(anchor, start + months))

@@ -15,7 +15,7 @@ from studio_credits.domain.ids import new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
 from studio_credits.domain.period_start import EntryDraft, PeriodStart, begin_period, change_entries, day_text
-from studio_credits.domain.periods import Period, term_start
+from studio_credits.domain.periods import Period
 from studio_credits.domain.plan_terms import PlanChangeTerms
 
 DAY = timedelta(days=1)
@@ -84,11 +84,6 @@ def switch_at_term_end(account: Account) -> ScheduledChange | None:
     return account.scheduled_change
 
 
-def current_term(account: Account) -> Period:
-    """The paid term now running: the current month, or the year of an annual plan."""
-    return Period(term_start(account.anchor, account.period_index, account.interval), account.term_end)
-
-
 def prorated_cents(price_cents: int, term: Period, now: datetime) -> int:
     """The share of a term's price for the days left in it (a started day counts whole), to the cent."""
     term_days = round((term.end - term.start) / DAY)
@@ -123,7 +118,8 @@ def _keep_current_plan(account: Account, now: datetime, actor: str) -> PlannedPl
             f"You are already on the {plan.name} plan, billed {BILLED[account.interval]}, "
             "and no change is scheduled: choose another plan or interval."
         )
-    terms = PlanChangeTerms(plan.id, account.interval, True, now, 0, 0)
+    credit = account.billing_credit_cents
+    terms = PlanChangeTerms(plan.id, account.interval, True, now, 0, 0, 0, credit)
     dropped = _offer(plan_by_id(scheduled.plan_id), scheduled.interval)
     event = EntryDraft(
         EntryKind.PLAN_CHANGE,
@@ -139,8 +135,8 @@ def _upgrade_within_term(account: Account, target: Plan, now: datetime, actor: s
     """Same interval: the same anchor and term; the period gets the difference in monthly credits."""
     extra = target.monthly_credits - account.plan.monthly_credits
     price_difference = target.price_cents(account.interval) - account.plan.price_cents(account.interval)
-    due = prorated_cents(price_difference, current_term(account), now)
-    terms = PlanChangeTerms(target.id, account.interval, True, now, extra, due)
+    cost = prorated_cents(price_difference, account.current_term, now)
+    terms = _billed(account, PlanChangeTerms(target.id, account.interval, True, now, extra, 0), cost)
     lot = Lot(new_ulid(now), LotSource.PLAN, extra, extra, account.current_period.end, now)
     drafts = (
         EntryDraft(EntryKind.PLAN_CHANGE, 0, f"Upgraded to {target.name}", terms=terms),
@@ -158,6 +154,7 @@ def _upgrade_within_term(account: Account, target: Plan, now: datetime, actor: s
         period_granted=account.period_granted + extra,
         scheduled_change=None,
         pending_cancellation=None,
+        billing_credit_cents=terms.billing_credit_after_cents,
     )
     return PlannedPlanChange(terms, upgraded, change_entries(account, now, actor, drafts))
 
@@ -167,12 +164,13 @@ def _upgrade_to_new_term(
 ) -> PlannedPlanChange:
     """The other interval: a new term anchored now, begun like a refresh on the new plan."""
     anchor = now.replace(microsecond=0)
-    unused_share = prorated_cents(account.plan.price_cents(account.interval), current_term(account), now)
-    # A monthly term's unused share can exceed a month's price on the new plan; nothing is paid back.
-    due = max(0, target.price_cents(interval) - unused_share)
-    terms = PlanChangeTerms(target.id, interval, True, now, target.monthly_credits, due)
+    unused_share = prorated_cents(account.plan.price_cents(account.interval), account.current_term, now)
+    # The unused share can exceed the new term's price (a year left of Starter for a month of Pro):
+    # the surplus is kept as billing credit.
+    cost = target.price_cents(interval) - unused_share
+    terms = _billed(account, PlanChangeTerms(target.id, interval, True, now, target.monthly_credits, 0), cost)
 
-    start = PeriodStart(now, target, interval, anchor, 0, True, target.rollover.cap_credits)
+    start = PeriodStart(now, target, interval, anchor, 0, 0, True, target.rollover.cap_credits)
     renewed, drafts = begin_period(account, start, now)
     event = EntryDraft(
         EntryKind.PLAN_CHANGE,
@@ -180,7 +178,12 @@ def _upgrade_to_new_term(
         f"Upgraded to {target.name}, billed {BILLED[interval]}: a new term from {day_text(anchor)}",
         terms=terms,
     )
-    renewed = replace(renewed, scheduled_change=None, pending_cancellation=None)
+    renewed = replace(
+        renewed,
+        scheduled_change=None,
+        pending_cancellation=None,
+        billing_credit_cents=terms.billing_credit_after_cents,
+    )
     return PlannedPlanChange(terms, renewed, change_entries(account, now, actor, (event, *drafts)))
 
 
@@ -189,7 +192,8 @@ def _schedule_at_term_end(
 ) -> PlannedPlanChange:
     """A downgrade or a change of interval: nothing changes before the paid term ends."""
     effective = account.term_end
-    terms = PlanChangeTerms(target.id, interval, False, effective, 0, 0)
+    credit = account.billing_credit_cents
+    terms = PlanChangeTerms(target.id, interval, False, effective, 0, 0, 0, credit)
     if target.tier < account.plan.tier:
         changed_to = f"Downgrade to {target.name}"
         if interval is not account.interval:
@@ -203,6 +207,19 @@ def _schedule_at_term_end(
         account, scheduled_change=ScheduledChange(target.id, interval), pending_cancellation=None
     )
     return PlannedPlanChange(terms, scheduled, change_entries(account, now, actor, (event,)))
+
+
+def _billed(account: Account, terms: PlanChangeTerms, cost_cents: int) -> PlanChangeTerms:
+    """`terms` with what is due for `cost_cents`: the billing credit pays first; a negative cost (paid
+    value left over) adds to it, so paid value is never dropped."""
+    credit = account.billing_credit_cents
+    applied = min(credit, max(0, cost_cents))
+    return replace(
+        terms,
+        amount_due_now_cents=max(0, cost_cents) - applied,
+        billing_credit_applied_cents=applied,
+        billing_credit_after_cents=credit - applied + max(0, -cost_cents),
+    )
 
 
 def _offer(plan: Plan, interval: BillingInterval) -> str:

@@ -14,4 +14,8 @@ class PlanChangeTerms:
     effective_at: datetime
     credits_granted_now: int
     amount_due_now_cents: int
-    """What the person owes now; a payment provider charges it."""
+    """What the person owes now, after the billing credit; a payment provider charges it."""
+    billing_credit_applied_cents: int = 0
+    """The account's billing credit used toward this change."""
+    billing_credit_after_cents: int = 0
+    """The account's billing credit once the change is made."""

@@ -1,13 +1,12 @@
-"""The plan refresh: moving an account into its next credit period, as many times as are due.
+"""The plan refresh: moving an account over its next credit period boundary.
 
-At each period boundary, in this order: a scheduled plan change or an ending
+At each boundary, in this order: a scheduled plan change or an ending
 cancellation takes effect (a PLAN_CHANGE entry), lots past their expiry expire
-(the ending period's PLAN and ROLLOVER lots among them, in full), the unused PLAN
-credits come back as one ROLLOVER lot (capped; an older ROLLOVER lot never rolls
-again), and the new period's PLAN lot is granted: `begin_period`, which an
-upgrade to the other billing interval shares. An account several periods behind
-goes through every boundary in turn, in one change. The notice rules read
-ENDS_WITH_THE_PLAN and day_text from here too.
+(the ending period's PLAN and ROLLOVER lots among them, but for credits held),
+the unused PLAN credits come back as one ROLLOVER lot (capped; an older ROLLOVER
+lot never rolls again), and the new period's PLAN lot is granted: `begin_period`,
+which an upgrade to the other billing interval shares. `domain/as_of.py` takes an
+account over every boundary that has passed.
 """
 
 from dataclasses import dataclass, replace
@@ -15,14 +14,12 @@ from datetime import datetime
 
 from studio_credits.domain.account import Account, PlanStatus
 from studio_credits.domain.catalogue import BillingInterval, Plan, plan_by_id
-from studio_credits.domain.change import Change
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import Lot, LotSource
 from studio_credits.domain.period_start import (
     EntryDraft,
     PeriodStart,
     begin_period,
-    change_entries,
     lot_ends,
     rollover_credits,
 )
@@ -71,30 +68,28 @@ def rollover_at(account: Account, turn: Turn) -> int:
     return rollover_credits(account, turn.at, turn.cancellation_ends, turn.rollover_cap)
 
 
-def refresh_due(account: Account, now: datetime) -> Change | None:
-    """Every period boundary passed by `now`, in one change; None when no refresh is due."""
-    if account.next_refresh_at > now:
-        return None
-    refreshed, drafts = account, []
-    while refreshed.next_refresh_at <= now:
-        refreshed, made = _turn(refreshed, now)
-        drafts += made
-    return Change(refreshed, change_entries(account, now, ACTOR, drafts))
-
-
-def _turn(account: Account, now: datetime) -> tuple[Account, list[EntryDraft]]:
-    turn = next_turn(account)
-    anchor, index = account.anchor, account.period_index + 1
-    if turn.interval is BillingInterval.ANNUAL and account.interval is not BillingInterval.ANNUAL:
-        anchor, index = turn.at, 0  # a yearly term starts here: twelve periods from this day
+def cross_boundary(account: Account, now: datetime) -> tuple[Account, list[EntryDraft]]:
+    """The account moved over its next period boundary, and the entries that tell it."""
+    upcoming = next_turn(account)
+    index = account.period_index + 1
+    first_period = account.term_first_period
+    if upcoming.interval is not account.interval:
+        first_period = index  # a new term of the other interval starts here, on the same anchor
     start = PeriodStart(
-        turn.at, turn.plan, turn.interval, anchor, index, turn.cancellation_ends, turn.rollover_cap
+        upcoming.at,
+        upcoming.plan,
+        upcoming.interval,
+        account.anchor,
+        index,
+        first_period,
+        upcoming.cancellation_ends,
+        upcoming.rollover_cap,
     )
     begun, drafts = begin_period(account, start, now)
-    if turn.plan_changes:
+    if upcoming.plan_changes:
         begun = replace(begun, scheduled_change=None)
-        drafts.insert(0, EntryDraft(EntryKind.PLAN_CHANGE, 0, _switch_text(account, turn)))
-    if turn.cancellation_ends:
+        drafts.insert(0, EntryDraft(EntryKind.PLAN_CHANGE, 0, _switch_text(account, upcoming)))
+    if upcoming.cancellation_ends:
         begun = replace(begun, status=PlanStatus.ACTIVE, ends_at=None)
     return begun, drafts
 

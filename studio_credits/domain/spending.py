@@ -1,8 +1,9 @@
 """The ledger's moves: consume, reserve, capture, release, refund and grant.
 
-Each function takes the account as read and returns either a refusal (as data)
-or a `Spending`: the change to store atomically and what it made. None of them
-reads a clock or a table: `now` and the account come in, the change goes out.
+Each function takes the account as of now (domain/as_of.py) and returns either a
+refusal (as data) or a `Spending`: the change to store atomically and what it
+made. None of them reads a clock or a table: `now` and the account come in, the
+change goes out.
 """
 
 from dataclasses import dataclass, replace
@@ -12,14 +13,23 @@ from studio_credits.domain.account import Account, Hold
 from studio_credits.domain.catalogue import Plan
 from studio_credits.domain.change import Change
 from studio_credits.domain.creatives import Creative
-from studio_credits.domain.ids import entry_id, new_ulid
+from studio_credits.domain.ids import new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
-from studio_credits.domain.lots import Lot, LotMovement, LotSource, take
+from studio_credits.domain.lots import (
+    Lot,
+    LotMovement,
+    LotSource,
+    allot,
+    negated,
+    spend_portions,
+    spending_order,
+    take,
+)
 from studio_credits.domain.notice_rules import with_unsent
 from studio_credits.domain.notices import Notice, NoticeKind, notice_id
+from studio_credits.domain.period_start import EntryDraft, change_entries, expire_lapsed
 from studio_credits.domain.periods import add_months
 from studio_credits.domain.pricing import quote
-from studio_credits.domain.refresh import refresh_due
 from studio_credits.domain.reservations import Reservation, ReservationStatus
 from studio_credits.domain.usage import UsageIncrement, day_of
 
@@ -70,34 +80,30 @@ class Spending:
 def consume(
     account: Account, creative: Creative, job_id: str, actor: str, now: datetime
 ) -> Spending | InsufficientCredits | FeatureNotInPlan:
-    account, refreshed = _on_current_period(account, now)
     priced = quote(creative, account.plan)
     if not priced.allowed:
         return FeatureNotInPlan(priced.blocked_by, priced.cheapest_plan_allowing)
     if priced.credits > account.available:
         return InsufficientCredits(priced.credits, account.available)
-    lots, moved = take(account.lots, priced.credits)
+    lots, moved = take(account.lots, priced.credits, account.held_by_lot())
     spent = replace(account, lots=lots, period_used=account.period_used + priced.credits)
-    entry = _entry(
-        spent,
-        now,
+    what = EntryDraft(
         EntryKind.CONSUME,
         -priced.credits,
         f"{_describe(creative)}: {priced.credits} credits",
-        actor,
         moved,
-        creative,
-        job_id,
+        creative=creative,
+        job_id=job_id,
     )
     spent, notices = _low_credit_notices(spent, now)
     usage = (UsageIncrement(day_of(now), creative.kind, priced.credits, 1),)
-    return _after(refreshed, Spending(Change(spent, (entry,), notices=notices, usage=usage), entry))
+    entry = change_entries(account, now, actor, (what,))[0]
+    return Spending(Change(spent, (entry,), notices=notices, usage=usage), entry)
 
 
 def reserve(
     account: Account, creative: Creative, job_id: str, ttl: timedelta, actor: str, now: datetime
 ) -> Spending | InsufficientCredits | FeatureNotInPlan:
-    account, refreshed = _on_current_period(account, now)
     priced = quote(creative, account.plan)
     if not priced.allowed:
         return FeatureNotInPlan(priced.blocked_by, priced.cheapest_plan_allowing)
@@ -114,74 +120,75 @@ def reserve(
         created_at=now,
         expires_at=now + ttl,
     )
-    held = replace(
-        account, holds=(*account.holds, Hold(reservation.id, priced.credits, reservation.expires_at))
-    )
-    entry = _entry(
-        held,
-        now,
+    portions = allot(account.lots, priced.credits, account.held_by_lot())
+    hold = Hold(reservation.id, priced.credits, reservation.expires_at, portions)
+    held = replace(account, holds=(*account.holds, hold))
+    what = EntryDraft(
         EntryKind.RESERVE,
         0,
         f"Held {priced.credits} credits for {_describe(creative)}",
-        actor,
-        (),
-        creative,
-        job_id,
+        creative=creative,
+        job_id=job_id,
     )
-    return _after(
-        refreshed, Spending(Change(held, (entry,), reservations=(reservation,)), entry, reservation)
-    )
+    entry = change_entries(account, now, actor, (what,))[0]
+    return Spending(Change(held, (entry,), reservations=(reservation,)), entry, reservation)
 
 
 def capture(
     account: Account, reservation: Reservation, delivered_outputs: int | None, actor: str, now: datetime
 ) -> Spending | NotHeld:
-    """Capture the delivered outputs' share of a held reservation; release the rest in the same change."""
-    account, refreshed = _on_current_period(account, now)
-    refusal = _check_held(account, reservation, now)
-    if refusal is not None:
-        return refusal
+    """Capture the delivered outputs' share of a held reservation; release the rest in the same change.
+
+    The captured credits come from the hold's own lots, the earliest expiring first, so a lot that
+    expired while held is spent before the rest is released.
+    """
+    hold = _held(account, reservation, now)
+    if isinstance(hold, NotHeld):
+        return hold
     delivered = reservation.outputs if delivered_outputs is None else delivered_outputs
     unit = reservation.credits // reservation.outputs
     captured = unit * delivered
     released = reservation.credits - captured
     unheld = _without_hold(account, reservation.id)
-    lots, moved = take(unheld.lots, captured)
-    settled = replace(unheld, lots=lots, period_used=unheld.period_used + captured)
+    lots_by_id = {lot.id: lot for lot in account.lots}
+    in_order = sorted(hold.portions, key=lambda portion: spending_order(lots_by_id[portion.lot_id]))
+    portions, left = [], captured
+    for portion in in_order:
+        part = min(portion.amount, left)
+        if part:
+            portions.append(LotMovement(portion.lot_id, portion.source, part))
+            left -= part
+    settled = replace(
+        unheld, lots=spend_portions(unheld.lots, tuple(portions)), period_used=unheld.period_used + captured
+    )
     creative = reservation.creative
-    entries = [
-        _entry(
-            settled,
-            now,
+    drafts = [
+        EntryDraft(
             EntryKind.CAPTURE,
             -captured,
             f"{_describe(creative)}: {captured} credits for {delivered} of {reservation.outputs} outputs",
-            actor,
-            moved,
-            creative,
-            reservation.job_id,
+            negated(tuple(portions)),
+            creative=creative,
+            job_id=reservation.job_id,
         )
     ]
     if released:
-        entries.append(
-            _entry(
-                settled,
-                now,
+        drafts.append(
+            EntryDraft(
                 EntryKind.RELEASE,
                 0,
                 f"Released {released} credits held for {reservation.outputs - delivered} undelivered outputs",
-                actor,
-                (),
-                creative,
-                reservation.job_id,
-                sequence=1,
+                creative=creative,
+                job_id=reservation.job_id,
             )
         )
+    settled, lapsed = _expire_released(settled, now)
     settled, notices = _low_credit_notices(settled, now)
     done = replace(reservation, status=ReservationStatus.CAPTURED, captured=captured)
     usage = (UsageIncrement(day_of(now), creative.kind, captured, 1),)
-    change = Change(settled, tuple(entries), reservations=(done,), notices=notices, usage=usage)
-    return _after(refreshed, Spending(change, entries[0], done))
+    entries = change_entries(account, now, actor, (*drafts, *lapsed))
+    change = Change(settled, entries, reservations=(done,), notices=notices, usage=usage)
+    return Spending(change, entries[0], done)
 
 
 def release(
@@ -192,23 +199,24 @@ def release(
     now: datetime,
     status: ReservationStatus = ReservationStatus.RELEASED,
 ) -> Spending | NotHeld:
-    """Return a held reservation's credits: RELEASED on request, EXPIRED when the sweeper finds it late."""
+    """Return a held reservation's credits: RELEASED on request, EXPIRED when the sweeper finds it late.
+
+    Credits held from a lot that has expired since go with that lot (an EXPIRE entry): a release
+    gives back only what the lot still keeps.
+    """
     if not any(hold.reservation_id == reservation.id for hold in account.holds):
         return NotHeld(reservation, f"the reservation is {reservation.status.value}, not HELD")
-    unheld = _without_hold(account, reservation.id)
-    entry = _entry(
-        unheld,
-        now,
+    unheld, lapsed = _expire_released(_without_hold(account, reservation.id), now)
+    what = EntryDraft(
         EntryKind.RELEASE,
         0,
         f"Released {reservation.credits} credits: {reason}",
-        actor,
-        (),
-        reservation.creative,
-        reservation.job_id,
+        creative=reservation.creative,
+        job_id=reservation.job_id,
     )
+    entries = change_entries(account, now, actor, (what, *lapsed))
     done = replace(reservation, status=status)
-    return Spending(Change(unheld, (entry,), reservations=(done,)), entry, done)
+    return Spending(Change(unheld, entries, reservations=(done,)), entries[0], done)
 
 
 def refund(
@@ -216,7 +224,6 @@ def refund(
 ) -> Spending | Rejected:
     """Give back a consumption's credits, once: to the lots they came from, or a new PLAN lot
     expiring at the period's end where those lots have expired."""
-    account, refreshed = _on_current_period(account, now)
     if spent.kind not in (EntryKind.CONSUME, EntryKind.CAPTURE) or spent.account_id != account.id:
         return Rejected("only a consumption or a capture can be refunded")
     paid = -spent.amount
@@ -244,23 +251,21 @@ def refund(
         lots=tuple(lots.values()),
         period_used=max(0, account.period_used - amount) if in_this_period else account.period_used,
     )
-    entry = _entry(
-        refunded,
-        now,
+    what = EntryDraft(
         EntryKind.REFUND,
         amount,
         f"Refunded {amount} of {paid} credits: {reason}",
-        actor,
         tuple(back),
-        spent.creative,
-        spent.job_id,
+        creative=spent.creative,
+        job_id=spent.job_id,
     )
+    entry = change_entries(account, now, actor, (what,))[0]
     usage: tuple[UsageIncrement, ...] = ()
     if spent.creative is not None:
         whole = 1 if amount == paid else 0
         usage = (UsageIncrement(day_of(spent.at), spent.creative.kind, -amount, -whole),)
     change = Change(refunded, (entry,), usage=usage, refunded_entry_id=spent.id)
-    return _after(refreshed, Spending(change, entry))
+    return Spending(change, entry)
 
 
 def grant(
@@ -273,7 +278,6 @@ def grant(
     now: datetime,
 ) -> Spending | Rejected:
     """Add credits (a top-up, a promotion, an adjustment); an adjustment may also take some away."""
-    account, refreshed = _on_current_period(account, now)
     if source not in GRANTABLE_SOURCES:
         return Rejected(f"{source.value} lots are made by the plan refresh, not granted by hand")
     if amount == 0 or (amount < 0 and source is not LotSource.ADJUSTMENT):
@@ -283,71 +287,49 @@ def grant(
     if expires_at is not None and expires_at <= now:
         return Rejected("expiresAt must be in the future")
     if amount < 0:
-        taken = _take_away(account, -amount, note, actor, now)
-        return taken if isinstance(taken, Rejected) else _after(refreshed, taken)
+        return _take_away(account, -amount, note, actor, now)
     if source is LotSource.TOP_UP and expires_at is None:
         expires_at = add_months(now, TOP_UP_LIFETIME_MONTHS)
     lot = Lot(new_ulid(now), source, amount, amount, expires_at, now)
     granted = replace(account, lots=(*account.lots, lot), period_granted=account.period_granted + amount)
     kind = EntryKind.ADJUST if source is LotSource.ADJUSTMENT else EntryKind.GRANT
     label = {LotSource.TOP_UP: "Top-up", LotSource.PROMO: "Promotion", LotSource.ADJUSTMENT: "Adjustment"}
-    entry = _entry(
-        granted,
-        now,
+    what = EntryDraft(
         kind,
         amount,
         f"{label[source]}: {amount} credits ({note})",
-        actor,
         (LotMovement(lot.id, lot.source, amount),),
     )
-    return _after(refreshed, Spending(Change(granted, (entry,)), entry))
+    entry = change_entries(account, now, actor, (what,))[0]
+    return Spending(Change(granted, (entry,)), entry)
 
 
 def _take_away(account: Account, amount: int, note: str, actor: str, now: datetime) -> Spending | Rejected:
     if amount > account.available:
         return Rejected(f"cannot take away {amount} credits: {account.available} are available")
-    lots, moved = take(account.lots, amount)
+    lots, moved = take(account.lots, amount, account.held_by_lot())
     adjusted = replace(account, lots=lots)
-    entry = _entry(
-        adjusted, now, EntryKind.ADJUST, -amount, f"Adjustment: -{amount} credits ({note})", actor, moved
-    )
+    what = EntryDraft(EntryKind.ADJUST, -amount, f"Adjustment: -{amount} credits ({note})", moved)
+    entry = change_entries(account, now, actor, (what,))[0]
     return Spending(Change(adjusted, (entry,)), entry)
 
 
-def _on_current_period(account: Account, now: datetime) -> tuple[Account, tuple[LedgerEntry, ...]]:
-    """The account refreshed to `now` where a period ended since the last refresh run, so that
-    spending never takes from lots that have expired; the refresh's entries go in the same change."""
-    refreshed = refresh_due(account, now)
-    if refreshed is None:
-        return account, ()
-    return refreshed.account, refreshed.entries
-
-
-def _after(refreshed: tuple[LedgerEntry, ...], spending: Spending) -> Spending:
-    """`spending` preceded by the refresh it was decided on: its entries are numbered after the refresh's."""
-    if not refreshed:
-        return spending
-    version, offset = spending.change.account.version, len(refreshed)
-    renumbered = tuple(
-        replace(entry, id=entry_id(version, entry.at, offset + sequence))
-        for sequence, entry in enumerate(spending.change.entries)
-    )
-    answer = spending.entry
-    if answer is not None:
-        answer = renumbered[spending.change.entries.index(answer)]
-    return replace(spending, change=replace(spending.change, entries=refreshed + renumbered), entry=answer)
-
-
-def _check_held(account: Account, reservation: Reservation, now: datetime) -> NotHeld | None:
-    if not any(hold.reservation_id == reservation.id for hold in account.holds):
+def _held(account: Account, reservation: Reservation, now: datetime) -> Hold | NotHeld:
+    hold = next((hold for hold in account.holds if hold.reservation_id == reservation.id), None)
+    if hold is None:
         return NotHeld(reservation, f"the reservation is {reservation.status.value}, not HELD")
     if reservation.expires_at <= now:
         return NotHeld(reservation, f"the reservation expired at {reservation.expires_at.isoformat()}")
-    return None
+    return hold
 
 
 def _without_hold(account: Account, reservation_id: str) -> Account:
     return replace(account, holds=tuple(h for h in account.holds if h.reservation_id != reservation_id))
+
+
+def _expire_released(account: Account, now: datetime) -> tuple[Account, list[EntryDraft]]:
+    """Credits a settled hold kept in lots that expired while held go with those lots."""
+    return expire_lapsed(account, now, lambda _: "held past their expiry, then released")
 
 
 def _low_credit_notices(after: Account, now: datetime) -> tuple[Account, tuple[Notice, ...]]:
@@ -377,33 +359,6 @@ def _low_credit_notices(after: Account, now: datetime) -> tuple[Account, tuple[N
     )
     marked = replace(after, low_credit_marks=(*after.low_credit_marks, *crossed))
     return with_unsent(marked, notices), notices
-
-
-def _entry(
-    account: Account,
-    now: datetime,
-    kind: EntryKind,
-    amount: int,
-    description: str,
-    actor: str,
-    lots: tuple[LotMovement, ...],
-    creative: Creative | None = None,
-    job_id: str | None = None,
-    sequence: int = 0,
-) -> LedgerEntry:
-    return LedgerEntry(
-        id=entry_id(account.version, now, sequence),
-        account_id=account.id,
-        at=now,
-        kind=kind,
-        amount=amount,
-        balance_after=account.balance,
-        description=description,
-        actor=actor,
-        lots=lots,
-        creative=creative,
-        job_id=job_id,
-    )
 
 
 def _describe(creative: Creative) -> str:

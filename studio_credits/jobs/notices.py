@@ -72,7 +72,7 @@ def _record(account: Account, now: datetime) -> Decision[Account]:
     change = record_due(account, now)
     if change is None:
         return Refused("no notice due")
-    return Planned(change, account.id, lambda committed: committed)
+    return Planned(change, account.id, lambda committed: committed.account)
 
 
 def _forget(account: Account, handled: set[str]) -> Decision[None]:

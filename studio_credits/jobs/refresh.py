@@ -3,10 +3,10 @@
 from datetime import datetime
 
 from studio_credits.domain.account import Account
+from studio_credits.domain.change import Change
 from studio_credits.domain.ledger import EntryKind
-from studio_credits.domain.refresh import refresh_due
 from studio_credits.jobs.each_due import JobReport, RemainingMillis, apply, for_each_due
-from studio_credits.service.execution import Decision, Planned, Refused
+from studio_credits.service.execution import Decision, Planned
 from studio_credits.service.ports import Services
 from studio_credits.store.due import due_for_refresh
 
@@ -20,13 +20,14 @@ def run_refresh(services: Services, shards: int, remaining_ms: RemainingMillis |
 
 
 def refresh(services: Services, account_id: str) -> int:
-    """Bring one account up to date; the number of periods granted (0: already up to date)."""
-    return apply(services, account_id, _decide) or 0
+    """Store the account as of now (domain/as_of.py): the number of periods granted (0: up to date)."""
+    return apply(services, account_id, _store_as_of) or 0
 
 
-def _decide(account: Account, now: datetime) -> Decision[int]:
-    change = refresh_due(account, now)
-    if change is None:
-        return Refused("no refresh due")
-    grants = sum(1 for entry in change.entries if entry.kind is EntryKind.GRANT)
-    return Planned(change, change.entries[-1].id, lambda _: grants)
+def _store_as_of(account: Account, now: datetime) -> Decision[int]:
+    """`execute` has already brought the account up to date: storing it is the whole job."""
+    return Planned(Change(account), account.id, _periods_granted)
+
+
+def _periods_granted(committed: Change) -> int:
+    return sum(1 for entry in committed.entries if entry.kind is EntryKind.GRANT)

@@ -2,6 +2,7 @@
 
 from studio_credits.domain.access import Principal, check_may_read, own_account_id
 from studio_credits.domain.account import Account, open_account
+from studio_credits.domain.as_of import as_of
 from studio_credits.domain.change import Change
 from studio_credits.domain.errors import DomainError
 from studio_credits.service.ports import AccountExists, Services
@@ -13,9 +14,9 @@ class AccountNotFound(DomainError):
 
 
 def viewer_account(services: Services, principal: Principal) -> Account:
-    """The signed-in person's account, opened on the free plan at first sight, exactly once."""
+    """The signed-in person's account as of now, opened on the free plan at first sight, exactly once."""
     account_id = own_account_id(principal)
-    account = services.repository.get(account_id)
+    account = _current(services, account_id)
     if account is not None:
         return account
     account, grant = open_account(account_id, principal.email, services.clock.now())
@@ -23,16 +24,18 @@ def viewer_account(services: Services, principal: Principal) -> Account:
         return services.repository.commit(Change(account, (grant,), creates_account=True))
     except AccountExists:
         # A concurrent first call opened it: show that one, never a second.
-        return require_account(services, account_id)
+        opened = _current(services, account_id)
+        if opened is None:
+            raise AccountNotFound(account_id) from None
+        return opened
 
 
 def find_account(services: Services, principal: Principal, account_id: str) -> Account | None:
+    """An account as of now (what has ended by now applied in memory), if the principal may read it."""
     check_may_read(principal, account_id)
-    return services.repository.get(account_id)
+    return _current(services, account_id)
 
 
-def require_account(services: Services, account_id: str) -> Account:
-    account = services.repository.get(account_id)
-    if account is None:
-        raise AccountNotFound(account_id)
-    return account
+def _current(services: Services, account_id: str) -> Account | None:
+    stored = services.repository.get(account_id)
+    return None if stored is None else as_of(stored, services.clock.now()).account

@@ -1,7 +1,8 @@
-"""Running a change: read, decide, commit atomically; retry lost races; replay retried keys.
+"""Running a change: read, bring up to date, decide, commit atomically; retry lost races; replay keys.
 
-Every write that spends or grants goes through `execute`, so each one is a single
-transaction under the account's version, and the same idempotency key with the
+Every write goes through `execute`, so each one decides on the account as of now
+(domain/as_of.py) and is a single transaction under the account's version, with the
+entries that brought the account up to date; and the same idempotency key with the
 same input returns the first result instead of applying the change again.
 """
 
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import Generic, TypeAlias, TypeVar
 
 from studio_credits.domain.account import Account
+from studio_credits.domain.as_of import as_of
 from studio_credits.domain.change import Change
 from studio_credits.domain.errors import DomainError
 from studio_credits.domain.idempotency import IdempotencyRecord, fingerprint
@@ -37,7 +39,8 @@ class Planned(Generic[Result]):
     change: Change
     result_id: str
     """What an idempotency record points at: the entry or reservation made."""
-    result: Callable[[Account], Result]
+    result: Callable[[Change], Result]
+    """The result, from the change as committed (with the entries that brought the account up to date)."""
 
 
 @dataclass(frozen=True)
@@ -77,19 +80,22 @@ def execute(
     idempotency: Idempotency[Result] | None = None,
 ) -> Outcome[Result]:
     for attempt in range(MAX_ATTEMPTS):
-        account = services.repository.get(account_id)
-        if account is None:
+        stored = services.repository.get(account_id)
+        if stored is None:
             raise AccountNotFound(account_id)
         now = services.clock.now()
-        decision = decide(account, now)
+        current = as_of(stored, now)
+        decision = decide(current.account, now)
         if isinstance(decision, Refused):
             # A refusal may be a retry whose first call already succeeded: that result wins.
             if idempotency is not None:
-                replayed = _replay(services, account, idempotency)
+                replayed = _replay(services, current.account, idempotency)
                 if replayed is not None:
                     return replayed
             return decision
-        change = decision.change
+        change = replace(decision.change, entries=current.entries + decision.change.entries)
+        if change == Change(stored):
+            return decision.result(change)  # nothing to store: no write, no version spent
         if idempotency is not None:
             change = replace(change, idempotency=idempotency.record(decision.result_id, now))
         try:
@@ -98,14 +104,14 @@ def execute(
             _back_off(attempt)
             continue
         except IdempotencyKeyUsed as used:
-            fresh = services.repository.get(account_id) or account
+            fresh = services.repository.get(account_id) or stored
             if idempotency is not None:
-                replayed_now = _replay(services, fresh, idempotency)
+                replayed_now = _replay(services, as_of(fresh, now).account, idempotency)
                 if replayed_now is not None:
                     return replayed_now
             # Records are never deleted, and only changes with a key write one.
             raise RuntimeError("idempotency record missing after a key conflict") from used
-        return decision.result(committed)
+        return decision.result(replace(change, account=committed))
     raise Contention
 
 

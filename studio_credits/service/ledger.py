@@ -34,7 +34,9 @@ def _decided(result: object) -> Decision[Recorded]:
     if not isinstance(result, spending.Spending):
         return Refused(result)
     entry, reservation = result.entry, result.reservation
-    return Planned(result.change, result.made_id, lambda committed: Recorded(entry, committed, reservation))
+    return Planned(
+        result.change, result.made_id, lambda committed: Recorded(entry, committed.account, reservation)
+    )
 
 
 def _replay_entry(services: Services) -> Callable[[IdempotencyRecord, Account], Recorded]:

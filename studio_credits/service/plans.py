@@ -66,7 +66,7 @@ def change_plan(
         return Planned(
             Change(decided.account, decided.entries),
             decided.event.id,
-            lambda committed: PlanChangeMade(committed, terms),
+            lambda committed: PlanChangeMade(committed.account, terms),
         )
 
     def replay(record: IdempotencyRecord, account: Account) -> PlanChangeMade:
@@ -122,7 +122,9 @@ def resume_plan(services: Services, principal: Principal) -> Account | cancellat
 def _recorded(decided: object) -> Decision[Account]:
     if not isinstance(decided, cancellation.PlanEvent):
         return Refused(decided)
-    return Planned(Change(decided.account, (decided.entry,)), decided.entry.id, lambda committed: committed)
+    return Planned(
+        Change(decided.account, (decided.entry,)), decided.entry.id, lambda committed: committed.account
+    )
 
 
 def _settled(outcome: Outcome[Result], refusal: type[Refusal]) -> Result | Refusal:

@@ -2,12 +2,19 @@
 
 import zlib
 
-from studio_credits.domain.account import Account, Hold, PendingCancellation, PlanStatus, ScheduledChange
+from studio_credits.domain.account import (
+    Account,
+    Hold,
+    PendingCancellation,
+    PlanStatus,
+    ScheduledChange,
+    credits_held_by_lot,
+)
 from studio_credits.domain.catalogue import BillingInterval, Resolution
 from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
-from studio_credits.domain.lots import Lot, LotMovement, LotSource
+from studio_credits.domain.lots import Lot, LotMovement, LotSource, allot
 from studio_credits.domain.notice_rules import next_notice_at
 from studio_credits.domain.notices import Notice, NoticeKind
 from studio_credits.domain.plan_terms import PlanChangeTerms
@@ -50,6 +57,8 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
         status=account.status.value,
         anchor=account.anchor,
         period_index=account.period_index,
+        term_first_period=account.term_first_period,
+        billing_credit_cents=account.billing_credit_cents,
         lots=[
             LotMap(
                 id=lot.id,
@@ -62,7 +71,12 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
             for lot in account.lots
         ],
         holds=[
-            HoldMap(reservation_id=hold.reservation_id, credits=hold.credits, expires_at=hold.expires_at)
+            HoldMap(
+                reservation_id=hold.reservation_id,
+                credits=hold.credits,
+                expires_at=hold.expires_at,
+                portions=_movements_to_maps(hold.portions),
+            )
             for hold in account.holds
         ],
         period_granted=account.period_granted,
@@ -87,6 +101,17 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
 
 
 def account_from_item(item: AccountModel) -> Account:
+    lots = tuple(
+        Lot(
+            id=lot.id,
+            source=LotSource(lot.source),
+            granted=int(lot.granted),
+            remaining=int(lot.remaining),
+            expires_at=lot.expires_at,
+            created_at=lot.created_at,
+        )
+        for lot in item.lots
+    )
     return Account(
         id=item.account_id,
         email=item.email,
@@ -95,18 +120,8 @@ def account_from_item(item: AccountModel) -> Account:
         status=PlanStatus(item.status),
         anchor=item.anchor,
         period_index=int(item.period_index),
-        lots=tuple(
-            Lot(
-                id=lot.id,
-                source=LotSource(lot.source),
-                granted=int(lot.granted),
-                remaining=int(lot.remaining),
-                expires_at=lot.expires_at,
-                created_at=lot.created_at,
-            )
-            for lot in item.lots
-        ),
-        holds=tuple(Hold(hold.reservation_id, int(hold.credits), hold.expires_at) for hold in item.holds),
+        lots=lots,
+        holds=_holds_from_maps(item.holds, lots),
         period_granted=int(item.period_granted),
         period_used=int(item.period_used),
         low_credit_marks=tuple(int(str(mark)) for mark in item.low_credit_marks),
@@ -121,7 +136,28 @@ def account_from_item(item: AccountModel) -> Account:
         else PendingCancellation(item.cancel_token_hash, item.cancel_token_expires_at),
         notices_checked_at=item.notices_checked_at,
         unsent_notices=tuple(str(notice) for notice in item.unsent_notices or ()),
+        term_first_period=int(item.term_first_period),
+        billing_credit_cents=int(item.billing_credit_cents),
     )
+
+
+def _holds_from_maps(stored: list[HoldMap], lots: tuple[Lot, ...]) -> tuple[Hold, ...]:
+    holds: list[Hold] = []
+    for hold in stored:
+        if hold.portions is None:  # stored before holds kept their lots: pinned in spending order
+            portions = allot(lots, int(hold.credits), credits_held_by_lot(holds))
+        else:
+            portions = _movements_from_maps(hold.portions)
+        holds.append(Hold(hold.reservation_id, int(hold.credits), hold.expires_at, portions))
+    return tuple(holds)
+
+
+def _movements_to_maps(movements: tuple[LotMovement, ...]) -> list[MovementMap]:
+    return [MovementMap(lot_id=m.lot_id, source=m.source.value, amount=m.amount) for m in movements]
+
+
+def _movements_from_maps(stored: list[MovementMap]) -> tuple[LotMovement, ...]:
+    return tuple(LotMovement(m.lot_id, LotSource(m.source), int(m.amount)) for m in stored)
 
 
 def creative_to_map(creative: Creative) -> CreativeMap:
@@ -159,7 +195,7 @@ def entry_to_item(entry: LedgerEntry) -> EntryItem:
         balance_after=entry.balance_after,
         description=entry.description,
         actor=entry.actor,
-        lots=[MovementMap(lot_id=m.lot_id, source=m.source.value, amount=m.amount) for m in entry.lots],
+        lots=_movements_to_maps(entry.lots),
         creative=None if creative is None else creative_to_map(creative),
         creative_kind=None if creative is None else creative.kind.value,
         job_id=entry.job_id,
@@ -177,7 +213,7 @@ def entry_from_item(item: EntryItem) -> LedgerEntry:
         balance_after=int(item.balance_after),
         description=item.description,
         actor=item.actor,
-        lots=tuple(LotMovement(m.lot_id, LotSource(m.source), int(m.amount)) for m in item.lots),
+        lots=_movements_from_maps(item.lots),
         creative=None if item.creative is None else creative_from_map(item.creative),
         job_id=item.job_id,
         plan_change=None if item.plan_change is None else plan_change_from_map(item.plan_change),
@@ -192,6 +228,8 @@ def plan_change_to_map(terms: PlanChangeTerms) -> PlanChangeMap:
         effective_at=terms.effective_at,
         credits_granted_now=terms.credits_granted_now,
         amount_due_now_cents=terms.amount_due_now_cents,
+        billing_credit_applied_cents=terms.billing_credit_applied_cents,
+        billing_credit_after_cents=terms.billing_credit_after_cents,
     )
 
 
@@ -203,6 +241,8 @@ def plan_change_from_map(stored: PlanChangeMap) -> PlanChangeTerms:
         effective_at=stored.effective_at,
         credits_granted_now=int(stored.credits_granted_now),
         amount_due_now_cents=int(stored.amount_due_now_cents),
+        billing_credit_applied_cents=int(stored.billing_credit_applied_cents),
+        billing_credit_after_cents=int(stored.billing_credit_after_cents),
     )
 
 

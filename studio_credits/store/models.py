@@ -26,10 +26,18 @@ class LotMap(MapAttribute[str, object]):
     created_at = UTCDateTimeAttribute()
 
 
+class MovementMap(MapAttribute[str, object]):
+    lot_id = UnicodeAttribute()
+    source = UnicodeAttribute()
+    amount = NumberAttribute()
+
+
 class HoldMap(MapAttribute[str, object]):
     reservation_id = UnicodeAttribute()
     credits = NumberAttribute()
     expires_at = UTCDateTimeAttribute()
+    portions = ListAttribute(of=MovementMap, null=True)
+    """The lots the held credits stay in; absent on holds stored before holds kept their lots."""
 
 
 class RefreshIndex(GlobalSecondaryIndex["AccountModel"]):
@@ -79,6 +87,8 @@ class AccountModel(Model):
     status = UnicodeAttribute()
     anchor = UTCDateTimeAttribute()
     period_index = NumberAttribute()
+    term_first_period = NumberAttribute(default=0)
+    billing_credit_cents = NumberAttribute(default=0)
     lots = ListAttribute(of=LotMap)
     holds = ListAttribute(of=HoldMap)
     period_granted = NumberAttribute()
@@ -103,12 +113,6 @@ class AccountModel(Model):
     by_refresh = RefreshIndex()
     by_notice = NoticeIndex()
     by_hold_expiry = HoldExpiryIndex()
-
-
-class MovementMap(MapAttribute[str, object]):
-    lot_id = UnicodeAttribute()
-    source = UnicodeAttribute()
-    amount = NumberAttribute()
 
 
 class CreativeMap(MapAttribute[str, object]):
@@ -150,6 +154,8 @@ class PlanChangeMap(MapAttribute[str, object]):
     effective_at = UTCDateTimeAttribute()
     credits_granted_now = NumberAttribute()
     amount_due_now_cents = NumberAttribute()
+    billing_credit_applied_cents = NumberAttribute(default=0)
+    billing_credit_after_cents = NumberAttribute(default=0)
 
 
 class EntryItem(LedgerItem, discriminator="entry"):

@@ -2,16 +2,21 @@
 
 import base64
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from mangum import Mangum
 from mangum.types import LambdaCognitoIdentity, LambdaMobileClientContext
 
 from functions.api import handler
+from studio_credits.domain.clock import Clock
+from studio_credits.wiring import lambda_app
 
 EVENTS = Path(__file__).parent.parent / "events"
 
 Json = dict[str, Any]
+LambdaHandler = Callable[[Json, Any], Json]
 
 
 class FakeLambdaContext:
@@ -40,17 +45,25 @@ def event(fixture: str, query: str, variables: Json | None = None, *, base64_bod
     return loaded
 
 
-def invoke(lambda_event: Json) -> Json:
-    response: Json = handler(lambda_event, FakeLambdaContext())
+def invoke(lambda_event: Json, lambda_handler: LambdaHandler = handler) -> Json:
+    response: Json = lambda_handler(lambda_event, FakeLambdaContext())
     return response
 
 
-def graphql(fixture: str, query: str, variables: Json | None = None) -> Json:
+def graphql(
+    fixture: str, query: str, variables: Json | None = None, lambda_handler: LambdaHandler = handler
+) -> Json:
     """POST the query as the fixture's caller; the response body, parsed."""
-    response = invoke(event(fixture, query, variables))
+    response = invoke(event(fixture, query, variables), lambda_handler)
     assert response["statusCode"] == 200, response
     body: Json = json.loads(response["body"])
     return body
+
+
+def handler_at(clock: Clock) -> LambdaHandler:
+    """The production app behind Mangum, as functions/api.py builds it, on a clock the test moves."""
+    clocked: LambdaHandler = Mangum(lambda_app(clock), lifespan="off")
+    return clocked
 
 
 def claims(fixture: str) -> Json:

@@ -75,15 +75,15 @@ def test_concurrent_runs_never_grant_twice(atomic_moto: None, services: Services
 
 
 def test_a_retry_with_the_state_it_read_never_grants_twice(services: Services, clock: FixedClock) -> None:
-    from studio_credits.domain.refresh import refresh_due
+    from studio_credits.domain.as_of import as_of
     from studio_credits.service.ports import VersionConflict
 
     open_accounts(services, 1)
     clock.at = datetime(2026, 2, 16, tzinfo=UTC)
     read = services.repository.get("acct-000")
     assert read is not None
-    change = refresh_due(read, clock.at)
-    assert change is not None
+    change = as_of(read, clock.at)
+    assert change.entries
     services.repository.commit(change)
 
     with pytest.raises(VersionConflict):

@@ -8,10 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from studio_credits.domain.account import Account, Hold, PlanStatus, ScheduledChange
+from studio_credits.domain.as_of import as_of
 from studio_credits.domain.catalogue import PLANS, BillingInterval
+from studio_credits.domain.change import Change
 from studio_credits.domain.ledger import EntryKind
-from studio_credits.domain.lots import Lot, LotSource
-from studio_credits.domain.refresh import refresh_due
+from studio_credits.domain.lots import Lot, LotMovement, LotSource
 from tests.jobs.accounts import subscribed
 
 ANCHOR = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
@@ -22,13 +23,13 @@ def spend(account: Account, credits: int) -> Account:
     """Take credits in spending order, as consumption would (the ledger side is tested with the jobs)."""
     from studio_credits.domain.lots import take
 
-    lots, _ = take(account.lots, credits)
+    lots, _ = take(account.lots, credits, account.held_by_lot())
     return replace(account, lots=lots, period_used=account.period_used + credits)
 
 
 def refreshed(account: Account, now: datetime) -> Account:
-    change = refresh_due(account, now)
-    assert change is not None
+    change = as_of(account, now)
+    assert change.entries
     return change.account
 
 
@@ -72,9 +73,9 @@ def test_figures_match_the_hand_computed_example(plan: str, interval: BillingInt
 
 def test_the_ledger_entries_of_one_refresh_tell_what_happened() -> None:
     account, _ = subscribed("a", "starter", MONTHLY, ANCHOR)
-    change = refresh_due(spend(account, 400), datetime(2026, 2, 28, 9, tzinfo=UTC))
+    change = as_of(spend(account, 400), datetime(2026, 2, 28, 9, tzinfo=UTC))
 
-    assert change is not None
+    assert change.entries
     assert [(e.kind, e.amount, e.balance_after) for e in change.entries] == [
         (EntryKind.EXPIRE, -600, 0),
         (EntryKind.ROLLOVER, 600, 600),
@@ -86,14 +87,14 @@ def test_the_ledger_entries_of_one_refresh_tell_what_happened() -> None:
 def test_nothing_is_due_before_the_period_ends() -> None:
     account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
 
-    assert refresh_due(account, datetime(2026, 2, 28, 8, 59, tzinfo=UTC)) is None
+    assert as_of(account, datetime(2026, 2, 28, 8, 59, tzinfo=UTC)) == Change(account)
 
 
 def test_an_account_three_periods_behind_catches_up_period_by_period_in_one_change() -> None:
     account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
-    change = refresh_due(spend(account, 1_000), datetime(2026, 5, 1, tzinfo=UTC))
+    change = as_of(spend(account, 1_000), datetime(2026, 5, 1, tzinfo=UTC))
 
-    assert change is not None
+    assert change.entries
     assert [e.amount for e in change.entries if e.kind is EntryKind.GRANT] == [3_000] * 3
     # 2,000 roll once; then each untouched 3,000 grant rolls on (the older rollover expires).
     assert [e.amount for e in change.entries if e.kind is EntryKind.ROLLOVER] == [2_000, 3_000, 3_000]
@@ -106,8 +107,8 @@ def test_an_annual_plan_gets_twelve_monthly_grants_per_term_and_renews() -> None
     account, _ = subscribed("a", "business", ANNUAL, ANCHOR)
     grants = []
     for month in range(1, 15):
-        change = refresh_due(account, account.next_refresh_at)
-        assert change is not None
+        change = as_of(account, account.next_refresh_at)
+        assert change.entries
         grants += [e for e in change.entries if e.kind is EntryKind.GRANT]
         account = change.account
         assert account.period_index == month
@@ -120,9 +121,9 @@ def test_a_scheduled_downgrade_applies_at_the_term_end_with_the_rollover_trimmed
     account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
     account = replace(spend(account, 500), scheduled_change=ScheduledChange("starter", MONTHLY))
 
-    change = refresh_due(account, datetime(2026, 2, 28, 9, tzinfo=UTC))
+    change = as_of(account, datetime(2026, 2, 28, 9, tzinfo=UTC))
 
-    assert change is not None
+    assert change.entries
     after = change.account
     assert (after.plan_id, after.scheduled_change) == ("starter", None)
     assert lots_of(after, LotSource.ROLLOVER) == [1_000]  # 2,500 unused, Starter keeps 1,000
@@ -135,8 +136,12 @@ def test_an_annual_downgrade_waits_for_the_year_and_a_new_yearly_term_starts_on_
     account = replace(account, scheduled_change=ScheduledChange("starter", ANNUAL))
     after = refreshed(account, datetime(2026, 2, 28, 9, tzinfo=UTC))
 
-    assert (after.plan_id, after.interval, after.period_index) == ("starter", ANNUAL, 0)
+    # The year starts at the boundary on the same anchor: Feb 28 to Feb 28, then Mar 31 again.
+    assert (after.plan_id, after.interval, after.anchor) == ("starter", ANNUAL, ANCHOR)
+    assert (after.period_index, after.term_first_period) == (1, 1)
     assert after.term_end == datetime(2027, 2, 28, 9, tzinfo=UTC)
+    assert refreshed(after, after.next_refresh_at).current_period.end == datetime(2026, 4, 30, 9, tzinfo=UTC)
+    assert refreshed(after, after.next_refresh_at).next_refresh_at == datetime(2026, 4, 30, 9, tzinfo=UTC)
 
     annual, _ = subscribed("b", "pro", ANNUAL, ANCHOR)
     annual = replace(annual, scheduled_change=ScheduledChange("starter", MONTHLY))
@@ -153,9 +158,9 @@ def test_a_canceled_plan_drops_to_free_at_its_end_keeping_only_top_ups() -> None
     ends_at = account.term_end
     account = replace(account, lots=(*account.lots, top_up), status=PlanStatus.CANCELING, ends_at=ends_at)
 
-    change = refresh_due(account, ends_at)
+    change = as_of(account, ends_at)
 
-    assert change is not None
+    assert change.entries
     after = change.account
     assert (after.plan_id, after.status, after.ends_at) == ("free", PlanStatus.ACTIVE, None)
     assert lots_of(after, LotSource.TOP_UP) == [500]
@@ -164,14 +169,39 @@ def test_a_canceled_plan_drops_to_free_at_its_end_keeping_only_top_ups() -> None
     assert after.balance == 600
 
 
-def test_credits_held_for_a_running_job_stay_covered_over_a_refresh() -> None:
+def test_credits_held_over_a_refresh_stay_in_their_expired_lot_above_the_cap() -> None:
     account, _ = subscribed("a", "free", MONTHLY, ANCHOR)
-    account = replace(account, holds=(Hold("r", 80, ANCHOR + timedelta(days=60)),))
+    plan_lot = account.lots[0]
+    held = (LotMovement(plan_lot.id, LotSource.PLAN, 80),)
+    account = replace(account, holds=(Hold("r", 80, ANCHOR + timedelta(days=60), held),))
 
     after = refreshed(account, datetime(2026, 2, 28, 9, tzinfo=UTC))
 
-    assert lots_of(after, LotSource.ROLLOVER) == [80]  # above the free plan's cap of 0: they were promised
-    assert after.available == 100
+    assert lots_of(after, LotSource.ROLLOVER) == []  # the free plan's cap is 0
+    assert lots_of(after, LotSource.PLAN) == [80, 100]  # the expired lot keeps only what is held
+    assert (after.balance, after.reserved, after.available) == (180, 80, 100)
+    assert after.holds[0].portions == held
+
+
+def test_credits_held_over_a_refresh_roll_over_after_the_free_ones_up_to_the_cap() -> None:
+    """Pro going down to Starter (cap 1,000): 800 free and 500 held at the boundary; 1,000 roll: the 800
+    free and 200 held, which move to the rollover lot; the other 300 held stay in the expired plan lot."""
+    account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
+    account = replace(spend(account, 1_700), scheduled_change=ScheduledChange("starter", MONTHLY))
+    plan_lot = account.lots[0]
+    held = (LotMovement(plan_lot.id, LotSource.PLAN, 500),)
+    account = replace(account, holds=(Hold("r", 500, ANCHOR + timedelta(days=60), held),))
+
+    after = refreshed(account, datetime(2026, 2, 28, 9, tzinfo=UTC))
+
+    rollover = next(lot for lot in after.lots if lot.source is LotSource.ROLLOVER)
+    assert rollover.remaining == 1_000
+    assert lots_of(after, LotSource.PLAN) == [300, 1_000]
+    assert set(after.holds[0].portions) == {
+        LotMovement(plan_lot.id, LotSource.PLAN, 300),
+        LotMovement(rollover.id, LotSource.ROLLOVER, 200),
+    }
+    assert (after.balance, after.reserved, after.available) == (2_300, 500, 1_800)
 
 
 @given(

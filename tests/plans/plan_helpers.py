@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import Account, open_account
 from studio_credits.domain.catalogue import BillingInterval
-from studio_credits.domain.change import Change
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.plan_changes import PlannedPlanChange, plan_change
+from studio_credits.jobs.refresh import refresh
 from studio_credits.service import plans
 from studio_credits.service.accounts import viewer_account
 from studio_credits.service.ports import Services
@@ -49,11 +49,18 @@ def subscribe(
     return made.account
 
 
-def move_to_period(services: Services, period_index: int) -> Account:
-    """Arrange a later credit period, as the refresh job would leave it (the lots are kept as they are)."""
-    account = services.repository.get(PERSON.subject)
+def live_until(services: Services, clock: FixedClock, when: datetime) -> Account:
+    """Move the clock to `when` and store the person's account as the refresh job leaves it then."""
+    clock.at = when
+    refresh(services, PERSON.subject)
+    return stored_account(services, PERSON.subject)
+
+
+def stored_account(services: Services, account_id: str) -> Account:
+    """The account as stored (no catch-up applied): what the writes left."""
+    account = services.repository.get(account_id)
     assert account is not None
-    return services.repository.commit(Change(replace(account, period_index=period_index)))
+    return account
 
 
 def stored_entries(account_id: str = PERSON.subject) -> list[LedgerEntry]:

@@ -12,10 +12,9 @@ from studio_credits.domain.account import PlanStatus
 from studio_credits.domain.catalogue import PLANS, BillingInterval, plan_by_id
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import take
-from studio_credits.domain.periods import period, term_end, term_start
+from studio_credits.domain.periods import period, term
 from studio_credits.domain.plan_changes import (
     InvalidPlanChange,
-    current_term,
     plan_change,
     preview_plan_change,
     prorated_cents,
@@ -38,12 +37,11 @@ intervals = st.sampled_from(list(BillingInterval))
 def test_each_period_starts_where_the_last_ended_and_twelve_make_a_year(anchor: datetime, index: int) -> None:
     assert period(anchor, index).end == period(anchor, index + 1).start
     assert period(anchor, index).start < period(anchor, index).end
-    year_start = term_start(anchor, index, ANNUAL)
-    year_end = term_end(anchor, index, ANNUAL)
+    year = term(anchor, 0, index, ANNUAL)
     first = (index // 12) * 12
-    assert (period(anchor, first).start, period(anchor, first + 11).end) == (year_start, year_end)
-    assert year_start <= period(anchor, index).start and period(anchor, index).end <= year_end
-    assert term_end(anchor, index, MONTHLY) == period(anchor, index).end
+    assert (period(anchor, first).start, period(anchor, first + 11).end) == (year.start, year.end)
+    assert year.start <= period(anchor, index).start and period(anchor, index).end <= year.end
+    assert term(anchor, 0, index, MONTHLY) == period(anchor, index)
 
 
 @given(
@@ -56,7 +54,7 @@ def test_each_period_starts_where_the_last_ended_and_twelve_make_a_year(anchor: 
 def test_a_proration_is_never_negative_never_over_the_price_and_falls_with_time(
     anchor: datetime, index: int, interval: BillingInterval, price: int, shares: tuple[float, float]
 ) -> None:
-    term = current_term(on_plan("pro", interval, anchor, index))
+    term = on_plan("pro", interval, anchor, index).current_term
     length = term.end - term.start
     earlier, later = (term.start + length * share for share in sorted(shares))
 
@@ -90,7 +88,7 @@ def test_every_change_adds_up_and_does_what_its_preview_says(
     if not plan_by_id(plan_id).offers(interval):
         interval = MONTHLY
     account = on_plan(plan_id, interval, anchor, index)
-    lots, _ = take(account.lots, min(spent, account.balance))
+    lots, _ = take(account.lots, min(spent, account.balance), {})
     account = replace(account, lots=lots)
     current = account.current_period
     now = current.start + (current.end - current.start) * share

@@ -9,7 +9,7 @@ from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import Account, Hold, PlanStatus, ScheduledChange
 from studio_credits.domain.errors import NotAllowed
 from studio_credits.domain.ledger import EntryKind
-from studio_credits.domain.lots import Lot, LotSource
+from studio_credits.domain.lots import Lot, LotMovement, LotSource
 from studio_credits.domain.plan_changes import (
     InvalidPlanChange,
     PlannedPlanChange,
@@ -163,23 +163,30 @@ def test_the_rollover_of_a_new_term_is_capped_by_the_new_plan() -> None:
     assert planned.terms.amount_due_now_cents == 18_200  # the free plan leaves nothing to credit
 
 
-def test_credits_held_for_running_jobs_are_kept_through_a_new_term() -> None:
+def test_credits_held_for_running_jobs_are_kept_through_a_new_term_in_the_lots_they_came_from() -> None:
+    """Starter, 100 plan and 900 rollover credits, 950 held (900 from the rollover, 50 from the plan lot).
+    A new Pro term: the plan lot's 100 roll over (50 of them held, moving with the hold); the older
+    rollover ends but keeps its 900 held, for the capture only."""
     account = on_plan("starter", MONTHLY, at(2026, 11, 24))
     made = account.anchor
+    plan_lot = lot(LotSource.PLAN, 1_000, 100, at(2026, 12, 24), made)
+    rollover_lot = lot(LotSource.ROLLOVER, 900, 900, at(2026, 12, 24), made)
+    held = (
+        LotMovement(rollover_lot.id, LotSource.ROLLOVER, 900),
+        LotMovement(plan_lot.id, LotSource.PLAN, 50),
+    )
     account = replace(
-        account,
-        lots=(
-            lot(LotSource.PLAN, 1_000, 100, at(2026, 12, 24), made),
-            lot(LotSource.ROLLOVER, 900, 900, at(2026, 12, 24), made),
-        ),
-        holds=(Hold("r-1", 950, at(2026, 12, 1)),),
+        account, lots=(plan_lot, rollover_lot), holds=(Hold("r-1", 950, at(2026, 12, 1), held),)
     )
 
     planned = change(account, "pro", "ANNUAL", at(2026, 11, 30))
 
     rolled = [e.amount for e in planned.entries if e.kind is EntryKind.ROLLOVER]
-    assert rolled == [950]
-    assert planned.account.available == 3_000
+    assert rolled == [100]
+    after = planned.account
+    assert (after.balance, after.reserved, after.available) == (4_000, 950, 3_050)
+    ended = next(kept for kept in after.lots if kept.id == rollover_lot.id)
+    assert (ended.remaining, ended.expires_at) == (900, at(2026, 11, 30))
 
 
 def test_a_move_to_monthly_billing_on_a_higher_plan_never_asks_less_than_nothing() -> None:

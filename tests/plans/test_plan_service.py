@@ -15,7 +15,6 @@ from studio_credits.domain.errors import DomainError, InvalidInput, NotAllowed
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.plan_changes import InvalidPlanChange
 from studio_credits.service import plans
-from studio_credits.service.accounts import require_account
 from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
 from studio_credits.service.quotes import quote_for
@@ -25,7 +24,8 @@ from tests.plans.plan_helpers import (
     PERSON,
     assert_adds_up,
     at,
-    move_to_period,
+    live_until,
+    stored_account,
     stored_entries,
     subscribe,
 )
@@ -49,7 +49,7 @@ def test_an_upgrade_is_stored_with_its_ledger_and_the_new_features_apply_at_once
     assert isinstance(made, plans.PlanChangeMade)
     assert made.terms == preview
     assert (preview.credits_granted_now, preview.amount_due_now_cents) == (2_000, 107)
-    stored = require_account(services, PERSON.subject)
+    stored = stored_account(services, PERSON.subject)
     assert stored == made.account
     assert (stored.plan_id, stored.anchor, stored.balance) == ("pro", at(2027, 1, 31), 3_000)
     assert quote_for(services, PERSON, multi_shot, None).allowed
@@ -72,7 +72,7 @@ def test_an_upgrade_to_yearly_billing_is_one_refresh_on_the_new_plan(
 
     assert isinstance(made, plans.PlanChangeMade)
     assert made.terms.amount_due_now_cents == 95_000 - 950
-    stored = require_account(services, PERSON.subject)
+    stored = stored_account(services, PERSON.subject)
     assert (stored.interval, stored.anchor, stored.term_end) == (ANNUAL, at(2026, 12, 9), at(2027, 12, 9))
     assert stored.balance == 1_000 + 7_000  # the unused starter credits roll over, then the grant
     entries = stored_entries()
@@ -107,8 +107,8 @@ def test_a_scheduled_downgrade_changes_nothing_but_the_schedule_and_is_replaced_
     services: Services, clock: FixedClock
 ) -> None:
     subscribe(services, clock, at(2027, 3, 31), "pro", ANNUAL)
-    before = move_to_period(services, 11)
-    clock.at = at(2028, 3, 30)
+    before = live_until(services, clock, at(2028, 3, 30))
+    assert before.period_index == 11
 
     scheduled = plans.change_plan(services, PERSON, "starter", MONTHLY, "down-1")
     assert isinstance(scheduled, plans.PlanChangeMade)
@@ -128,7 +128,7 @@ def test_a_scheduled_downgrade_changes_nothing_but_the_schedule_and_is_replaced_
         "Downgrade to Free, billed monthly, scheduled for 31 Mar 2028",
         "Scheduled change to Free, billed monthly, canceled: Pro continues",
     ]
-    assert_adds_up(stored_entries(), require_account(services, PERSON.subject))
+    assert_adds_up(stored_entries(), stored_account(services, PERSON.subject))
 
 
 def test_an_invalid_change_writes_nothing(services: Services, clock: FixedClock) -> None:
@@ -162,7 +162,7 @@ def test_the_service_and_admins_may_not_touch_a_plan(
     ):
         with pytest.raises(NotAllowed):
             attempt()
-    assert require_account(services, PERSON.subject).plan_id == "pro"
+    assert stored_account(services, PERSON.subject).plan_id == "pro"
 
 
 def test_cancel_confirm_and_resume(services: Services, clock: FixedClock) -> None:
@@ -180,7 +180,7 @@ def test_cancel_confirm_and_resume(services: Services, clock: FixedClock) -> Non
         at(2026, 12, 24),
         None,
     )
-    assert require_account(services, PERSON.subject) == canceled
+    assert stored_account(services, PERSON.subject) == canceled
     used = plans.confirm_cancellation(services, PERSON, offer.token)
     assert isinstance(used, InvalidToken)
 
@@ -200,7 +200,7 @@ def test_an_expired_or_foreign_token_changes_nothing(services: Services, clock: 
     clock.at = at(2026, 11, 24) + timedelta(minutes=1)
     plans.change_plan(services, OTHER, "starter", MONTHLY, "other-subscribes")
     other_offer = plans.request_cancellation(services, OTHER)
-    before = (require_account(services, PERSON.subject), require_account(services, OTHER.subject))
+    before = (stored_account(services, PERSON.subject), stored_account(services, OTHER.subject))
 
     foreign = plans.confirm_cancellation(services, OTHER, offer.token)
     mine_with_theirs = plans.confirm_cancellation(services, PERSON, other_offer.token)
@@ -211,7 +211,7 @@ def test_an_expired_or_foreign_token_changes_nothing(services: Services, clock: 
     assert isinstance(mine_with_theirs, InvalidToken)
     assert isinstance(expired, InvalidToken)
     assert "expired" in expired.message
-    assert (require_account(services, PERSON.subject), require_account(services, OTHER.subject)) == before
+    assert (stored_account(services, PERSON.subject), stored_account(services, OTHER.subject)) == before
 
 
 def test_the_free_plan_cannot_be_canceled(services: Services) -> None:

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from studio_credits.domain.catalogue import BillingInterval
-from studio_credits.domain.periods import Period, add_months, period, term_end, term_start
+from studio_credits.domain.periods import Period, add_months, period, term
 
 
 def at(year: int, month: int, day: int) -> datetime:
@@ -57,18 +57,25 @@ def test_a_period_holds_its_start_not_its_end() -> None:
 def test_a_monthly_term_is_its_period() -> None:
     anchor = at(2026, 1, 31)
 
-    assert term_start(anchor, 4, BillingInterval.MONTHLY) == period(anchor, 4).start
-    assert term_end(anchor, 4, BillingInterval.MONTHLY) == period(anchor, 4).end
+    assert term(anchor, 0, 4, BillingInterval.MONTHLY) == period(anchor, 4)
 
 
 def test_an_annual_term_holds_twelve_periods() -> None:
     anchor = at(2028, 2, 29)
 
     for index in range(12):
-        assert term_start(anchor, index, BillingInterval.ANNUAL) == anchor
-        assert term_end(anchor, index, BillingInterval.ANNUAL) == at(2029, 2, 28)
-    assert term_start(anchor, 12, BillingInterval.ANNUAL) == at(2029, 2, 28)
-    assert term_end(anchor, 12, BillingInterval.ANNUAL) == at(2030, 2, 28)
+        assert term(anchor, 0, index, BillingInterval.ANNUAL) == Period(anchor, at(2029, 2, 28))
+    assert term(anchor, 0, 12, BillingInterval.ANNUAL) == Period(at(2029, 2, 28), at(2030, 2, 28))
+
+
+def test_a_year_started_after_monthly_periods_keeps_the_anchor_day() -> None:
+    """Subscribed on Jan 31, yearly from the second period: Feb 28 to Feb 28, then Mar 31 again."""
+    anchor = at(2026, 1, 31)
+
+    assert term(anchor, 1, 1, BillingInterval.ANNUAL) == Period(at(2026, 2, 28), at(2027, 2, 28))
+    assert term(anchor, 1, 12, BillingInterval.ANNUAL) == Period(at(2026, 2, 28), at(2027, 2, 28))
+    assert term(anchor, 1, 13, BillingInterval.ANNUAL) == Period(at(2027, 2, 28), at(2028, 2, 29))
+    assert period(anchor, 2) == Period(at(2026, 3, 31), at(2026, 4, 30))
 
 
 anchors = st.datetimes(
@@ -97,6 +104,6 @@ def test_a_period_starts_on_the_anchor_day_or_the_month_end(anchor: datetime, in
 def test_twelve_periods_make_the_annual_term(anchor: datetime, year: int) -> None:
     first = 12 * year
 
-    assert period(anchor, first).start == term_start(anchor, first, BillingInterval.ANNUAL)
-    assert period(anchor, first + 11).end == term_end(anchor, first, BillingInterval.ANNUAL)
-    assert term_end(anchor, first, BillingInterval.ANNUAL) == add_months(anchor, first + 12)
+    annual = term(anchor, 0, first, BillingInterval.ANNUAL)
+    assert period(anchor, first).start == annual.start
+    assert period(anchor, first + 11).end == annual.end == add_months(anchor, first + 12)
