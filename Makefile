@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test lint bench schema clean package
+.PHONY: dev test lint bench schema clean package simulate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ $(LAMBDA_ZIP): $(LAMBDA_DEPS)/.installed $(shell find studio_credits functions -
 package: $(LAMBDA_ZIP) node_modules/.installed
 	$(OFFLINE_AWS) $(OSLS) package --stage test
 	$(BIN)/cfn-lint
+
+# The deterministic simulation of the whole service (tests/simulation/): SEEDS seeded 24-month runs.
+SEEDS ?= 1000
+simulate: $(STAMP)
+	$(BIN)/python -m tests.simulation.run --seeds $(SEEDS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -83,7 +83,7 @@ def run(total: int, due: int) -> None:
         repository = DynamoRepository(shards)
         calls = count_calls(repository)
         started = time.perf_counter()
-        report = run_refresh(Services(repository, FixedClock(NOW)), shards)
+        report = run_refresh(Services(repository, FixedClock(NOW)))
         elapsed = time.perf_counter() - started
     refreshed = max(report.done, 1)
     print(

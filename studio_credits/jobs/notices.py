@@ -17,7 +17,6 @@ from studio_credits.jobs.each_due import JobReport, RemainingMillis, apply, for_
 from studio_credits.mail import Mailer
 from studio_credits.service.execution import Decision, Planned, Refused
 from studio_credits.service.ports import Services
-from studio_credits.store.due import claim_notice, due_for_notices, unclaim_notice
 
 
 class NoticesNotSent(Exception):
@@ -25,14 +24,12 @@ class NoticesNotSent(Exception):
         super().__init__(f"{account_id}: email not accepted for {', '.join(notice_ids)}; retried next run")
 
 
-def run_notices(
-    services: Services, mailer: Mailer, shards: int, remaining_ms: RemainingMillis | None = None
-) -> JobReport:
+def run_notices(services: Services, mailer: Mailer, remaining_ms: RemainingMillis | None = None) -> JobReport:
     now = services.clock.now()
     report = JobReport("notices", now, done_label="notified", item_label="emails")
     return for_each_due(
         report,
-        due_for_notices(now, shards),
+        services.repository.due_for_notices(now),
         lambda account_id: notify(services, mailer, account_id),
         remaining_ms,
     )
@@ -51,12 +48,12 @@ def notify(services: Services, mailer: Mailer, account_id: str) -> int:
             handled.add(notice_id)  # recorded, listed in the account; nowhere to email it
             continue
         claimed_at = services.clock.now()
-        notice = claim_notice(account.id, notice_id, claimed_at)
+        notice = services.repository.claim_notice(account.id, notice_id, claimed_at)
         if notice is not None:
             try:
                 mailer.send(account.email, SUBJECTS[notice.kind], notice.message)
             except Exception:
-                unclaim_notice(account.id, notice_id, claimed_at)
+                services.repository.unclaim_notice(account.id, notice_id, claimed_at)
                 refused.append(notice_id)
                 continue
             sent += 1

@@ -8,14 +8,16 @@ from studio_credits.domain.ledger import EntryKind
 from studio_credits.jobs.each_due import JobReport, RemainingMillis, apply, for_each_due
 from studio_credits.service.execution import Decision, Planned
 from studio_credits.service.ports import Services
-from studio_credits.store.due import due_for_refresh
 
 
-def run_refresh(services: Services, shards: int, remaining_ms: RemainingMillis | None = None) -> JobReport:
+def run_refresh(services: Services, remaining_ms: RemainingMillis | None = None) -> JobReport:
     now = services.clock.now()
     report = JobReport("refresh", now, done_label="refreshed", item_label="periods")
     return for_each_due(
-        report, due_for_refresh(now, shards), lambda account_id: refresh(services, account_id), remaining_ms
+        report,
+        services.repository.due_for_refresh(now),
+        lambda account_id: refresh(services, account_id),
+        remaining_ms,
     )
 
 

@@ -25,16 +25,16 @@ def run_job(job: str, now: datetime | None = None, remaining_ms: RemainingMillis
     if job == "refresh":
         from studio_credits.jobs.refresh import run_refresh
 
-        return run_refresh(services, settings.index_shards, remaining_ms)
+        return run_refresh(services, remaining_ms)
     if job == "notices":
         from studio_credits.jobs.notices import run_notices
         from studio_credits.mail.ses import SesMailer
 
-        return run_notices(services, SesMailer.from_settings(settings), settings.index_shards, remaining_ms)
+        return run_notices(services, SesMailer.from_settings(settings), remaining_ms)
     if job == "sweep":
         from studio_credits.jobs.sweep import run_sweep
 
-        return run_sweep(services, settings.index_shards, remaining_ms)
+        return run_sweep(services, remaining_ms)
     raise ValueError(f"no job {job!r}; jobs are {', '.join(JOBS)}")
 
 

@@ -8,17 +8,19 @@ from studio_credits.domain.spending import NotHeld, release
 from studio_credits.jobs.each_due import JobReport, RemainingMillis, apply, for_each_due
 from studio_credits.service.execution import Decision, Planned, Refused
 from studio_credits.service.ports import Services
-from studio_credits.store.due import due_for_sweep
 
 ACTOR = "sweeper"
 REASON = "not captured or released before it expired"
 
 
-def run_sweep(services: Services, shards: int, remaining_ms: RemainingMillis | None = None) -> JobReport:
+def run_sweep(services: Services, remaining_ms: RemainingMillis | None = None) -> JobReport:
     now = services.clock.now()
     report = JobReport("sweep", now, done_label="swept", item_label="released")
     return for_each_due(
-        report, due_for_sweep(now, shards), lambda account_id: sweep(services, account_id), remaining_ms
+        report,
+        services.repository.due_for_sweep(now),
+        lambda account_id: sweep(services, account_id),
+        remaining_ms,
     )
 
 

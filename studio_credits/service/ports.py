@@ -1,6 +1,8 @@
 """What the use cases need from the outside world."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from studio_credits.domain.account import Account
@@ -53,6 +55,26 @@ class Repository(Protocol):
 
     def commit(self, change: Change) -> Account:
         """Store the change atomically and return the account as stored, or raise a conflict."""
+        ...
+
+    def due_for_refresh(self, now: datetime) -> Iterator[str]:
+        """Ids of the accounts whose period has ended by `now`."""
+        ...
+
+    def due_for_notices(self, now: datetime) -> Iterator[str]:
+        """Ids of the accounts with notices to record or email by `now`."""
+        ...
+
+    def due_for_sweep(self, now: datetime) -> Iterator[str]:
+        """Ids of the accounts holding a reservation past its expiry at `now`."""
+        ...
+
+    def claim_notice(self, account_id: str, notice_id: str, now: datetime) -> Notice | None:
+        """Mark a recorded notice sent unless it is: the notice to email, or None if another run has it."""
+        ...
+
+    def unclaim_notice(self, account_id: str, notice_id: str, claimed_at: datetime) -> None:
+        """Undo a claim whose email could not be sent, so a later run sends it."""
         ...
 
 

@@ -25,6 +25,7 @@ from studio_credits.service.ports import (
     IdempotencyKeyUsed,
     VersionConflict,
 )
+from studio_credits.store import due
 from studio_credits.store.mapping import (
     account_from_item,
     account_to_item,
@@ -156,6 +157,21 @@ class DynamoRepository:
             account_id, NoticeItem.sk.startswith(NOTICE_PREFIX), scan_index_forward=False, limit=limit
         )
         return [notice_from_item(item) for item in items]
+
+    def due_for_refresh(self, now: datetime) -> Iterator[str]:
+        return due.due_for_refresh(now, self.index_shards)
+
+    def due_for_notices(self, now: datetime) -> Iterator[str]:
+        return due.due_for_notices(now, self.index_shards)
+
+    def due_for_sweep(self, now: datetime) -> Iterator[str]:
+        return due.due_for_sweep(now, self.index_shards)
+
+    def claim_notice(self, account_id: str, notice_id: str, now: datetime) -> Notice | None:
+        return due.claim_notice(account_id, notice_id, now)
+
+    def unclaim_notice(self, account_id: str, notice_id: str, claimed_at: datetime) -> None:
+        due.unclaim_notice(account_id, notice_id, claimed_at)
 
     def commit(self, change: Change) -> Account:
         account = change.account

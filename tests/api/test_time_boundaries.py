@@ -104,7 +104,7 @@ class Studio:
         return str(reserved["reservation"]["id"])
 
     def refresh(self) -> int:
-        return run_refresh(build_services(get_settings(), self.clock), get_settings().index_shards).done
+        return run_refresh(build_services(get_settings(), self.clock)).done
 
 
 @pytest.fixture

@@ -92,9 +92,9 @@ def test_fourteen_months_of_every_plan(
                     services.repository.commit(spent.change)
         clock.at += timedelta(minutes=1)  # the jobs run after the day's spending
         for _ in range(2 if day % 4 == 0 else 1):  # some days the invocation is retried
-            run_refresh(services, SHARDS)
-            run_sweep(services, SHARDS)
-            run_notices(services, mailer, SHARDS)
+            run_refresh(services)
+            run_sweep(services)
+            run_notices(services, mailer)
         if day % 30 == 0:
             for account_id in ACCOUNTS:
                 account = services.repository.get(account_id)

@@ -16,13 +16,10 @@ from studio_credits.domain.spending import Spending, consume
 from studio_credits.jobs.notices import run_notices
 from studio_credits.mail.ses import SesMailer
 from studio_credits.service.ports import Services
-from studio_credits.settings import get_settings
-from studio_credits.store.due import claim_notice
 from tests.jobs.accounts import store_new, subscribed
 from tests.jobs.conftest import Sent
 
 ANCHOR = datetime(2026, 11, 15, 10, 0, tzinfo=UTC)
-SHARDS = get_settings().index_shards
 
 
 def with_plan_credits_left(account: Account, left: int) -> Account:
@@ -149,8 +146,8 @@ def open_pro(services: Services, account_id: str = "a", email: str | None = "a@e
 def run_daily(services: Services, clock: FixedClock, mailer: SesMailer, days: int) -> None:
     for _ in range(days):
         clock.at += timedelta(days=1)
-        run_notices(services, mailer, SHARDS)
-        run_notices(services, mailer, SHARDS)  # a retried invocation
+        run_notices(services, mailer)
+        run_notices(services, mailer)  # a retried invocation
 
 
 def test_the_job_records_and_emails_each_notice_once_however_often_it_runs(
@@ -189,8 +186,8 @@ def test_an_email_ses_refuses_is_sent_by_a_later_run(
     clock.at = datetime(2026, 12, 13, tzinfo=UTC)
     unverified = SesMailer(mailer.client, "nobody@unverified.example")
 
-    refused = run_notices(services, unverified, SHARDS)
-    accepted = run_notices(services, mailer, SHARDS)
+    refused = run_notices(services, unverified)
+    accepted = run_notices(services, mailer)
 
     assert (refused.failed, refused.items) == (1, 0)
     assert (accepted.done, accepted.items) == (1, 2)
@@ -209,9 +206,9 @@ def test_a_run_that_died_between_claim_and_send_never_sends_twice(
     recorded = apply(services, "a", _record)
     assert recorded is not None
     for notice_id in recorded.unsent_notices:
-        claim_notice("a", notice_id, clock.at)  # ...and the run dies here
+        services.repository.claim_notice("a", notice_id, clock.at)  # ...and the run dies here
 
-    report = run_notices(services, mailer, SHARDS)
+    report = run_notices(services, mailer)
 
     assert (report.due, report.items) == (1, 0)
     assert sent() == []
@@ -229,7 +226,7 @@ def test_low_credit_notices_recorded_by_spending_are_emailed(
     assert isinstance(spent, Spending)
     services.repository.commit(spent.change)
 
-    run_notices(services, mailer, SHARDS)
-    run_notices(services, mailer, SHARDS)
+    run_notices(services, mailer)
+    run_notices(services, mailer)
 
     assert [subject for _, subject, _ in sent()] == ["You are running low on credits"]

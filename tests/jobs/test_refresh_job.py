@@ -15,11 +15,9 @@ from studio_credits.domain.ledger import EntryKind
 from studio_credits.jobs.each_due import STOP_WITH_MS_LEFT
 from studio_credits.jobs.refresh import run_refresh
 from studio_credits.service.ports import Services
-from studio_credits.settings import get_settings
 from tests.jobs.accounts import assert_ledger_agrees, store_new, subscribed
 
 ANCHOR = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
-SHARDS = get_settings().index_shards
 EVENT = json.loads((Path(__file__).parent.parent / "events" / "eventbridge_scheduled.json").read_text())
 
 
@@ -53,8 +51,8 @@ def test_refreshes_only_the_accounts_due_and_a_second_run_finds_nothing(
     store_new(services, *subscribed("later", "pro", BillingInterval.MONTHLY, ANCHOR + timedelta(days=10)))
     clock.at = datetime(2026, 2, 16, tzinfo=UTC)
 
-    first = run_refresh(services, SHARDS)
-    second = run_refresh(services, SHARDS)
+    first = run_refresh(services)
+    second = run_refresh(services)
 
     assert (first.due, first.done, first.skipped, first.failed, first.items) == (5, 5, 0, 0, 5)
     assert (second.due, second.done) == (0, 0)
@@ -67,7 +65,7 @@ def test_concurrent_runs_never_grant_twice(atomic_moto: None, services: Services
     clock.at = datetime(2026, 4, 20, tzinfo=UTC)  # three periods due
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        reports = list(pool.map(lambda _: run_refresh(services, SHARDS), range(4)))
+        reports = list(pool.map(lambda _: run_refresh(services), range(4)))
 
     assert sum(report.items for report in reports) == 6 * 3
     assert sum(report.failed for report in reports) == 0
@@ -99,8 +97,8 @@ def test_stops_taking_accounts_when_time_runs_short_and_leaves_them_for_the_next
     plenty, short = STOP_WITH_MS_LEFT + 60_000, STOP_WITH_MS_LEFT - 1
     context = FakeContext([plenty, plenty, short])
 
-    first = run_refresh(services, SHARDS, context.get_remaining_time_in_millis)
-    rest = run_refresh(services, SHARDS)
+    first = run_refresh(services, context.get_remaining_time_in_millis)
+    rest = run_refresh(services)
 
     assert (first.due, first.done, first.left) == (6, 2, 4)
     assert (rest.due, rest.done, rest.left) == (4, 4, 0)
@@ -114,7 +112,7 @@ def test_one_failing_account_does_not_stop_the_others(services: Services, clock:
     broken.update(actions=[AccountModel.plan_id.set("no-such-plan")])
     clock.at = datetime(2026, 2, 16, tzinfo=UTC)
 
-    report = run_refresh(services, SHARDS)
+    report = run_refresh(services)
 
     assert (report.due, report.done, report.failed) == (4, 3, 1)
     assert [grants(services, account_id) for account_id in (ids[0], ids[2], ids[3])] == [2, 2, 2]

@@ -10,10 +10,8 @@ from studio_credits.domain.reservations import ReservationStatus
 from studio_credits.domain.spending import Spending, reserve
 from studio_credits.jobs.sweep import run_sweep
 from studio_credits.service.ports import Services
-from studio_credits.settings import get_settings
 from tests.jobs.accounts import assert_ledger_agrees, store_new, subscribed
 
-SHARDS = get_settings().index_shards
 IMAGE = Creative(kind=CreativeKind.IMAGE, resolution=Resolution.RES_2K, outputs=2)
 
 
@@ -29,8 +27,8 @@ def test_expired_reservations_are_released_once_and_live_ones_stay(
         reservations.append(held.reservation)
     clock.at += timedelta(minutes=15)
 
-    first = run_sweep(services, SHARDS)
-    second = run_sweep(services, SHARDS)
+    first = run_sweep(services)
+    second = run_sweep(services)
 
     assert (first.due, first.done, first.items) == (1, 1, 2)
     assert (second.due, second.items) == (0, 0)

@@ -1,0 +1,403 @@
+"""The simulated studio: people, the generation service and the scheduled jobs on one injected clock.
+
+A run is a list of operations, each concrete enough to replay without the random
+generator that drew it (so a failing run can be shrunk): time passing, every write
+a caller may make, idempotent retries, and jobs run on time, late, twice or cut short.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import partial
+
+from studio_credits.domain.access import Principal, Role
+from studio_credits.domain.account import Account
+from studio_credits.domain.catalogue import BillingInterval, Resolution, plan_by_id
+from studio_credits.domain.clock import FixedClock
+from studio_credits.domain.creatives import Creative, CreativeKind
+from studio_credits.domain.errors import DomainError
+from studio_credits.domain.ids import public_id
+from studio_credits.domain.lots import LotSource
+from studio_credits.domain.plan_terms import PlanChangeTerms
+from studio_credits.jobs.each_due import JobReport
+from studio_credits.jobs.notices import run_notices
+from studio_credits.jobs.refresh import run_refresh
+from studio_credits.jobs.sweep import run_sweep
+from studio_credits.service import ledger, plans
+from studio_credits.service.accounts import viewer_account
+from studio_credits.service.execution import IdempotencyConflict
+from studio_credits.service.ports import Services
+from tests.support.memory_repository import MemoryRepository
+
+START = datetime(2026, 1, 31, 9, tzinfo=UTC)
+SERVICE = Principal("generation-service", Role.SERVICE)
+ADMIN = Principal("admin-1", Role.ADMIN)
+
+CREATIVES = (
+    Creative(kind=CreativeKind.IMAGE, resolution=Resolution.RES_1080P),
+    Creative(kind=CreativeKind.IMAGE, resolution=Resolution.RES_2K, outputs=4),
+    Creative(kind=CreativeKind.IMAGE, resolution=Resolution.RES_4K, outputs=10, premium_model=True),
+    Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_720P, duration_seconds=10),
+    Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_1080P, duration_seconds=30, outputs=2),
+    Creative(
+        kind=CreativeKind.MULTI_SHOT_VIDEO, resolution=Resolution.RES_1080P, duration_seconds=12, shots=3
+    ),
+    Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_4K, duration_seconds=60, outputs=3),
+)
+
+
+class InvariantBroken(AssertionError):
+    """A money rule failed: the run's replay shows how."""
+
+
+@dataclass(frozen=True)
+class Advance:
+    seconds: int
+
+
+@dataclass(frozen=True)
+class Consume:
+    person: int
+    creative: int
+    key: str
+
+
+@dataclass(frozen=True)
+class Reserve:
+    person: int
+    creative: int
+    ttl_seconds: int
+    key: str
+
+
+@dataclass(frozen=True)
+class Capture:
+    person: int
+    which: int
+    """An index into the person's held reservations (modulo their number)."""
+    delivered_share: float
+    """1.0: every output; less: the first outputs only (at least one)."""
+
+
+@dataclass(frozen=True)
+class Release:
+    person: int
+    which: int
+
+
+@dataclass(frozen=True)
+class Refund:
+    person: int
+    which: int
+    """An index into the person's consumptions."""
+    share: float
+    key: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    person: int
+    source: LotSource
+    amount: int
+    expires_in_days: int | None
+    key: str
+
+
+@dataclass(frozen=True)
+class ChangePlan:
+    person: int
+    plan_id: str
+    interval: BillingInterval
+    key: str
+
+
+@dataclass(frozen=True)
+class Cancel:
+    person: int
+    confirm_after_seconds: int
+    """Confirmed that long after the request (a token lasts 10 minutes); negative: never confirmed."""
+
+
+@dataclass(frozen=True)
+class Resume:
+    person: int
+
+
+@dataclass(frozen=True)
+class Retry:
+    step: int
+    """The index, in the run, of an earlier keyed write to send again with the same key and input."""
+
+
+@dataclass(frozen=True)
+class RunJob:
+    job: str
+    stop_after: int | None
+    """Cut the run short (as when its Lambda runs out of time) after this many accounts."""
+    mailer_refuses: bool = False
+
+
+Op = (
+    Advance
+    | Consume
+    | Reserve
+    | Capture
+    | Release
+    | Refund
+    | Grant
+    | ChangePlan
+    | Cancel
+    | Resume
+    | Retry
+    | RunJob
+)
+Answer = tuple[str, object]
+"""What a keyed write answered: ("entry", the entry), ("reservation", its id), ("plan", the terms),
+or ("refused", why)."""
+
+
+@dataclass
+class RecordingMailer:
+    sent: list[tuple[str, str, str]] = field(default_factory=list)
+    refuses: bool = False
+
+    def send(self, to: str, subject: str, body: str) -> None:
+        if self.refuses:
+            raise RuntimeError("throttled")
+        self.sent.append((to, subject, body))
+
+
+@dataclass
+class Person:
+    principal: Principal
+    consumptions: list[tuple[str, int]] = field(default_factory=list)
+    """Public ids of the consumptions made, with their credits."""
+    refunded: dict[str, int] = field(default_factory=dict)
+    """Credits refunded per consumption, as the answers said."""
+    billing_credit_cents: int = 0
+    """The billing credit the last immediate plan change left, as its answer said."""
+
+
+@dataclass
+class World:
+    people: int
+    clock: FixedClock = field(default_factory=lambda: FixedClock(START))
+    repository: MemoryRepository = field(default_factory=MemoryRepository)
+    mailer: RecordingMailer = field(default_factory=RecordingMailer)
+    persons: list[Person] = field(default_factory=list)
+    answers: dict[int, Answer] = field(default_factory=dict)
+    """The answer to each keyed write, by step index, for the retries to compare with."""
+    sends: dict[int, Callable[[], Answer]] = field(default_factory=dict)
+    """Each keyed write's exact call, by step index, for the retries to send again."""
+    reserved_at: dict[str, datetime] = field(default_factory=dict)
+    """When each job's reservation was made, by job id."""
+    _refund_keys: set[tuple[str, str]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.services = Services(self.repository, self.clock)
+        for n in range(self.people):
+            person = Person(Principal(f"person-{n}", Role.USER, f"person-{n}@example.com"))
+            viewer_account(self.services, person.principal)
+            self.persons.append(person)
+
+    def account_id(self, person: int) -> str:
+        return self.persons[person].principal.subject
+
+    def apply(self, step: int, op: Op) -> None:
+        match op:
+            case Advance(seconds):
+                self.clock.at += timedelta(seconds=seconds)
+            case Retry(earlier):
+                self._retry(op, earlier)
+            case RunJob():
+                self._run_job(op)
+            case Capture(person, which, share):
+                self._settle(person, which, share)
+            case Release(person, which):
+                self._settle(person, which, None)
+            case Cancel(person, after):
+                self._cancel(person, after)
+            case Resume(person):
+                plans.resume_plan(self.services, self.persons[person].principal)
+            case _:
+                send = self._keyed(op)
+                if send is None:
+                    return
+                if not isinstance(op, ChangePlan):
+                    self.sends[step], self.answers[step] = send, send()
+                    return
+                before = viewer_account(self.services, self.persons[op.person].principal)
+                preview = self._preview(op)
+                answer = send()
+                self.sends[step], self.answers[step] = send, answer
+                if isinstance(answer[1], PlanChangeTerms):
+                    self._check_plan_change(before, preview, answer[1])
+
+    def _keyed(self, op: Op) -> Callable[[], Answer] | None:
+        """The exact call a keyed write makes, to send now and again for a retry."""
+        send: Callable[[], Answer] | None = None
+        match op:
+            case Consume(person, creative, key):
+                send = partial(self._consume, person, creative, key)
+            case Reserve(person, creative, ttl, key):
+                send = partial(self._reserve, person, creative, ttl, key)
+            case Refund(person, which, share, key) if self.persons[person].consumptions:
+                entry_id, paid = self.persons[person].consumptions[
+                    which % len(self.persons[person].consumptions)
+                ]
+                send = partial(self._refund, person, entry_id, max(1, int(paid * share)), key)
+            case Grant(person, source, amount, days, key):
+                expires_at = None if days is None else self.clock.at + timedelta(days=days)
+                send = partial(self._grant, person, source, amount, expires_at, key)
+            case ChangePlan(person, plan_id, interval, key):
+                send = partial(self._change_plan, person, plan_id, interval, key)
+        return send
+
+    def _grant(
+        self, person: int, source: LotSource, amount: int, expires_at: datetime | None, key: str
+    ) -> Answer:
+        granter = SERVICE if source is LotSource.TOP_UP else ADMIN
+        account_id = self.account_id(person)
+        return _entry_answer(
+            ledger.grant(self.services, granter, account_id, amount, source, expires_at, "sim", key)
+        )
+
+    def _consume(self, person: int, creative: int, key: str) -> Answer:
+        outcome = ledger.consume(
+            self.services, SERVICE, self.account_id(person), CREATIVES[creative], f"job-{key}", key
+        )
+        if isinstance(outcome, ledger.Recorded) and outcome.entry is not None:
+            entry_id = public_id(self.account_id(person), outcome.entry.id)
+            if entry_id not in dict(self.persons[person].consumptions):
+                self.persons[person].consumptions.append((entry_id, -outcome.entry.amount))
+        return _entry_answer(outcome)
+
+    def _reserve(self, person: int, creative: int, ttl: int, key: str) -> Answer:
+        outcome = ledger.reserve(
+            self.services, SERVICE, self.account_id(person), CREATIVES[creative], f"job-{key}", ttl, key
+        )
+        if isinstance(outcome, ledger.Recorded) and outcome.reservation is not None:
+            self.reserved_at.setdefault(outcome.reservation.job_id, self.clock.at)
+            return ("reservation", outcome.reservation.id)
+        return _entry_answer(outcome)
+
+    def _settle(self, person: int, which: int, share: float | None) -> None:
+        """Capture (the delivered share) or release one of the person's held reservations."""
+        account = self.repository.get(self.account_id(person))
+        assert account is not None
+        if not account.holds:
+            return
+        local_id = account.holds[which % len(account.holds)].reservation_id
+        reservation_id = public_id(account.id, local_id)
+        if share is None:
+            ledger.release(self.services, SERVICE, reservation_id, "sim")
+            return
+        held = self.repository.get_reservation(account.id, local_id)
+        assert held is not None
+        ledger.capture(self.services, SERVICE, reservation_id, max(1, int(held.outputs * share)))
+
+    def _refund(self, person: int, entry_id: str, credits: int, key: str) -> Answer:
+        outcome = ledger.refund(self.services, SERVICE, entry_id, credits, "sim", key)
+        first_time = (entry_id, key) not in self._refund_keys
+        if isinstance(outcome, ledger.Recorded) and outcome.entry is not None and first_time:
+            self._refund_keys.add((entry_id, key))
+            refunded = self.persons[person].refunded
+            refunded[entry_id] = refunded.get(entry_id, 0) + outcome.entry.amount
+        return _entry_answer(outcome)
+
+    def _change_plan(self, person: int, plan_id: str, interval: BillingInterval, key: str) -> Answer:
+        outcome = plans.change_plan(self.services, self.persons[person].principal, plan_id, interval, key)
+        if isinstance(outcome, plans.PlanChangeMade):
+            return ("plan", outcome.terms)
+        return ("refused", type(outcome).__name__)
+
+    def _preview(self, op: ChangePlan) -> PlanChangeTerms | None:
+        principal = self.persons[op.person].principal
+        try:
+            return plans.preview_plan_change(self.services, principal, op.plan_id, op.interval)
+        except DomainError:
+            return None
+
+    def _check_plan_change(
+        self, before: Account, preview: PlanChangeTerms | None, terms: PlanChangeTerms
+    ) -> None:
+        """The change did what its preview said, and kept paid value."""
+        if preview is not None and preview != terms:
+            raise InvariantBroken(f"the change did other than its preview: {preview} then {terms}")
+        person = next(p for p in self.persons if p.principal.subject == before.id)
+        credit = person.billing_credit_cents
+        due, applied, after = (
+            terms.amount_due_now_cents,
+            terms.billing_credit_applied_cents,
+            terms.billing_credit_after_cents,
+        )
+        if min(due, applied, after) < 0 or applied > credit or (due > 0 and after != 0):
+            raise InvariantBroken(f"billing figures that lose or invent value, from {credit}: {terms}")
+        # What the change is worth, by the seconds left in the term paid for (the service counts
+        # days): what is due now, less what the billing credit took or gained, must be it.
+        worth = _worth(before, terms, self.clock.at)
+        slack = (
+            before.plan.price_cents(before.interval) + plan_by_id(terms.plan_id).price_cents(terms.interval)
+        ) // 28
+        if abs(due - (after - credit) - worth) > slack + 1:
+            raise InvariantBroken(f"paid value lost: worth {worth}, credit {credit} before, then {terms}")
+        person.billing_credit_cents = after
+
+    def _cancel(self, person: int, confirm_after: int) -> None:
+        principal = self.persons[person].principal
+        try:
+            offer = plans.request_cancellation(self.services, principal)
+        except DomainError:
+            return
+        if confirm_after >= 0:
+            self.clock.at += timedelta(seconds=confirm_after)
+            plans.confirm_cancellation(self.services, principal, offer.token)
+
+    def _retry(self, op: Retry, earlier: int) -> None:
+        first, send = self.answers.get(earlier), self.sends.get(earlier)
+        if first is None or send is None or first[0] == "refused":
+            return  # a refused first call recorded nothing: a retry is a new request
+        again = send()
+        if again != first:
+            raise InvariantBroken(f"a retry of step {earlier} answered {again!r}, the first call {first!r}")
+
+    def _run_job(self, op: RunJob) -> None:
+        started = 0
+
+        def remaining_ms() -> int:
+            nonlocal started
+            started += 1
+            return 60_000 if op.stop_after is None or started <= op.stop_after else 0
+
+        run: Callable[[], JobReport]
+        if op.job == "refresh":
+            run = lambda: run_refresh(self.services, remaining_ms)  # noqa: E731
+        elif op.job == "sweep":
+            run = lambda: run_sweep(self.services, remaining_ms)  # noqa: E731
+        else:
+            self.mailer.refuses = op.mailer_refuses
+            run = lambda: run_notices(self.services, self.mailer, remaining_ms)  # noqa: E731
+        report = run()
+        self.mailer.refuses = False
+        if report.failed and not op.mailer_refuses:
+            raise InvariantBroken(f"a {op.job} run failed for {report.failed} accounts: {report}")
+
+
+def _worth(before: Account, terms: PlanChangeTerms, now: datetime) -> float:
+    if not terms.immediate or (terms.plan_id, terms.interval) == (before.plan_id, before.interval):
+        return 0.0
+    term = before.current_term
+    left = (term.end - now) / (term.end - term.start)
+    paid = before.plan.price_cents(before.interval)
+    price = plan_by_id(terms.plan_id).price_cents(terms.interval)
+    if terms.interval is before.interval:
+        return (price - paid) * left
+    return price - paid * left
+
+
+def _entry_answer(outcome: object) -> Answer:
+    if isinstance(outcome, ledger.Recorded):
+        return ("entry", None if outcome.entry is None else outcome.entry)
+    if isinstance(outcome, IdempotencyConflict):
+        raise InvariantBroken(f"a key was reused with other input: {outcome}")
+    return ("refused", type(outcome).__name__)
