@@ -14,6 +14,7 @@ class Settings(BaseSettings):
         default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
     )
     dynamodb_endpoint: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_DYNAMODB")
+    ses_endpoint: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_SES")
     accounts_table: str = ""
     ledger_table: str = ""
     index_shards: int = 8
