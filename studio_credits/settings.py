@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     ses_sender: str = "credits@studio.example"
     dev_token_secret: str = "local-dev-secret-change-me-0123456789"  # noqa: S105 (local only)
     """Signs HS256 tokens on the local server only; Lambda never reads it."""
+    dev_clock_max_job_runs: int = 2_000
+    """The most job runs one move of the local server's test clock may make; Lambda never reads it."""
 
     def model_post_init(self, _context: object) -> None:
         self.accounts_table = self.accounts_table or f"studio-credits-{self.stage}-accounts"
