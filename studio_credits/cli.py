@@ -110,10 +110,14 @@ def _call(method: str, url: str, path: str, body: dict[str, object] | None = Non
         response = httpx.request(method, url + path, json=body, timeout=600)
     except httpx.TransportError as error:
         raise SystemExit(f"no local server at {url} ({error}): start one with `studio-credits dev`") from None
-    answer = response.json()
     if response.is_error:
-        raise SystemExit(f"{response.status_code}: {answer.get('error', answer)}")
-    return answer
+        problem = response.json().get("error") if _is_json(response) else response.text
+        raise SystemExit(f"{response.status_code} from {url}{path}: {problem}")
+    return response.json()
+
+
+def _is_json(response: Any) -> bool:
+    return str(response.headers.get("content-type", "")).startswith("application/json")
 
 
 if __name__ == "__main__":

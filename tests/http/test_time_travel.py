@@ -1,10 +1,11 @@
 """`studio-credits dev --now`: a year and two months of the demo person's Pro annual plan lived in
 seconds through HTTP, with the `clock` and `outbox` commands a person would type."""
 
-import subprocess
+import io
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import redirect_stdout
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,8 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
+from studio_credits.cli import main
 from studio_credits.domain.periods import add_months
-from tests.http.dev_server import COMMAND, DevServer, dev_server
+from tests.http.dev_server import DevServer, dev_server, free_port
 
 START = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
 SWITCH = add_months(START, 1)
@@ -61,15 +63,11 @@ class Story:
 
 
 def cli(server: DevServer, *arguments: str) -> str:
-    done = subprocess.run(  # noqa: S603 (the project's own command)
-        [str(COMMAND), *arguments, "--url", server.url],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    """`studio-credits <arguments> --url <the server>`, in process: what it prints."""
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        main([*arguments, "--url", server.url])
+    return printed.getvalue()
 
 
 def read_history(server: DevServer) -> tuple[dict[str, Any], list[Entry]]:
@@ -133,6 +131,18 @@ def test_a_move_the_clock_does_not_make_is_a_clear_4xx(
 
     assert response.status_code == status
     assert response.json()["error"].startswith(error)
+
+
+def test_the_clock_command_says_why_a_move_is_refused(server: DevServer) -> None:
+    with pytest.raises(SystemExit, match=r"^409 from http://.+/dev/clock: the test clock only moves forward"):
+        cli(server, "clock", "advance", "--to", "2020-01-01T00:00:00Z")
+
+
+def test_the_commands_say_when_no_local_server_answers() -> None:
+    with pytest.raises(
+        SystemExit, match=r"^no local server at http://127\.0\.0\.1:\d+ .+ `studio-credits dev`"
+    ):
+        main(["outbox", "--url", f"http://127.0.0.1:{free_port()}"])
 
 
 def test_fourteen_months_take_seconds_and_run_each_job_where_it_fell_due(story: Story) -> None:
