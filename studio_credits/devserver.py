@@ -1,10 +1,14 @@
-"""The local server: an embedded DynamoDB (moto), the tables, a demo account, tokens, uvicorn."""
+"""The local server: embedded AWS (moto: DynamoDB and SES), the tables, a demo account, tokens,
+an optional test clock, uvicorn."""
 
 import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import TYPE_CHECKING
+
+from studio_credits.domain.clock import Clock, FixedClock, SystemClock
 
 if TYPE_CHECKING:
     from studio_credits.service.ports import Services
@@ -14,7 +18,7 @@ DEMO_EMAIL = "demo@studio.example"
 
 
 @contextmanager
-def embedded_dynamodb(host: str = "127.0.0.1") -> Iterator[str]:
+def embedded_aws(host: str = "127.0.0.1") -> Iterator[str]:
     """moto's server in this process, on a free port; yields its endpoint."""
     from moto.server import ThreadedMotoServer
 
@@ -28,17 +32,20 @@ def embedded_dynamodb(host: str = "127.0.0.1") -> Iterator[str]:
         server.stop()
 
 
-def use_local_aws(endpoint: str) -> None:
-    """Point DynamoDB at `endpoint` with throwaway credentials, before the store is imported."""
-    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+def use_local_aws(dynamodb: str, ses: str) -> None:
+    """Point DynamoDB and SES at local endpoints with throwaway credentials, before the store is imported."""
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb
+    os.environ["AWS_ENDPOINT_URL_SES"] = ses
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     os.environ.setdefault("AWS_REGION", "us-east-1")
 
 
-def prepare(endpoint: str) -> dict[str, str]:
-    """Create the tables, seed the demo account; return tokens by role."""
-    use_local_aws(endpoint)
+def prepare(clock: Clock) -> dict[str, str]:
+    """Create the tables, seed the demo account as of `clock`; return tokens by role.
+
+    Tokens live in real time (valid 12 hours from now, whatever the test clock says): they
+    are the person's session, not part of the simulated world."""
     from studio_credits.api.identity import DevTokens
     from studio_credits.domain.access import Role
     from studio_credits.settings import get_settings
@@ -47,10 +54,10 @@ def prepare(endpoint: str) -> dict[str, str]:
 
     settings = get_settings()
     create_tables()
-    services = build_services(settings)
+    services = build_services(settings, clock)
     seed_demo_account(services)
     tokens = DevTokens(settings.dev_token_secret)
-    now = services.clock.now()
+    now = SystemClock().now()
     return {
         "user": tokens.mint(DEMO_USER, Role.USER, now, email=DEMO_EMAIL),
         "service": tokens.mint("generation-service", Role.SERVICE, now),
@@ -84,11 +91,20 @@ def seed_demo_account(services: "Services") -> None:
         ledger.consume(services, studio, DEMO_USER, creative, f"demo-job-{n}", f"demo-seed-spend-{n}")
 
 
-def banner(url: str, endpoint: str, tokens: dict[str, str]) -> str:
+def banner(url: str, endpoint: str, ses_endpoint: str, clock: Clock, tokens: dict[str, str]) -> str:
+    if isinstance(clock, FixedClock):
+        time = (
+            f"Test clock: frozen at {clock.at.isoformat()}; move it with `studio-credits clock advance P1M`"
+        )
+    else:
+        time = "Clock: the real one (`studio-credits dev --now ISO-8601` freezes a test clock)"
     lines = [
         "",
         f"studio credits: GraphiQL at {url}/graphql",
         f"DynamoDB endpoint: {endpoint}",
+        f"SES endpoint: {ses_endpoint}",
+        time,
+        f"Emails sent: {url}/dev/outbox (`studio-credits outbox`)",
         "",
         "Dev tokens (Authorization: Bearer <token>, valid 12 hours):",
         *(f"  {role:8} {token}" for role, token in tokens.items()),
@@ -102,23 +118,18 @@ def banner(url: str, endpoint: str, tokens: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, now: datetime | None) -> None:
+    """SES is always the embedded moto's (the outbox reads it); DynamoDB too, unless
+    AWS_ENDPOINT_URL_DYNAMODB names another."""
     import uvicorn
 
-    external = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
-    with _endpoint(external) as endpoint:
-        tokens = prepare(endpoint)
+    with embedded_aws() as moto_endpoint:
+        dynamodb = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or moto_endpoint
+        use_local_aws(dynamodb, moto_endpoint)
+        clock: Clock = SystemClock() if now is None else FixedClock(now)
+        tokens = prepare(clock)
         from studio_credits.settings import get_settings
         from studio_credits.wiring import dev_app
 
-        print(banner(f"http://{host}:{port}", endpoint, tokens), flush=True)
-        uvicorn.run(dev_app(get_settings()), host=host, port=port, log_level="info")
-
-
-@contextmanager
-def _endpoint(external: str | None) -> Iterator[str]:
-    if external:
-        yield external
-    else:
-        with embedded_dynamodb() as endpoint:
-            yield endpoint
+        print(banner(f"http://{host}:{port}", dynamodb, moto_endpoint, clock, tokens), flush=True)
+        uvicorn.run(dev_app(get_settings(), clock), host=host, port=port, log_level="info")

@@ -1,11 +1,12 @@
 """The ASGI application: the same one behind Mangum in Lambda and uvicorn locally."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from strawberry.asgi import GraphQL
 
 from studio_credits.api.context import RequestContext
@@ -28,9 +29,13 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         return RequestContext(request=request, services=self._services, identity=self._identity)
 
 
-def create_app(services: Services, identity: IdentitySource, production: bool) -> Starlette:
+def create_app(
+    services: Services, identity: IdentitySource, production: bool, more_routes: Sequence[BaseRoute] = ()
+) -> Starlette:
+    """`more_routes`: what the local server adds (its `/dev/` routes); Lambda adds none."""
+
     async def home(_: Request) -> Response:
         return RedirectResponse("/graphql")
 
     endpoint = GraphQLEndpoint(services, identity, production)
-    return Starlette(routes=[Route("/graphql", endpoint), Route("/", home)])
+    return Starlette(routes=[Route("/graphql", endpoint), Route("/", home), *more_routes])

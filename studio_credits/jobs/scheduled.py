@@ -1,14 +1,18 @@
 """Running a job by name: the same code for its Lambda function and for `studio-credits <job>`."""
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from studio_credits.domain.clock import Clock, FixedClock, SystemClock
 from studio_credits.jobs.each_due import JobReport, RemainingMillis
+from studio_credits.mail import Mailer
 from studio_credits.service.ports import Services
 from studio_credits.settings import get_settings
 
-JOBS = ("refresh", "notices", "sweep")
+SCHEDULES = {"refresh": timedelta(minutes=15), "notices": timedelta(days=1), "sweep": timedelta(minutes=5)}
+"""How often EventBridge runs each job: the `rate(...)` of its schedule in serverless.yml."""
+JOBS = tuple(SCHEDULES)
 
 
 class LambdaContext(Protocol):
@@ -16,21 +20,31 @@ class LambdaContext(Protocol):
 
 
 def run_job(job: str, now: datetime | None = None, remaining_ms: RemainingMillis | None = None) -> JobReport:
+    from studio_credits.mail.ses import SesMailer
     from studio_credits.store.repository import DynamoRepository
 
     settings = get_settings()
     clock: Clock = SystemClock() if now is None else FixedClock(now)
     # Not wiring.build_services: that pulls in the GraphQL app, which a job's cold start can do without.
     services = Services(DynamoRepository(settings.index_shards), clock)
+    return run_with(job, services, lambda: SesMailer.from_settings(settings), remaining_ms)
+
+
+def run_with(
+    job: str,
+    services: Services,
+    mailer: Callable[[], Mailer],
+    remaining_ms: RemainingMillis | None = None,
+) -> JobReport:
+    """Run `job` once as of `services.clock`; `mailer` is asked for only by the job that emails."""
     if job == "refresh":
         from studio_credits.jobs.refresh import run_refresh
 
         return run_refresh(services, remaining_ms)
     if job == "notices":
         from studio_credits.jobs.notices import run_notices
-        from studio_credits.mail.ses import SesMailer
 
-        return run_notices(services, SesMailer.from_settings(settings), remaining_ms)
+        return run_notices(services, mailer(), remaining_ms)
     if job == "sweep":
         from studio_credits.jobs.sweep import run_sweep
 

@@ -4,6 +4,6 @@ from typing import Protocol
 
 
 class Mailer(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None:
-        """Send one email, or raise if it was not accepted."""
+    def send(self, to: str, subject: str, body: str) -> str:
+        """Send one email and return its message id, or raise if it was not accepted."""
         ...

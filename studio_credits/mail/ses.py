@@ -1,6 +1,5 @@
 """Email through Amazon SES (moto in tests and locally)."""
 
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,15 +18,14 @@ class SesMailer:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "SesMailer":
-        """SES of the region (or AWS_ENDPOINT_URL_SES); locally, the moto server DynamoDB runs on."""
-        local = settings.dynamodb_endpoint if "AWS_ENDPOINT_URL_SES" not in os.environ else None
-        client = boto3.client("ses", region_name=settings.region, endpoint_url=local)
-        if local is not None:
+        """SES of the region, or of AWS_ENDPOINT_URL_SES (locally, moto's: the local server sets it)."""
+        client = boto3.client("ses", region_name=settings.region, endpoint_url=settings.ses_endpoint)
+        if settings.ses_endpoint is not None:
             client.verify_email_identity(EmailAddress=settings.ses_sender)  # moto sends only from verified
         return cls(client, settings.ses_sender)
 
-    def send(self, to: str, subject: str, body: str) -> None:
-        self.client.send_email(
+    def send(self, to: str, subject: str, body: str) -> str:
+        sent = self.client.send_email(
             Source=self.sender,
             Destination={"ToAddresses": [to]},
             Message={
@@ -35,3 +33,4 @@ class SesMailer:
                 "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
             },
         )
+        return sent["MessageId"]

@@ -2,6 +2,7 @@
 
 Each index is queried shard by shard for keys up to `now` (keys only: the job reads each
 account consistently before changing it). Never a Scan: the cost follows the accounts due.
+When something is next due is the smallest first key of the shards: one item per shard.
 """
 
 from collections.abc import Iterator
@@ -34,6 +35,26 @@ def due_for_notices(now: datetime, shards: int) -> Iterator[str]:
 
 def due_for_sweep(now: datetime, shards: int) -> Iterator[str]:
     return _due(AccountModel.by_hold_expiry, AccountModel.next_hold_expiry_at, now, shards)
+
+
+def _earliest(
+    index: GlobalSecondaryIndex[AccountModel], at: UTCDateTimeAttribute, shards: int
+) -> datetime | None:
+    firsts = (next(iter(index.query(str(shard), limit=1)), None) for shard in range(shards))
+    return min((getattr(item, at.attr_name) for item in firsts if item is not None), default=None)
+
+
+def earliest_refresh(shards: int) -> datetime | None:
+    """When the first account falls due a refresh; None: no account."""
+    return _earliest(AccountModel.by_refresh, AccountModel.next_refresh_at, shards)
+
+
+def earliest_notice(shards: int) -> datetime | None:
+    return _earliest(AccountModel.by_notice, AccountModel.next_notice_at, shards)
+
+
+def earliest_hold_expiry(shards: int) -> datetime | None:
+    return _earliest(AccountModel.by_hold_expiry, AccountModel.next_hold_expiry_at, shards)
 
 
 def claim_notice(account_id: str, notice_id: str, now: datetime) -> Notice | None:

@@ -1,16 +1,8 @@
 """`studio-credits dev` as a newcomer runs it: a real process, real HTTP, the printed tokens."""
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,79 +11,15 @@ import pytest
 from studio_credits.api.identity import DEV_TOKEN_LIFETIME, DevTokens
 from studio_credits.devserver import DEMO_USER
 from studio_credits.domain.access import Role
+from tests.http.dev_server import SECRET, DevServer, dev_server
 
-SECRET = "http-suite-secret-0123456789abcdef"
-STARTUP_SECONDS = 60
-TOKEN_LINE = re.compile(r"^\s+(user|service|admin)\s+(\S+)$")
 VIEWER = {"query": "{ viewer { id email plan { id } credits { available } } }"}
-
-
-@dataclass
-class DevServer:
-    url: str
-    process: subprocess.Popen[str]
-    output: list[str] = field(default_factory=list)
-
-    @property
-    def tokens(self) -> dict[str, str]:
-        return {m[1]: m[2] for line in self.output if (m := TOKEN_LINE.match(line))}
-
-    def post(self, body: dict[str, Any], token: str | None = None) -> Any:
-        headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-        response = httpx.post(f"{self.url}/graphql", json=body, headers=headers, timeout=10)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_until_serving(server: DevServer) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            break
-        try:
-            httpx.get(server.url, timeout=1)
-        except httpx.TransportError:
-            time.sleep(0.2)
-        else:
-            if len(server.tokens) == 3:
-                return
-    pytest.fail("the dev server did not start:\n" + "".join(server.output))
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DevServer]:
-    port = free_port()
-    environment = {**os.environ, "STUDIO_CREDITS_DEV_TOKEN_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
-    environment.pop("AWS_ENDPOINT_URL_DYNAMODB", None)  # the embedded DynamoDB
-    command = Path(sys.executable).parent / "studio-credits"
-    process = subprocess.Popen(  # noqa: S603 (the project's own command)
-        [str(command), "dev", "--host", "127.0.0.1", "--port", str(port)],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    running = DevServer(f"http://127.0.0.1:{port}", process)
-    assert process.stdout is not None
-    reader = threading.Thread(target=lambda: running.output.extend(process.stdout or ()), daemon=True)
-    reader.start()
-    try:
-        wait_until_serving(running)
+    with dev_server() as running:
         yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def errors_only(body: Any) -> list[dict[str, Any]]:
@@ -188,3 +116,21 @@ def test_a_token_minted_now_with_the_server_secret_opens_a_new_account(server: D
     viewer = server.post(VIEWER, token)["data"]["viewer"]
 
     assert (viewer["id"], viewer["credits"]["available"]) == ("newcomer", 100)
+
+
+def test_without_now_the_server_runs_on_the_real_clock_which_does_not_move(server: DevServer) -> None:
+    before = datetime.now(UTC)
+    shown = httpx.get(f"{server.url}/dev/clock", timeout=10).json()
+    moved = httpx.post(f"{server.url}/dev/clock", json={"advanceTo": "2099-01-01T00:00:00Z"}, timeout=10)
+
+    assert shown["frozen"] is False
+    assert before <= datetime.fromisoformat(shown["now"]) <= datetime.now(UTC)
+    assert "Clock: the real one" in "".join(server.output)
+    assert moved.status_code == 409
+    assert moved.json() == {
+        "error": "the server runs on the real clock: start it with `studio-credits dev --now ISO-8601`"
+    }
+
+
+def test_the_outbox_starts_empty(server: DevServer) -> None:
+    assert httpx.get(f"{server.url}/dev/outbox", timeout=10).json() == []

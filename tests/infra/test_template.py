@@ -3,12 +3,14 @@ models declare them, handlers that import, schedules on their jobs, and each rol
 
 import importlib
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from pynamodb.attributes import TTLAttribute
 from pynamodb.models import Model
 
+from studio_credits.jobs.scheduled import SCHEDULES as JOB_PERIODS
 from studio_credits.store.models import AccountModel, LedgerItem
 from tests.infra.stack_deployment import Json, lambda_functions, references, resources_of_type
 
@@ -20,6 +22,13 @@ QUERIED_INDEXES = {
     "notices": {AccountModel.by_notice.Meta.index_name},
     "sweep": {AccountModel.by_hold_expiry.Meta.index_name},
 }
+
+
+def test_the_local_test_clock_runs_each_job_as_often_as_its_schedule() -> None:
+    units = {"minute": timedelta(minutes=1), "minutes": timedelta(minutes=1), "day": timedelta(days=1)}
+    for job, expression in SCHEDULES.items():
+        count, unit = expression.removeprefix("rate(").removesuffix(")").split()
+        assert JOB_PERIODS[job] == int(count) * units[unit], job
 
 
 def key_schema(rows: Sequence[Mapping[str, Any]]) -> set[tuple[str, str]]:

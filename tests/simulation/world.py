@@ -161,10 +161,11 @@ class RecordingMailer:
     sent: list[tuple[str, str, str]] = field(default_factory=list)
     refuses: bool = False
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str) -> str:
         if self.refuses:
             raise RuntimeError("throttled")
         self.sent.append((to, subject, body))
+        return f"message-{len(self.sent)}"
 
 
 @dataclass
