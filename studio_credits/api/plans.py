@@ -25,6 +25,14 @@ class PlanChangePreview:
     credits_granted_now: int
     amount_due_now_cents: int
 
+    @strawberry.field(description="TEMP until issue 9: billing credit used toward the amount due.")
+    def billing_credit_applied_cents(self) -> int:
+        return 0
+
+    @strawberry.field(description="TEMP until issue 9: the account's billing credit after the change.")
+    def billing_credit_after_cents(self) -> int:
+        return 0
+
     @classmethod
     def of(cls, terms: PlanChangeTerms) -> "PlanChangePreview":
         return cls(
@@ -49,6 +57,14 @@ class PlanChanged:
     account: Account
     credits_granted: int
     amount_due_cents: int
+
+    @strawberry.field(description="TEMP until issue 9: billing credit used toward the amount due.")
+    def billing_credit_applied_cents(self) -> int:
+        return 0
+
+    @strawberry.field(description="TEMP until issue 9: the account's billing credit after the change.")
+    def billing_credit_after_cents(self) -> int:
+        return 0
 
 
 @strawberry.type

@@ -139,6 +139,10 @@ class Account:
     scheduled_change: ScheduledPlanChange | None
     credits: CreditBalance
 
+    @strawberry.field(description="TEMP until issue 9: billing credit kept on the account, in cents.")
+    def billing_credit_cents(self) -> int:
+        return 0
+
     @strawberry.field
     def usage(
         self,
