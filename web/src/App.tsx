@@ -1,0 +1,121 @@
+import { Provider } from "@urql/preact";
+import type { ComponentChildren } from "preact";
+import { LocationProvider, Route, Router, useLocation } from "preact-iso";
+import { useEffect, useMemo, useState } from "preact/hooks";
+
+import { forgetToken, keepToken, loadSignInConfig, type SignInConfig, storedToken, takeTokenFromAddress } from "./auth";
+import { graphqlClient } from "./client";
+import { History } from "./pages/History";
+import { NotFound } from "./pages/NotFound";
+import { Overview } from "./pages/Overview";
+import { Plan } from "./pages/Plan";
+import { SignIn } from "./pages/SignIn";
+
+const PAGES = [
+  { path: "/", label: "Usage Overview" },
+  { path: "/plan", label: "Plan" },
+  { path: "/history", label: "Credits History" },
+];
+
+export function App() {
+  const [token, setToken] = useState<string | null>(() => {
+    takeTokenFromAddress();
+    return storedToken();
+  });
+  const [config, setConfig] = useState<SignInConfig | null>(null);
+  const [signedOut, setSignedOut] = useState(false);
+
+  useEffect(() => {
+    void loadSignInConfig().then(async (loaded) => {
+      setConfig(loaded);
+      if (loaded.signIn === "cognito" && storedToken() === null) {
+        const { finishSignIn } = await import("./cognito");
+        const idToken = await finishSignIn(loaded);
+        if (idToken !== null) {
+          keepToken(idToken);
+          setToken(idToken);
+        }
+      }
+    });
+  }, []);
+
+  const client = useMemo(
+    () =>
+      token === null
+        ? null
+        : graphqlClient(token, () => {
+            forgetToken();
+            setSignedOut(true);
+            setToken(null);
+          }),
+    [token],
+  );
+
+  if (client === null) {
+    return (
+      <SignIn
+        config={config}
+        expired={signedOut}
+        onToken={(pasted) => {
+          keepToken(pasted);
+          setToken(pasted);
+        }}
+      />
+    );
+  }
+  return (
+    <Provider value={client}>
+      <LocationProvider>
+        <Shell
+          onSignOut={() => {
+            forgetToken();
+            setToken(null);
+          }}
+        >
+          <Router>
+            <Route path="/" component={Overview} />
+            <Route path="/plan" component={Plan} />
+            <Route path="/history" component={History} />
+            <Route default component={NotFound} />
+          </Router>
+        </Shell>
+      </LocationProvider>
+    </Provider>
+  );
+}
+
+function Shell({ children, onSignOut }: { children: ComponentChildren; onSignOut: () => void }) {
+  const { path } = useLocation();
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <span class="brand">Studio</span>
+        <div class="topbar-actions">
+          <a class="button primary" href="/plan">
+            Upgrade
+          </a>
+          <button type="button" class="button quiet" onClick={onSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <nav class="sidebar" aria-label="Credits and Plans">
+        <ul>
+          {PAGES.map((page) => (
+            <li key={page.path}>
+              <a href={page.path} aria-current={path === page.path ? "page" : undefined}>
+                {page.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}
