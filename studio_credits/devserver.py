@@ -4,6 +4,7 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -11,6 +12,8 @@ if TYPE_CHECKING:
 
 DEMO_USER = "demo-user"
 DEMO_EMAIL = "demo@studio.example"
+WEB_APP = Path(__file__).resolve().parent.parent / "web" / "dist"
+"""The built web client (`make dev` builds it), served at / when it is there."""
 
 
 @contextmanager
@@ -84,7 +87,18 @@ def seed_demo_account(services: "Services") -> None:
         ledger.consume(services, studio, DEMO_USER, creative, f"demo-job-{n}", f"demo-seed-spend-{n}")
 
 
-def banner(url: str, endpoint: str, tokens: dict[str, str]) -> str:
+def built_web_app() -> Path | None:
+    return WEB_APP if (WEB_APP / "index.html").is_file() else None
+
+
+def banner(url: str, endpoint: str, tokens: dict[str, str], web_app: Path | None) -> str:
+    if web_app is None:
+        web = ["The web client is not built (`make dev` builds it into web/dist)."]
+    else:
+        web = [
+            "The web client, signed in as the demo person (the token stays in that tab):",
+            f"  open {url}/#token={tokens['user']}",
+        ]
     lines = [
         "",
         f"studio credits: GraphiQL at {url}/graphql",
@@ -97,6 +111,8 @@ def banner(url: str, endpoint: str, tokens: dict[str, str]) -> str:
         f"  curl -s {url}/graphql -H 'Content-Type: application/json' \\",
         f"    -H 'Authorization: Bearer {tokens['user']}' \\",
         '    -d \'{"query": "{ viewer { id plan { name } credits { available } } }"}\'',
+        "",
+        *web,
         "",
     ]
     return "\n".join(lines)
@@ -111,8 +127,9 @@ def serve(host: str, port: int) -> None:
         from studio_credits.settings import get_settings
         from studio_credits.wiring import dev_app
 
-        print(banner(f"http://{host}:{port}", endpoint, tokens), flush=True)
-        uvicorn.run(dev_app(get_settings()), host=host, port=port, log_level="info")
+        web_app = built_web_app()
+        print(banner(f"http://{host}:{port}", endpoint, tokens, web_app), flush=True)
+        uvicorn.run(dev_app(get_settings(), web_app=web_app), host=host, port=port, log_level="info")
 
 
 @contextmanager

@@ -1,5 +1,7 @@
 """Puts the pieces together for each way the service runs."""
 
+from pathlib import Path
+
 from starlette.applications import Starlette
 
 from studio_credits.api.app import create_app
@@ -19,5 +21,7 @@ def lambda_app() -> Starlette:
     return create_app(build_services(get_settings()), AuthorizerClaims(), production=True)
 
 
-def dev_app(settings: Settings, clock: Clock | None = None) -> Starlette:
-    return create_app(build_services(settings, clock), DevTokens(settings.dev_token_secret), production=False)
+def dev_app(settings: Settings, clock: Clock | None = None, web_app: Path | None = None) -> Starlette:
+    """The local server's app: dev tokens, GraphiQL, and the built web client if there is one."""
+    services = build_services(settings, clock)
+    return create_app(services, DevTokens(settings.dev_token_secret), production=False, web_app=web_app)

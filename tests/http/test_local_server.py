@@ -1,16 +1,8 @@
 """`studio-credits dev` as a newcomer runs it: a real process, real HTTP, the printed tokens."""
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,79 +11,16 @@ import pytest
 from studio_credits.api.identity import DEV_TOKEN_LIFETIME, DevTokens
 from studio_credits.devserver import DEMO_USER
 from studio_credits.domain.access import Role
+from tests.http.dev_server import SECRET, DevServer, require_built_web_app, running_dev_server
 
-SECRET = "http-suite-secret-0123456789abcdef"
-STARTUP_SECONDS = 60
-TOKEN_LINE = re.compile(r"^\s+(user|service|admin)\s+(\S+)$")
 VIEWER = {"query": "{ viewer { id email plan { id } credits { available } } }"}
-
-
-@dataclass
-class DevServer:
-    url: str
-    process: subprocess.Popen[str]
-    output: list[str] = field(default_factory=list)
-
-    @property
-    def tokens(self) -> dict[str, str]:
-        return {m[1]: m[2] for line in self.output if (m := TOKEN_LINE.match(line))}
-
-    def post(self, body: dict[str, Any], token: str | None = None) -> Any:
-        headers = {} if token is None else {"Authorization": f"Bearer {token}"}
-        response = httpx.post(f"{self.url}/graphql", json=body, headers=headers, timeout=10)
-        assert response.status_code == 200, response.text
-        return response.json()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_until_serving(server: DevServer) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            break
-        try:
-            httpx.get(server.url, timeout=1)
-        except httpx.TransportError:
-            time.sleep(0.2)
-        else:
-            if len(server.tokens) == 3:
-                return
-    pytest.fail("the dev server did not start:\n" + "".join(server.output))
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DevServer]:
-    port = free_port()
-    environment = {**os.environ, "STUDIO_CREDITS_DEV_TOKEN_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
-    environment.pop("AWS_ENDPOINT_URL_DYNAMODB", None)  # the embedded DynamoDB
-    command = Path(sys.executable).parent / "studio-credits"
-    process = subprocess.Popen(  # noqa: S603 (the project's own command)
-        [str(command), "dev", "--host", "127.0.0.1", "--port", str(port)],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    running = DevServer(f"http://127.0.0.1:{port}", process)
-    assert process.stdout is not None
-    reader = threading.Thread(target=lambda: running.output.extend(process.stdout or ()), daemon=True)
-    reader.start()
-    try:
-        wait_until_serving(running)
+    require_built_web_app()
+    with running_dev_server() as running:
         yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def errors_only(body: Any) -> list[dict[str, Any]]:
@@ -138,11 +67,26 @@ def test_graphiql_is_served_to_a_browser(server: DevServer) -> None:
     assert "graphiql" in response.text.lower()
 
 
-def test_the_root_leads_to_graphiql(server: DevServer) -> None:
-    response = httpx.get(server.url, timeout=10)
+@pytest.mark.parametrize("page", ["/", "/plan", "/history"])
+def test_each_page_of_the_web_client_is_its_index(server: DevServer, page: str) -> None:
+    response = httpx.get(server.url + page, timeout=10)
 
-    assert response.is_redirect
-    assert response.headers["location"] == "/graphql"
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<div id="app"></div>' in response.text
+
+
+def test_the_web_client_s_files_are_served_and_others_are_not_found(server: DevServer) -> None:
+    index = httpx.get(server.url, timeout=10).text
+    [script] = re.findall(r'src="(/assets/[^"]+\.js)"', index)
+
+    assert httpx.get(server.url + script, timeout=10).headers["content-type"].startswith("text/javascript")
+    assert httpx.get(server.url + "/config.json", timeout=10).json() == {"signIn": "local"}
+    assert httpx.get(server.url + "/no-such-page", timeout=10).status_code == 404
+
+
+def test_the_banner_prints_the_web_client_s_sign_in_link(server: DevServer) -> None:
+    assert f"open {server.url}/#token={server.tokens['user']}" in "".join(server.output)
 
 
 def test_a_missing_token_is_refused(server: DevServer) -> None:
