@@ -1,44 +1,23 @@
-// Chart.js, registering only the parts these charts use (tree-shaken).
-import {
-  BarController,
-  BarElement,
-  CategoryScale,
-  Chart as ChartJs,
-  type ChartConfiguration,
-  Filler,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-} from "chart.js";
+import type { ChartConfiguration } from "chart.js";
 import { useEffect, useRef } from "preact/hooks";
-
-ChartJs.register(
-  BarController,
-  BarElement,
-  LineController,
-  LineElement,
-  PointElement,
-  Filler,
-  CategoryScale,
-  LinearScale,
-  Legend,
-  Tooltip,
-);
 
 /** Colours for the creative kinds and the balance line, distinct for common colour blindness. */
 export const PALETTE = ["#3056d3", "#e07b00", "#14866d", "#8f3fbf"];
 
-/** A chart drawn on a canvas; its `summary` names it for assistive technology, and the page
- * gives the figures as a table too. */
+/** A chart on a canvas; Chart.js is fetched with the first one, so the pages show without waiting
+ * for it. `summary` names the chart for assistive technology; the page gives the figures as a table. */
 export function Chart({ config, summary }: { config: ChartConfiguration; summary: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
-    if (canvas.current === null) return undefined;
-    const chart = new ChartJs(canvas.current, config);
-    return () => chart.destroy();
+    let remove: (() => void) | undefined;
+    let unmounted = false;
+    void import("./charts").then(({ draw }) => {
+      if (!unmounted && canvas.current) remove = draw(canvas.current, config);
+    });
+    return () => {
+      unmounted = true;
+      remove?.();
+    };
   }, [config]);
   return (
     <div class="chart">

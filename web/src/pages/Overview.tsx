@@ -129,7 +129,7 @@ function ExpiringSoon({ viewer }: { viewer: Viewer }) {
 
 const KINDS = Object.keys(CREATIVE_KINDS) as CreativeKind[];
 
-/** Credits per local month (Jan to Dec) and creative kind, from the API's UTC months. */
+/** Credits per month of `year` (Jan to Dec, the API's calendar months) and creative kind. */
 function monthlyTable(usage: UsageQuery["viewer"]["usage"], year: number): Record<CreativeKind, number[]> {
   const table = Object.fromEntries(KINDS.map((kind) => [kind, monthNames.map(() => 0)])) as Record<
     CreativeKind,
@@ -181,7 +181,8 @@ function UsageByMonth() {
       ) : (
         <figure>
           <Chart config={config} summary={`Bar chart: ${credits(report.totalCredits)} credits used in ${year}, by month and creative kind. The table below gives the figures.`} />
-          <table class="visually-hidden">
+          <div class="visually-hidden">
+          <table>
             <caption>Credits used per month in {year}, by creative kind</caption>
             <thead>
               <tr>
@@ -204,6 +205,7 @@ function UsageByMonth() {
               ))}
             </tbody>
           </table>
+          </div>
         </figure>
       )}
     </section>

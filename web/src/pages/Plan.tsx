@@ -113,7 +113,7 @@ function features(plan: PlanOffer): string[] {
     f.multiShotVideo ? "Multi-shot videos" : "No multi-shot videos",
     f.premiumModels ? "Premium models" : "Standard models",
     f.advancedTemplates ? "Advanced templates" : "Basic templates",
-    `Up to ${credits(f.maxBatchSize)} outputs a batch`,
+    f.maxBatchSize === 1 ? "One output a batch" : `Up to ${credits(f.maxBatchSize)} outputs a batch`,
     f.topUps ? "Top-ups available" : "No top-ups",
     plan.rollover.capCredits > 0
       ? `Up to ${credits(plan.rollover.capCredits)} unused credits roll over, for ${credits(plan.rollover.expiresAfterPeriods)} more month${plan.rollover.expiresAfterPeriods === 1 ? "" : "s"}`
@@ -414,7 +414,7 @@ function CancelDialog({
             your account moves to the Free plan.
           </p>
           <p>
-            Your plan and rolled-over credits end with it: <strong>{credits(offer.creditsForfeited)} credits</strong>{" "}
+            Plan and rolled-over credits end with it: <strong>{credits(offer.creditsForfeited)} credits</strong>{" "}
             as of today. Top-up credits stay.
           </p>
         </>
