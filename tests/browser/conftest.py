@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from studio_credits.api.identity import DevTokens
 from studio_credits.domain.access import Role
@@ -91,6 +91,24 @@ def service_call(server: DevServer, query: str, variables: dict[str, Any]) -> An
     return body["data"]
 
 
+CONSUME = """mutation($input: ConsumeInput!) { consumeCredits(input: $input) { __typename } }"""
+IMAGE = {"kind": "IMAGE", "resolution": "RES_1080P"}
+"""4 credits."""
+
+
+def spend(person: Person, creatives: list[dict[str, Any]]) -> None:
+    """The generation service charges the person for each creative, as it would for a job."""
+    for n, creative in enumerate(creatives):
+        job = {
+            "accountId": person.id,
+            "creative": creative,
+            "jobId": f"job-{n}",
+            "idempotencyKey": f"spend-{n}",
+        }
+        consumed = service_call(person.server, CONSUME, {"input": job})
+        assert consumed["consumeCredits"]["__typename"] == "CreditsConsumed"
+
+
 def serious_accessibility_violations(page: Page) -> list[str]:
     """axe-core (the npm package web/ installs) on the page as it is: serious or critical only."""
     page.add_script_tag(path=AXE)
@@ -103,6 +121,8 @@ def serious_accessibility_violations(page: Page) -> list[str]:
 
 
 def screenshot(page: Page, name: str, full_page: bool = True) -> None:
-    """build/screenshots/<name>.png: the whole page, or what the window shows (a modal dialog)."""
+    """build/screenshots/<name>.png: the whole page, or what the window shows (a modal dialog),
+    once its charts are drawn."""
+    expect(page.locator(".chart[aria-busy=true]")).to_have_count(0)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)

@@ -9,14 +9,20 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Person, screenshot, serious_accessibility_violations, service_call
+from tests.browser.conftest import (
+    IMAGE,
+    Person,
+    screenshot,
+    serious_accessibility_violations,
+    service_call,
+    spend,
+)
 from tests.http.dev_server import DevServer
 
 IMAGES = 18
 PAGE_SIZE = 20
 """The page's size (web/src/pages/History.tsx)."""
 
-CONSUME = """mutation($input: ConsumeInput!) { consumeCredits(input: $input) { __typename } }"""
 GRANT = """mutation($input: GrantInput!) { grantCredits(input: $input) { __typename } }"""
 
 
@@ -24,18 +30,7 @@ GRANT = """mutation($input: GrantInput!) { grantCredits(input: $input) { __typen
 def spender(server: DevServer) -> Person:
     """A free account: its opening grant, 18 images, one video, then a promo grant: 21 entries."""
     person = Person(server, "browser-history-spender")
-    image = {"kind": "IMAGE", "resolution": "RES_1080P"}
-    video = {"kind": "VIDEO", "resolution": "RES_480P", "durationSeconds": 2}
-    for n, creative in enumerate([image] * IMAGES + [video]):
-        job = {
-            "accountId": person.id,
-            "creative": creative,
-            "jobId": f"job-{n}",
-            "idempotencyKey": f"spend-{n}",
-        }
-        assert (
-            service_call(server, CONSUME, {"input": job})["consumeCredits"]["__typename"] == "CreditsConsumed"
-        )
+    spend(person, [IMAGE] * IMAGES + [{"kind": "VIDEO", "resolution": "RES_480P", "durationSeconds": 2}])
     promo = {
         "accountId": person.id,
         "amount": 50,

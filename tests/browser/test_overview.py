@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Person, screenshot, serious_accessibility_violations
+from tests.browser.conftest import IMAGE, Person, screenshot, serious_accessibility_violations, spend
 from tests.http.dev_server import DevServer
 
 
@@ -83,3 +83,16 @@ def test_a_rejected_token_brings_back_the_sign_in_screen(page: Page, server: Dev
 
     expect(page.get_by_role("alert")).to_contain_text("Your sign-in has ended or was not accepted")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Credits and Plans")
+
+
+def test_the_low_credits_notice_is_a_banner(page: Page, person: Person) -> None:
+    spend(person, [IMAGE] * 21)  # 84 of the free plan's 100 credits: past 80%
+
+    person.open(page)
+
+    banner = page.get_by_role("region", name="Notices")
+    expect(banner).to_contain_text("You have used 80 of this period's 100 credits (80% or more)")
+    expect(page.get_by_role("region", name="Credits", exact=True)).to_contain_text(
+        "84 of 100 used this period"
+    )
+    screenshot(page, "usage-overview-low-credits")
