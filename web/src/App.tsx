@@ -1,7 +1,7 @@
 import { Provider } from "@urql/preact";
 import type { ComponentChildren } from "preact";
 import { LocationProvider, Route, Router, useLocation } from "preact-iso";
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import { forgetToken, keepToken, loadSignInConfig, type SignInConfig, storedToken, takeTokenFromAddress } from "./auth";
 import { graphqlClient } from "./client";
@@ -58,6 +58,7 @@ export function App() {
         expired={signedOut}
         onToken={(pasted) => {
           keepToken(pasted);
+          setSignedOut(false);
           setToken(pasted);
         }}
       />
@@ -86,6 +87,12 @@ export function App() {
 
 function Shell({ children, onSignOut }: { children: ComponentChildren; onSignOut: () => void }) {
   const { path } = useLocation();
+  const firstPage = useRef(true);
+  useEffect(() => {
+    // After moving to another page, reading and Tab start at its content, as after a page load.
+    if (!firstPage.current) document.getElementById("main")?.focus();
+    firstPage.current = false;
+  }, [path]);
   return (
     <div class="shell">
       <a class="skip-link" href="#main">

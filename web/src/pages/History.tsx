@@ -1,3 +1,4 @@
+import { CombinedError } from "@urql/core";
 import { type Client, useClient } from "@urql/preact";
 import type { ChartConfiguration } from "chart.js";
 import { useLocation } from "preact-iso";
@@ -5,7 +6,6 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks"
 
 import { Chart, PALETTE } from "../components/Chart";
 import { Empty, Failed, Loading } from "../components/states";
-import { CombinedError } from "@urql/core";
 import {
   type CreativeKind,
   type EntryKind,

@@ -45,7 +45,8 @@ export function Overview() {
 
 function Notices({ viewer }: { viewer: Viewer }) {
   const shown = viewer.notices.filter(
-    (notice) => BANNER_NOTICES.has(notice.kind) && notice.at >= viewer.currentPeriod.start,
+    (notice) =>
+      BANNER_NOTICES.has(notice.kind) && Date.parse(notice.at) >= Date.parse(viewer.currentPeriod.start),
   );
   if (shown.length === 0) return null;
   return (
