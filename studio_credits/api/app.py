@@ -5,9 +5,8 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 
 from studio_credits.api.context import RequestContext
@@ -36,7 +35,10 @@ WEB_PAGES = ("/", "/plan", "/history")
 
 def web_app_routes(built: Path) -> list[BaseRoute]:
     """The built web client (web/dist): its pages, then its files. Local only: in production
-    CloudFront serves it from S3."""
+    CloudFront serves it from S3 (and Lambda never imports this)."""
+    from starlette.responses import FileResponse
+    from starlette.staticfiles import StaticFiles
+
     index = built / "index.html"
 
     async def page(_: Request) -> Response:
