@@ -1,7 +1,9 @@
 """The web client in headless Chromium (Debian's, through Playwright) against one real local server.
 
-One server and one browser for the whole session; each test gets a fresh browser context (its own
-sessionStorage) in the person's locale and time zone, and usually a fresh account of its own.
+One server and one browser for these tests (package scope: Playwright's sync API keeps an asyncio
+loop running on this thread while it is open, which the suites after this one must not see); each
+test gets a fresh browser context (its own sessionStorage) in the person's locale and time zone,
+and usually a fresh account of its own.
 """
 
 import json
@@ -34,14 +36,14 @@ LOCALE = "en-US"
 TIME_ZONE = "America/New_York"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server() -> Iterator[DevServer]:
     require_built_web_app()
     with running_dev_server() as running:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium (as root)")

@@ -12,7 +12,7 @@ def test_without_a_token_the_sign_in_screen_says_how_to_get_one(page: Page, serv
     page.goto(server.url + "/plan")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Credits and Plans")
-    expect(page.get_by_text("open http://127.0.0.1:8000/#token=<user token>")).to_be_visible()
+    expect(page.get_by_text(f"open {server.url}/#token=<user token>")).to_be_visible()
     expect(page.get_by_text("make dev", exact=True)).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "sign-in")

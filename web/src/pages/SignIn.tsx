@@ -35,7 +35,7 @@ export function SignIn({
           <p>
             On your machine, <code>make dev</code> starts the local server and prints a line to open:
           </p>
-          <pre>open http://127.0.0.1:8000/#token=&lt;user token&gt;</pre>
+          <pre>open {location.origin}/#token=&lt;user token&gt;</pre>
           <p>
             Open that link in this tab to see the demo account. For an account of your own, mint a token with{" "}
             <code>.venv/bin/studio-credits token --sub me --email me@example.com</code> and open the same address
