@@ -4,7 +4,7 @@ and the CSV export of the whole filtered range."""
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -102,6 +102,18 @@ def test_filters_are_kept_in_the_address(page: Page, spender: Person) -> None:
     page.go_back()
     expect(page.get_by_text(f"{IMAGES} entries shown.")).to_be_visible()
 
+    today = datetime.now().astimezone().date()
+    page.get_by_role("link", name="Clear filters").click()
+    page.get_by_label("From").fill(today.isoformat())
+    page.get_by_label("To").fill(today.isoformat())
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text("20 entries shown, more to load.")).to_be_visible()
+    assert page.url.endswith(f"/history?from={today}&to={today}")
+    page.get_by_label("From").fill((today + timedelta(days=1)).isoformat())
+    page.get_by_label("To").fill((today + timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text("No entries match these filters.")).to_be_visible()
+
     page.get_by_role("link", name="Clear filters").click()
     page.get_by_role("group", name="What").get_by_label("Spent").check()
     page.get_by_role("button", name="Apply filters").click()
@@ -125,3 +137,15 @@ def test_export_csv_holds_the_whole_filtered_range(page: Page, spender: Person) 
     assert exported[2][1:2] + exported[2][3:4] == ["Spent", "Video, 480p, 2 s"]
     assert exported[-1][1] == "Credits granted" and exported[-1][4:] == ["100", "100"]
     assert datetime.fromisoformat(exported[1][0]).tzinfo is not None
+
+
+def test_a_failed_read_says_so_and_tries_again(page: Page, spender: Person) -> None:
+    page.route("**/graphql", lambda route: route.abort())
+    spender.open(page, "/history")
+
+    expect(page.get_by_role("alert")).to_have_text(re.compile("The credits service could not be reached"))
+    screenshot(page, "credits-history-error")
+
+    page.unroute("**/graphql")
+    page.get_by_role("button", name="Try again").click()
+    expect(page.get_by_text("20 entries shown, more to load.")).to_be_visible()

@@ -2,7 +2,7 @@
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
 from tests.browser.conftest import IMAGE, Person, screenshot, serious_accessibility_violations, spend
 from tests.http.dev_server import DevServer
@@ -22,6 +22,13 @@ def test_the_printed_link_opens_the_demo_overview_and_leaves_the_address_bar(
     page: Page, server: DevServer
 ) -> None:
     [link] = [line.split("open ", 1)[1].strip() for line in server.output if line.strip().startswith("open ")]
+    methods: set[str] = set()
+
+    def record(request: Request) -> None:
+        if "/graphql" in request.url:
+            methods.add(request.method)
+
+    page.on("request", record)
 
     page.goto(link)
 
@@ -43,6 +50,7 @@ def test_the_printed_link_opens_the_demo_overview_and_leaves_the_address_bar(
     expect(row).to_have_text(re.compile(rf"{month}\s*32\s*120\s*150"))
     expect(page.get_by_role("img", name=re.compile("Bar chart: 302 credits used"))).to_be_visible()
 
+    assert methods == {"POST"}  # the production API takes no queries over GET
     page.reload()  # the token is kept for the tab
     expect(page.get_by_role("heading", level=1)).to_have_text("Usage Overview")
     assert serious_accessibility_violations(page) == []

@@ -5,6 +5,8 @@ import { cacheExchange, Client, fetchExchange, mapExchange } from "@urql/core";
 export function graphqlClient(token: string, onSignedOut: () => void): Client {
   return new Client({
     url: "/graphql",
+    // POST always: the production API takes no queries over GET.
+    preferGetMethod: false,
     requestPolicy: "cache-and-network",
     fetchOptions: () => ({ headers: { authorization: `Bearer ${token}` } }),
     exchanges: [

@@ -229,12 +229,16 @@ function ChangePlanDialog({
       return;
     }
     switch (outcome.__typename) {
-      case "PlanChanged":
+      case "PlanChanged": {
+        const billingCredit = outcome.billingCreditAppliedCents
+          ? ` (${money(outcome.billingCreditAppliedCents)} of billing credit used)`
+          : "";
         onDone(
           `You are now on ${outcome.account.plan.name}, billed ${INTERVALS[outcome.account.interval].toLowerCase()}. ` +
-            `${credits(outcome.creditsGranted)} credits added; ${money(outcome.amountDueCents)} due now.`,
+            `${credits(outcome.creditsGranted)} credits added; ${money(outcome.amountDueCents)} due now${billingCredit}.`,
         );
         break;
+      }
       case "PlanChangeScheduled":
         onDone(`Your change to ${plan.name} (${INTERVALS[interval]}) is scheduled for ${day(outcome.effectiveAt)}.`);
         break;
