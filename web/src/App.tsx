@@ -22,21 +22,23 @@ export function App() {
     takeTokenFromAddress();
     return storedToken();
   });
-  const [config, setConfig] = useState<SignInConfig | null>(null);
+  const [config, setConfig] = useState<SignInConfig | "unavailable" | null>(null);
   const [signedOut, setSignedOut] = useState(false);
 
   useEffect(() => {
-    void loadSignInConfig().then(async (loaded) => {
-      setConfig(loaded);
-      if (loaded.signIn === "cognito" && storedToken() === null) {
+    void (async () => {
+      const loaded = await loadSignInConfig().catch(() => "unavailable" as const);
+      if (loaded !== "unavailable" && loaded.signIn === "cognito" && storedToken() === null) {
+        // Back from the hosted UI with ?code=…: the token for this tab (a failed exchange: sign in again).
         const { finishSignIn } = await import("./cognito");
-        const idToken = await finishSignIn(loaded);
+        const idToken = await finishSignIn(loaded).catch(() => null);
         if (idToken !== null) {
           keepToken(idToken);
           setToken(idToken);
         }
       }
-    });
+      setConfig(loaded);
+    })();
   }, []);
 
   const client = useMemo(

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 
 import type { SignInConfig } from "../auth";
+import { Loading } from "../components/states";
 import { usePageTitle } from "../title";
 
 export function SignIn({
@@ -8,7 +9,7 @@ export function SignIn({
   expired,
   onToken,
 }: {
-  config: SignInConfig | null;
+  config: SignInConfig | "unavailable" | null;
   expired: boolean;
   onToken: (token: string) => void;
 }) {
@@ -22,7 +23,13 @@ export function SignIn({
           Your sign-in has ended or was not accepted. Sign in again to continue.
         </p>
       )}
-      {config?.signIn === "cognito" ? (
+      {config === null ? (
+        <Loading what="sign-in" />
+      ) : config === "unavailable" ? (
+        <p class="refusal" role="alert">
+          The sign-in settings (config.json) could not be loaded. Reload the page; if it goes on, tell the team.
+        </p>
+      ) : config.signIn === "cognito" ? (
         <button
           type="button"
           class="button primary"
