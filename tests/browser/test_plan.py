@@ -158,3 +158,34 @@ def test_a_second_resume_is_refused_in_words(page: Page, person: Person) -> None
     expect(page.get_by_role("region", name="Cancel plan").get_by_role("alert")).to_have_text(
         re.compile(r"\w+")
     )
+
+
+def test_confirm_after_a_lost_answer_sends_the_same_key_and_changes_the_plan_once(
+    page: Page, person: Person
+) -> None:
+    person.open(page, "/plan")
+    page.get_by_role("button", name="Choose Starter, Monthly").click()
+    dialog = page.get_by_role("dialog", name="Change to Starter, Monthly")
+    expect(dialog.get_by_role("button", name="Confirm")).to_be_enabled()
+    held = holding(page, "ChangePlan")
+
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog.get_by_role("button", name="Confirming…")).to_be_disabled()
+    [lost] = held
+    assert lost.fetch().ok  # the server changes the plan, but its answer never arrives
+    lost.abort()
+    expect(dialog.get_by_role("alert")).to_contain_text("could not be reached")
+
+    dialog.get_by_role("button", name="Confirm").click()
+    expect(dialog.get_by_role("button", name="Confirming…")).to_be_disabled()
+    retried = held[1]
+    retried.continue_()
+
+    expect(page.get_by_role("status")).to_contain_text("You are now on Starter")
+    keys = {
+        (route.request.post_data_json or {})["variables"]["input"]["idempotencyKey"]
+        for route in (lost, retried)
+    }
+    assert len(keys) == 1
+    changes = person.graphql("{ viewer { history(filter: { kinds: [PLAN_CHANGE] }) { edges { cursor } } } }")
+    assert len(changes["viewer"]["history"]["edges"]) == 1
