@@ -154,7 +154,9 @@ export function History() {
       <FilterForm key={search} filters={filters} />
       <div class="history-toolbar">
         <p role="status">
-          {ledger.loading ? "" : `${credits(ledger.entries.length)} entries shown${ledger.hasNextPage ? ", more to load" : ""}.`}
+          {ledger.loading || (ledger.error && ledger.entries.length === 0)
+            ? ""
+            : `${credits(ledger.entries.length)} entries shown${ledger.hasNextPage ? ", more to load" : ""}.`}
         </p>
         <ExportCsv filter={filter} />
       </div>
