@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+WEB_APP := web/dist/index.html
+WEB_NODE := web/node_modules/.installed
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: dev test lint bench schema clean package simulate
+.PHONY: dev test lint bench schema clean package simulate web web-check codegen
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --config-settings editable_mode=compat -e '.[dev]'
 	touch $(STAMP)
 
-dev: $(STAMP)
+dev: $(STAMP) $(WEB_APP)
 	$(BIN)/studio-credits dev $(ARGS)
 
 lint: $(STAMP)
@@ -20,8 +23,42 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy studio_credits functions tests bench
 
-test: lint package
+test: lint package web-check $(CHROMIUM)
 	$(BIN)/pytest
+
+# The web client (web/): its own package.json and lock, built by Vite into web/dist, which the local
+# server serves at / (production: S3 behind CloudFront, README "Deploy").
+WEB_SOURCES := $(shell find web/src web/public -type f) web/index.html web/vite.config.ts web/tsconfig.json
+
+$(WEB_NODE): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(WEB_APP): $(WEB_NODE) $(WEB_SOURCES)
+	cd web && npm run --silent build
+
+web: $(WEB_APP)
+
+# Types of the operations in graphql/operations/ (web/src/gql/), after a change to them or to the schema.
+codegen: $(WEB_NODE)
+	cd web && npm run --silent codegen
+
+# The TypeScript check, and web/src/gql/ as codegen writes it from today's schema and operations.
+web-check: $(WEB_NODE)
+	cd web && npm run --silent typecheck
+	rm -rf build/codegen
+	cd web && CODEGEN_OUT=../build/codegen/ npm run --silent codegen > /dev/null
+	diff -r web/src/gql build/codegen || { echo "web/src/gql is stale: run make codegen" >&2; exit 1; }
+
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+		echo "The browser tests need Debian's chromium at $(CHROMIUM); make installs it only as root." >&2; \
+		echo "Install it with: sudo apt-get install chromium" >&2; \
+		exit 1; \
+	fi
 
 # Deployment (serverless.yml): one Lambda zip of the code and the dependencies of pyproject.toml,
 # built for the Lambda runtime, then `osls package` writes the CloudFormation template under
@@ -53,7 +90,7 @@ $(LAMBDA_ZIP): $(LAMBDA_DEPS)/.installed $(shell find studio_credits functions -
 	find build/lambda -name __pycache__ -prune -exec rm -rf {} +
 	cd build/lambda && ../../$(BIN)/python -m zipfile -c ../studio-credits.zip *
 
-package: $(LAMBDA_ZIP) node_modules/.installed
+package: $(LAMBDA_ZIP) node_modules/.installed $(WEB_APP)
 	$(OFFLINE_AWS) $(OSLS) package --stage test
 	$(BIN)/cfn-lint
 
@@ -70,4 +107,5 @@ schema: $(STAMP)
 	$(BIN)/studio-credits schema > graphql/schema.graphql
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build .serverless node_modules
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build .serverless node_modules \
+		web/node_modules web/dist

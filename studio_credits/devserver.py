@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio_credits.domain.clock import Clock, FixedClock, SystemClock
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
 
 DEMO_USER = "demo-user"
 DEMO_EMAIL = "demo@studio.example"
+WEB_APP = Path(__file__).resolve().parent.parent / "web" / "dist"
+"""The built web client (`make dev` builds it), served at / when it is there."""
 
 
 @contextmanager
@@ -91,13 +94,26 @@ def seed_demo_account(services: "Services") -> None:
         ledger.consume(services, studio, DEMO_USER, creative, f"demo-job-{n}", f"demo-seed-spend-{n}")
 
 
-def banner(url: str, endpoint: str, ses_endpoint: str, clock: Clock, tokens: dict[str, str]) -> str:
+def built_web_app() -> Path | None:
+    return WEB_APP if (WEB_APP / "index.html").is_file() else None
+
+
+def banner(
+    url: str, endpoint: str, ses_endpoint: str, clock: Clock, tokens: dict[str, str], web_app: Path | None
+) -> str:
     if isinstance(clock, FixedClock):
         time = (
             f"Test clock: frozen at {clock.at.isoformat()}; move it with `studio-credits clock advance P1M`"
         )
     else:
         time = "Clock: the real one (`studio-credits dev --now ISO-8601` freezes a test clock)"
+    if web_app is None:
+        web = ["The web client is not built (`make dev` builds it into web/dist)."]
+    else:
+        web = [
+            "The web client, signed in as the demo person (the token stays in that tab):",
+            f"  open {url}/#token={tokens['user']}",
+        ]
     lines = [
         "",
         f"studio credits: GraphiQL at {url}/graphql",
@@ -113,6 +129,8 @@ def banner(url: str, endpoint: str, ses_endpoint: str, clock: Clock, tokens: dic
         f"  curl -s {url}/graphql -H 'Content-Type: application/json' \\",
         f"    -H 'Authorization: Bearer {tokens['user']}' \\",
         '    -d \'{"query": "{ viewer { id plan { name } credits { available } } }"}\'',
+        "",
+        *web,
         "",
     ]
     return "\n".join(lines)
@@ -131,5 +149,6 @@ def serve(host: str, port: int, now: datetime | None) -> None:
         from studio_credits.settings import get_settings
         from studio_credits.wiring import dev_app
 
-        print(banner(f"http://{host}:{port}", dynamodb, moto_endpoint, clock, tokens), flush=True)
-        uvicorn.run(dev_app(get_settings(), clock), host=host, port=port, log_level="info")
+        web_app = built_web_app()
+        print(banner(f"http://{host}:{port}", dynamodb, moto_endpoint, clock, tokens, web_app), flush=True)
+        uvicorn.run(dev_app(get_settings(), clock, web_app), host=host, port=port, log_level="info")

@@ -1,5 +1,7 @@
 """Puts the pieces together for each way the service runs."""
 
+from pathlib import Path
+
 from starlette.applications import Starlette
 
 from studio_credits.api.app import create_app
@@ -20,9 +22,10 @@ def lambda_app(clock: Clock | None = None) -> Starlette:
     return create_app(build_services(get_settings(), clock), AuthorizerClaims(), production=True)
 
 
-def dev_app(settings: Settings, clock: Clock) -> Starlette:
-    """The local server: dev tokens, GraphiQL, and `/dev/`: the test clock (frozen when `clock` is a
-    FixedClock), the jobs it runs, and the outbox of the emails they send, all on `clock`."""
+def dev_app(settings: Settings, clock: Clock, web_app: Path | None = None) -> Starlette:
+    """The local server: dev tokens, GraphiQL, the built web client if there is one, and `/dev/`: the
+    test clock (frozen when `clock` is a FixedClock), the jobs it runs, and the outbox of the emails
+    they send, all on `clock`."""
     from studio_credits.dev_routes import dev_routes
     from studio_credits.jobs.scheduled import run_with
     from studio_credits.mail.ses import SesMailer
@@ -48,4 +51,5 @@ def dev_app(settings: Settings, clock: Clock) -> Starlette:
         DevTokens(settings.dev_token_secret),
         production=False,
         more_routes=dev_routes(travel, outbox),
+        web_app=web_app,
     )

@@ -1,12 +1,13 @@
 """The ASGI application: the same one behind Mangum in Lambda and uvicorn locally."""
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
 from strawberry.asgi import GraphQL
 
 from studio_credits.api.context import RequestContext
@@ -29,13 +30,37 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         return RequestContext(request=request, services=self._services, identity=self._identity)
 
 
+WEB_PAGES = ("/", "/plan", "/history")
+"""The web client's pages (web/src/App.tsx): each is its index.html, which routes in the browser."""
+
+
+def web_app_routes(built: Path) -> list[BaseRoute]:
+    """The built web client (web/dist): its pages, then its files. Local only: in production
+    CloudFront serves it from S3 (and Lambda never imports this)."""
+    from starlette.responses import FileResponse
+    from starlette.staticfiles import StaticFiles
+
+    index = built / "index.html"
+
+    async def page(_: Request) -> Response:
+        return FileResponse(index)
+
+    return [*(Route(path, page) for path in WEB_PAGES), Mount("/", StaticFiles(directory=built))]
+
+
 def create_app(
-    services: Services, identity: IdentitySource, production: bool, more_routes: Sequence[BaseRoute] = ()
+    services: Services,
+    identity: IdentitySource,
+    production: bool,
+    more_routes: Sequence[BaseRoute] = (),
+    web_app: Path | None = None,
 ) -> Starlette:
-    """`more_routes`: what the local server adds (its `/dev/` routes); Lambda adds none."""
+    """What the local server adds, Lambda never does: `more_routes` (its `/dev/` routes) and `web_app`,
+    the built web client to serve beside the API; without it, / leads to GraphiQL."""
 
     async def home(_: Request) -> Response:
         return RedirectResponse("/graphql")
 
     endpoint = GraphQLEndpoint(services, identity, production)
-    return Starlette(routes=[Route("/graphql", endpoint), Route("/", home), *more_routes])
+    pages = [Route("/", home)] if web_app is None else web_app_routes(web_app)
+    return Starlette(routes=[Route("/graphql", endpoint), *more_routes, *pages])

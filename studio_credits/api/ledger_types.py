@@ -103,11 +103,19 @@ class UsageByKind:
     credits: int
     creatives: int
 
+    @classmethod
+    def each(cls, totals: usage.KindTotals) -> list["UsageByKind"]:
+        return [
+            cls(kind=kind, credits=credits, creatives=creatives)
+            for kind, (credits, creatives) in totals.items()
+        ]
+
 
 @strawberry.type
 class UsageByMonth:
     month: str = strawberry.field(description="Calendar month in UTC, as YYYY-MM.")
     credits: int
+    by_kind: list[UsageByKind] = strawberry.field(description="The month's spending per creative kind.")
 
 
 @strawberry.type(description="Credits spent (consumed or captured) in the range, refunds deducted.")
@@ -122,12 +130,12 @@ class UsageReport:
         return cls(
             total_credits=spent.total_credits,
             total_creatives=spent.total_creatives,
-            by_kind=[
-                UsageByKind(kind=kind, credits=credits, creatives=creatives)
-                for kind, (credits, creatives) in spent.by_kind.items()
-            ],
+            by_kind=UsageByKind.each(spent.by_kind),
             by_month=[
-                UsageByMonth(month=month, credits=credits) for month, credits in spent.by_month.items()
+                UsageByMonth(
+                    month=month, credits=credits, by_kind=UsageByKind.each(spent.by_month_and_kind[month])
+                )
+                for month, credits in spent.by_month.items()
             ],
         )
 

@@ -16,19 +16,25 @@ class UsageIncrement:
     creatives: int
 
 
+KindTotals = dict[CreativeKind, tuple[int, int]]
+"""Credits and creatives per creative kind."""
+
+
 @dataclass(frozen=True)
 class DayUsage:
     day: str
-    by_kind: dict[CreativeKind, tuple[int, int]]
-    """Credits and creatives per kind."""
+    by_kind: KindTotals
 
 
 @dataclass(frozen=True)
 class UsageReport:
     total_credits: int
     total_creatives: int
-    by_kind: dict[CreativeKind, tuple[int, int]]
+    by_kind: KindTotals
     by_month: dict[str, int] = field(default_factory=dict)
+    """Credits per UTC month (YYYY-MM)."""
+    by_month_and_kind: dict[str, KindTotals] = field(default_factory=dict)
+    """Each month's totals per creative kind, for the months with spending."""
 
 
 def day_of(moment: datetime) -> str:
@@ -52,20 +58,25 @@ def usage_days(
     return first, last
 
 
+def _add(totals: KindTotals, kind: CreativeKind, credits: int, creatives: int) -> None:
+    before = totals.get(kind, (0, 0))
+    totals[kind] = (before[0] + credits, before[1] + creatives)
+
+
 def report(days: list[DayUsage]) -> UsageReport:
-    by_kind: dict[CreativeKind, tuple[int, int]] = {}
-    by_month: dict[str, int] = {}
+    by_kind: KindTotals = {}
+    by_month_and_kind: dict[str, KindTotals] = {}
     for day in days:
         for kind, (credits, creatives) in day.by_kind.items():
             if not credits and not creatives:
                 continue
-            before = by_kind.get(kind, (0, 0))
-            by_kind[kind] = (before[0] + credits, before[1] + creatives)
-            month = day.day[:7]
-            by_month[month] = by_month.get(month, 0) + credits
+            _add(by_kind, kind, credits, creatives)
+            _add(by_month_and_kind.setdefault(day.day[:7], {}), kind, credits, creatives)
+    months = sorted(by_month_and_kind)
     return UsageReport(
         total_credits=sum(credits for credits, _ in by_kind.values()),
         total_creatives=sum(creatives for _, creatives in by_kind.values()),
         by_kind=by_kind,
-        by_month=dict(sorted(by_month.items())),
+        by_month={month: sum(c for c, _ in by_month_and_kind[month].values()) for month in months},
+        by_month_and_kind={month: by_month_and_kind[month] for month in months},
     )

@@ -240,7 +240,7 @@ def test_usage_by_kind_for_the_year(dynamodb: None) -> None:
         graphql(
             "user",
             "{ viewer { usage { totalCredits totalCreatives "
-            "byKind { kind credits creatives } byMonth { credits } } } }",
+            "byKind { kind credits creatives } byMonth { credits byKind { kind credits creatives } } } } }",
         )
     )["viewer"]["usage"]
 
@@ -249,4 +249,8 @@ def test_usage_by_kind_for_the_year(dynamodb: None) -> None:
         ("IMAGE", 4, 1),
         ("VIDEO", 16, 1),
     ]
-    assert [m["credits"] for m in usage["byMonth"]] == [20]
+    [month] = usage["byMonth"]
+    assert month["credits"] == 20
+    assert sorted(month["byKind"], key=lambda k: k["kind"]) == sorted(
+        usage["byKind"], key=lambda k: k["kind"]
+    )

@@ -1,4 +1,5 @@
-"""`studio-credits dev` as a newcomer runs it: a real process on a free port, its printed tokens."""
+"""`studio-credits dev` as a newcomer runs it: a real process on a free port, its printed tokens; for the
+HTTP and browser suites."""
 
 import os
 import re
@@ -16,7 +17,10 @@ from typing import Any
 import httpx
 import pytest
 
+from studio_credits.devserver import built_web_app
+
 SECRET = "http-suite-secret-0123456789abcdef"
+"""The dev token secret the server runs with, so tests can mint tokens of their own."""
 STARTUP_SECONDS = 60
 TOKEN_LINE = re.compile(r"^\s+(user|service|admin)\s+(\S+)$")
 COMMAND = Path(sys.executable).parent / "studio-credits"
@@ -59,6 +63,14 @@ def wait_until_serving(server: DevServer) -> None:
             if len(server.tokens) == 3:
                 return
     pytest.fail("the dev server did not start:\n" + "".join(server.output))
+
+
+def require_built_web_app() -> Path:
+    """The web client as `make dev` builds it; these suites serve the real build."""
+    built = built_web_app()
+    if built is None:
+        pytest.fail("the web client is not built: run `make web` (make test builds it)")
+    return built
 
 
 @contextmanager

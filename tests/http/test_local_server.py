@@ -11,13 +11,14 @@ import pytest
 from studio_credits.api.identity import DEV_TOKEN_LIFETIME, DevTokens
 from studio_credits.devserver import DEMO_USER
 from studio_credits.domain.access import Role
-from tests.http.dev_server import SECRET, DevServer, dev_server
+from tests.http.dev_server import SECRET, DevServer, dev_server, require_built_web_app
 
 VIEWER = {"query": "{ viewer { id email plan { id } credits { available } } }"}
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[DevServer]:
+    require_built_web_app()
     with dev_server() as running:
         yield running
 
@@ -66,11 +67,26 @@ def test_graphiql_is_served_to_a_browser(server: DevServer) -> None:
     assert "graphiql" in response.text.lower()
 
 
-def test_the_root_leads_to_graphiql(server: DevServer) -> None:
-    response = httpx.get(server.url, timeout=10)
+@pytest.mark.parametrize("page", ["/", "/plan", "/history"])
+def test_each_page_of_the_web_client_is_its_index(server: DevServer, page: str) -> None:
+    response = httpx.get(server.url + page, timeout=10)
 
-    assert response.is_redirect
-    assert response.headers["location"] == "/graphql"
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert '<div id="app"></div>' in response.text
+
+
+def test_the_web_client_s_files_are_served_and_others_are_not_found(server: DevServer) -> None:
+    index = httpx.get(server.url, timeout=10).text
+    [script] = re.findall(r'src="(/assets/[^"]+\.js)"', index)
+
+    assert httpx.get(server.url + script, timeout=10).headers["content-type"].startswith("text/javascript")
+    assert httpx.get(server.url + "/config.json", timeout=10).json() == {"signIn": "local"}
+    assert httpx.get(server.url + "/no-such-page", timeout=10).status_code == 404
+
+
+def test_the_banner_prints_the_web_client_s_sign_in_link(server: DevServer) -> None:
+    assert f"open {server.url}/#token={server.tokens['user']}" in "".join(server.output)
 
 
 def test_a_missing_token_is_refused(server: DevServer) -> None:

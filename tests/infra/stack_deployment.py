@@ -10,6 +10,7 @@ import copy
 import fnmatch
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -35,9 +36,14 @@ Json = dict[str, Any]
 # moto's CloudFormation has no model for these (moto 5.2 warns and skips them), and none of
 # them matters to running the functions: the HTTP API (routing and the JWT check: the tests
 # send the event API Gateway would, verified claims included), the functions' async-failure
-# configuration, and the resource policies of the deployment bucket and the job-failures queue.
+# configuration, the resource policies of the buckets and the job-failures queue, and the web
+# client's CloudFront distribution and Cognito app client (infra/web.yml).
 # The template tests check them instead. Dropped here, so the stack holds what moto creates.
 NOT_MODELLED_BY_MOTO = {
+    "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::Function",
+    "AWS::CloudFront::OriginAccessControl",
+    "AWS::Cognito::UserPoolClient",
     "AWS::ApiGatewayV2::Api",
     "AWS::ApiGatewayV2::Stage",
     "AWS::ApiGatewayV2::Authorizer",
@@ -73,8 +79,12 @@ def lambda_functions(template: Json) -> dict[str, Json]:
     return {body["Properties"]["FunctionName"].rsplit("-", 1)[1]: body for body in functions.values()}
 
 
+SUB_VARIABLE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+"""${Name} or ${Name.Attribute} in an Fn::Sub string (not ${AWS::Region}, a pseudo parameter)."""
+
+
 def references(node: object) -> set[str]:
-    """The logical ids a piece of template points at with Ref or Fn::GetAtt."""
+    """The logical ids a piece of template points at with Ref, Fn::GetAtt or Fn::Sub."""
     if isinstance(node, list):
         return set().union(*(references(item) for item in node))
     if not isinstance(node, dict):
@@ -84,6 +94,9 @@ def references(node: object) -> set[str]:
         found.add(node["Ref"])
     if isinstance(node.get("Fn::GetAtt"), list):
         found.add(node["Fn::GetAtt"][0])
+    if "Fn::Sub" in node:
+        text, variables = (node["Fn::Sub"], {}) if isinstance(node["Fn::Sub"], str) else node["Fn::Sub"]
+        found |= {name for name in SUB_VARIABLE.findall(text) if name not in variables}
     return found
 
 

@@ -28,7 +28,16 @@ DEPENDENCIES = (
     "botocore",
     "ulid",
 )
-KEPT_OUT = ("tests/", "bench/", "infra/", "node_modules/", ".serverless/", "serverless.yml", "pyproject.toml")
+KEPT_OUT = (
+    "tests/",
+    "bench/",
+    "infra/",
+    "web/",
+    "node_modules/",
+    ".serverless/",
+    "serverless.yml",
+    "pyproject.toml",
+)
 
 
 @pytest.fixture(scope="module")

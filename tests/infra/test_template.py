@@ -1,7 +1,10 @@
 """The packaged CloudFormation template matches the code: tables and indexes as the PynamoDB
-models declare them, handlers that import, schedules on their jobs, and each role's reach."""
+models declare them, handlers that import, schedules on their jobs, each role's reach, and the
+web client's hosting and sign-in."""
 
 import importlib
+import json
+import subprocess
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
@@ -150,3 +153,106 @@ def test_environment_comes_from_one_place(template: Json) -> None:
         "STUDIO_CREDITS_ACCOUNTS_TABLE",
         "STUDIO_CREDITS_LEDGER_TABLE",
     }
+
+
+MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+MANAGED_ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+
+
+def distribution(template: Json) -> Json:
+    (body,) = resources_of_type(template, "AWS::CloudFront::Distribution").values()
+    config: Json = body["Properties"]["DistributionConfig"]
+    return config
+
+
+def test_the_web_bucket_is_private_and_read_only_by_the_distribution(template: Json) -> None:
+    (bucket_id, bucket), *others = [
+        (name, body)
+        for name, body in resources_of_type(template, "AWS::S3::Bucket").items()
+        if name != "ServerlessDeploymentBucket"
+    ]
+    assert others == []
+    assert set(bucket["Properties"]["PublicAccessBlockConfiguration"].values()) == {True}
+    (policy,) = [
+        body
+        for body in resources_of_type(template, "AWS::S3::BucketPolicy").values()
+        if body["Properties"]["Bucket"] == {"Ref": bucket_id}
+    ]
+    allowed = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    assert [(s["Principal"], s["Action"]) for s in allowed] == [
+        ({"Service": "cloudfront.amazonaws.com"}, "s3:GetObject")
+    ]
+    [distribution_id] = resources_of_type(template, "AWS::CloudFront::Distribution")
+    assert references(allowed[0]["Condition"]["StringEquals"]["AWS:SourceArn"]) == {distribution_id}
+
+    (s3_origin,) = [origin for origin in distribution(template)["Origins"] if "S3OriginConfig" in origin]
+    assert references(s3_origin["DomainName"]) == {bucket_id}
+    assert s3_origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}  # access control, not an identity
+    (access_control_id,) = references(s3_origin["OriginAccessControlId"])
+    access_control = template["Resources"][access_control_id]["Properties"]["OriginAccessControlConfig"]
+    assert (access_control["OriginAccessControlOriginType"], access_control["SigningBehavior"]) == (
+        "s3",
+        "always",
+    )
+    assert distribution(template)["DefaultCacheBehavior"]["TargetOriginId"] == s3_origin["Id"]
+
+
+def test_graphql_goes_uncached_to_the_http_api_on_the_same_origin(template: Json) -> None:
+    config = distribution(template)
+    (behavior,) = config["CacheBehaviors"]
+    assert behavior["PathPattern"] == "/graphql"
+    assert {"GET", "POST", "OPTIONS"} <= set(behavior["AllowedMethods"])
+    assert behavior["CachePolicyId"] == MANAGED_CACHING_DISABLED
+    assert behavior["OriginRequestPolicyId"] == MANAGED_ALL_VIEWER_EXCEPT_HOST_HEADER  # Authorization too
+    (api_origin,) = [origin for origin in config["Origins"] if origin["Id"] == behavior["TargetOriginId"]]
+    assert references(api_origin["DomainName"]) == {"HttpApi"}
+    assert api_origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert behavior["ViewerProtocolPolicy"] != "allow-all"
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] != "allow-all"
+
+
+@pytest.mark.parametrize(
+    ("uri", "served"),
+    [
+        ("/plan", "/index.html"),
+        ("/history", "/index.html"),
+        ("/", "/"),  # the default root object
+        ("/assets/index-abc.js", "/assets/index-abc.js"),
+        ("/config.json", "/config.json"),
+    ],
+)
+def test_the_web_client_s_pages_are_its_index(template: Json, uri: str, served: str) -> None:
+    (association,) = distribution(template)["DefaultCacheBehavior"]["FunctionAssociations"]
+    assert association["EventType"] == "viewer-request"
+    (function_id,) = references(association["FunctionARN"])
+    code = template["Resources"][function_id]["Properties"]["FunctionCode"]
+    event = json.dumps({"request": {"uri": uri, "headers": {}}})
+
+    ran = subprocess.run(  # noqa: S603 (node runs the function's own code)
+        ["node", "-e", f"{code}\nprocess.stdout.write(handler({event}).uri)"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+
+    assert ran.stdout == served
+
+
+def test_the_web_client_signs_in_with_the_hosted_ui_code_flow_and_pkce(template: Json) -> None:
+    (client_id, client), *others = resources_of_type(template, "AWS::Cognito::UserPoolClient").items()
+    assert others == []
+    properties = client["Properties"]
+    assert properties["GenerateSecret"] is False  # a public client: PKCE, no secret in the browser
+    assert properties["AllowedOAuthFlows"] == ["code"]
+    assert "openid" in properties["AllowedOAuthScopes"]
+    [distribution_id] = resources_of_type(template, "AWS::CloudFront::Distribution")
+    assert all(references(url) == {distribution_id} for url in properties["CallbackURLs"])
+
+    (authorizer,) = resources_of_type(template, "AWS::ApiGatewayV2::Authorizer").values()
+    assert {"Ref": client_id} in authorizer["Properties"]["JwtConfiguration"]["Audience"]
+    config_text, variables = template["Outputs"]["WebConfig"]["Value"]["Fn::Sub"]
+    config = json.loads(config_text)
+    assert config["signIn"] == "cognito" and config["clientId"] == f"${{{client_id}}}"
+    assert config["issuer"] == "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}"
+    assert variables["Pool"] in authorizer["Properties"]["JwtConfiguration"]["Issuer"]

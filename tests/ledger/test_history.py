@@ -140,3 +140,13 @@ def test_usage_by_year_and_month_from_the_roll_ups(services: Services, two_years
     assert min(spent_2025.by_month) == "2025-01"
     december = [e for e in consumed if e.at.month == 12]
     assert spent_2025.by_month["2025-12"] == -sum(e.amount for e in december)
+    assert spent_2025.by_month_and_kind.keys() == spent_2025.by_month.keys()
+    for month, kinds in spent_2025.by_month_and_kind.items():
+        assert sum(credits for credits, _ in kinds.values()) == spent_2025.by_month[month]
+    december_by_kind: dict[CreativeKind, int] = {}
+    for entry in december:
+        assert entry.creative is not None
+        december_by_kind[entry.creative.kind] = december_by_kind.get(entry.creative.kind, 0) - entry.amount
+    assert {kind: credits for kind, (credits, _) in spent_2025.by_month_and_kind["2025-12"].items()} == (
+        december_by_kind
+    )

@@ -1,0 +1,130 @@
+"""The web client in headless Chromium (Debian's, through Playwright) against one real local server.
+
+One server and one browser for these tests (package scope: Playwright's sync API keeps an asyncio
+loop running on this thread while it is open, which the suites after this one must not see); each
+test gets a fresh browser context (its own sessionStorage) in the person's locale and time zone,
+and usually a fresh account of its own.
+"""
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from studio_credits.api.identity import DevTokens
+from studio_credits.domain.access import Role
+from tests.http.dev_server import SECRET, DevServer, dev_server, require_built_web_app
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "build" / "screenshots"
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCALE = "en-US"
+TIME_ZONE = "America/New_York"
+
+
+@pytest.fixture(scope="package")
+def server() -> Iterator[DevServer]:
+    require_built_web_app()
+    with dev_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium (as root)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(
+        locale=LOCALE, timezone_id=TIME_ZONE, viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+class Person:
+    """An account of the test's own, opened on the free plan; its token for the browser and the API."""
+
+    def __init__(self, server: DevServer, sub: str) -> None:
+        self.server = server
+        self.id = sub
+        self.token = DevTokens(SECRET).mint(sub, Role.USER, datetime.now(UTC), email=f"{sub}@studio.example")
+        self.graphql("{ viewer { id } }")
+
+    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> Any:
+        body = self.server.post({"query": query, "variables": variables or {}}, self.token)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    def open(self, page: Page, path: str = "/") -> None:
+        """Sign in as the printed link does: the token in the address's fragment."""
+        page.goto(f"{self.server.url}{path}#token={self.token}")
+
+
+@pytest.fixture
+def person(server: DevServer, request: pytest.FixtureRequest) -> Person:
+    return Person(server, f"browser-{request.node.name}"[:64])
+
+
+def service_call(server: DevServer, query: str, variables: dict[str, Any]) -> Any:
+    body = server.post({"query": query, "variables": variables}, server.tokens["service"])
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+CONSUME = """mutation($input: ConsumeInput!) { consumeCredits(input: $input) { __typename } }"""
+IMAGE = {"kind": "IMAGE", "resolution": "RES_1080P"}
+"""4 credits."""
+
+
+def spend(person: Person, creatives: list[dict[str, Any]]) -> None:
+    """The generation service charges the person for each creative, as it would for a job."""
+    for n, creative in enumerate(creatives):
+        job = {
+            "accountId": person.id,
+            "creative": creative,
+            "jobId": f"job-{n}",
+            "idempotencyKey": f"spend-{n}",
+        }
+        consumed = service_call(person.server, CONSUME, {"input": job})
+        assert consumed["consumeCredits"]["__typename"] == "CreditsConsumed"
+
+
+def serious_accessibility_violations(page: Page) -> list[str]:
+    """axe-core (the npm package web/ installs) on the page as it is: serious or critical only."""
+    page.add_script_tag(path=AXE)
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {json.dumps([n['target'] for n in v['nodes']])}"
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def screenshot(page: Page, name: str, full_page: bool = True) -> None:
+    """build/screenshots/<name>.png: the whole page, or what the window shows (a modal dialog),
+    once its charts are drawn."""
+    expect(page.locator(".chart[aria-busy=true]")).to_have_count(0)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)

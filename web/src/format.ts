@@ -1,0 +1,86 @@
+// Numbers, money and dates in the person's locale and time zone.
+import type { CreativeKind, EntryKind, LotSource, Resolution } from "./gql/graphql";
+
+const whole = new Intl.NumberFormat();
+const signed = new Intl.NumberFormat(undefined, { signDisplay: "exceptZero" });
+const usd = new Intl.NumberFormat(undefined, { style: "currency", currency: "USD" });
+const longDay = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const moment = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const shortMonth = new Intl.DateTimeFormat(undefined, { month: "short" });
+
+export const credits = (amount: number): string => whole.format(amount);
+export const signedCredits = (amount: number): string => signed.format(amount);
+export const money = (cents: number): string => usd.format(cents / 100);
+export const day = (iso: string): string => longDay.format(new Date(iso));
+export const dateTime = (iso: string): string => moment.format(new Date(iso));
+/** Month names of the person's locale, January first. */
+export const monthNames: string[] = Array.from({ length: 12 }, (_, month) =>
+  shortMonth.format(new Date(2000, month, 1)),
+);
+
+/** The instants a local calendar year starts and ends at, for the API's from/to. */
+export function localYear(year: number): { from: string; to: string } {
+  return localDays(new Date(year, 0, 1), new Date(year, 11, 31));
+}
+
+/** From the start of the first local day to the end of the last, as instants. */
+export function localDays(first: Date, last: Date): { from: string; to: string } {
+  const end = new Date(last.getFullYear(), last.getMonth(), last.getDate() + 1);
+  return { from: first.toISOString(), to: new Date(end.getTime() - 1).toISOString() };
+}
+
+/** A YYYY-MM-DD date input's value as that local day. */
+export function parseDay(value: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (match === null) return null;
+  return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+}
+
+export const CREATIVE_KINDS: Record<CreativeKind, string> = {
+  IMAGE: "Image",
+  VIDEO: "Video",
+  MULTI_SHOT_VIDEO: "Multi-shot video",
+};
+
+export const ENTRY_KINDS: Record<EntryKind, string> = {
+  GRANT: "Credits granted",
+  ROLLOVER: "Rollover",
+  EXPIRE: "Expired",
+  CONSUME: "Spent",
+  RESERVE: "Reserved",
+  CAPTURE: "Charged",
+  RELEASE: "Released",
+  REFUND: "Refund",
+  ADJUST: "Adjustment",
+  PLAN_CHANGE: "Plan change",
+};
+
+export const LOT_SOURCES: Record<LotSource, string> = {
+  PLAN: "Plan credits",
+  ROLLOVER: "Rolled-over credits",
+  TOP_UP: "Top-up credits",
+  PROMO: "Promotional credits",
+  ADJUSTMENT: "Adjustment credits",
+};
+
+export const RESOLUTIONS: Record<Resolution, string> = {
+  RES_480P: "480p",
+  RES_720P: "720p",
+  RES_1080P: "1080p",
+  RES_2K: "2K",
+  RES_4K: "4K",
+};
+
+interface Creative {
+  kind: CreativeKind;
+  resolution: Resolution;
+  outputs: number;
+  durationSeconds?: number | null;
+}
+
+export function creativeText(creative: Creative): string {
+  const parts = [CREATIVE_KINDS[creative.kind], RESOLUTIONS[creative.resolution]];
+  if (creative.durationSeconds != null) parts.push(`${credits(creative.durationSeconds)} s`);
+  if (creative.outputs > 1) parts.push(`× ${credits(creative.outputs)}`);
+  return parts.join(", ");
+}
