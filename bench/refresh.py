@@ -25,11 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from moto import mock_aws
 
+from studio_credits.bootstrap import bootstrap
 from studio_credits.domain.account import open_account
 from studio_credits.domain.clock import FixedClock
 from studio_credits.jobs.refresh import run_refresh
-from studio_credits.service.ports import Services
-from studio_credits.settings import get_settings
+from studio_credits.settings import Settings
 from studio_credits.store.mapping import account_to_item
 from studio_credits.store.models import AccountModel
 from studio_credits.store.repository import DynamoRepository
@@ -74,16 +74,18 @@ def count_calls(repository: DynamoRepository) -> list[int]:
 
 
 def run(total: int, due: int) -> None:
-    shards = get_settings().index_shards
+    settings = Settings()
+    shards = settings.index_shards
     with mock_aws():
+        services = bootstrap(settings, clock=FixedClock(NOW))
         create_tables()
         started = time.perf_counter()
         write_accounts(total, due, shards)
         setup = time.perf_counter() - started
-        repository = DynamoRepository(shards)
-        calls = count_calls(repository)
+        assert isinstance(services.repository, DynamoRepository)
+        calls = count_calls(services.repository)
         started = time.perf_counter()
-        report = run_refresh(Services(repository, FixedClock(NOW)))
+        report = run_refresh(services)
         elapsed = time.perf_counter() - started
     refreshed = max(report.done, 1)
     print(

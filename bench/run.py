@@ -214,17 +214,14 @@ def measure_operations(runs: int) -> tuple[list[Measured], tuple[float, float]]:
     from moto import mock_aws
 
     with mock_aws():
-        from studio_credits.api.app import create_app
-        from studio_credits.api.identity import AuthorizerClaims
-        from studio_credits.settings import get_settings
+        from studio_credits.bootstrap import bootstrap, lambda_app
         from studio_credits.store.repository import DynamoRepository
         from studio_credits.store.tables import create_tables
-        from studio_credits.wiring import build_services
 
+        services = bootstrap()
         create_tables()
-        services = build_services(get_settings())
         # The production app, as functions/api.py builds it, with a hand on its repository.
-        handler = Mangum(create_app(services, AuthorizerClaims(), production=True), lifespan="off")
+        handler = Mangum(lambda_app(services), lifespan="off")
         assert isinstance(services.repository, DynamoRepository)
         counter = CallCounter()
         for client in services.repository.clients():

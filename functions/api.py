@@ -2,6 +2,6 @@
 
 from mangum import Mangum
 
-from studio_credits.wiring import lambda_app
+from studio_credits.bootstrap import bootstrap, lambda_app
 
-handler = Mangum(lambda_app(), lifespan="off")
+handler = Mangum(lambda_app(bootstrap()), lifespan="off")

@@ -41,18 +41,21 @@ def main(argv: list[str] | None = None) -> None:
         serve(args.host, args.port, args.now)
     elif args.command == "token":
         from studio_credits.api.identity import DevTokens
-        from studio_credits.settings import get_settings
+        from studio_credits.settings import Settings
 
-        tokens = DevTokens(get_settings().dev_token_secret)
+        tokens = DevTokens(Settings().dev_token_secret)
         print(tokens.mint(args.sub, Role(args.role), SystemClock().now(), email=args.email))
     elif args.command == "schema":
         from studio_credits.api.schema import build_schema
 
         print(build_schema(production=False).as_str())
     elif args.command in JOBS:
+        from studio_credits.bootstrap import bootstrap
+        from studio_credits.domain.clock import FixedClock
         from studio_credits.jobs.scheduled import run_job
 
-        print(json.dumps(run_job(args.command, args.now).as_log()))
+        services = bootstrap(clock=SystemClock() if args.now is None else FixedClock(args.now))
+        print(json.dumps(run_job(args.command, services).as_log()))
     elif args.command == "clock":
         _clock(args)
     elif args.command == "outbox":

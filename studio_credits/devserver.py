@@ -13,6 +13,7 @@ from studio_credits.domain.clock import Clock, FixedClock, SystemClock
 
 if TYPE_CHECKING:
     from studio_credits.service.ports import Services
+    from studio_credits.settings import Settings
 
 DEMO_USER = "demo-user"
 DEMO_EMAIL = "demo@studio.example"
@@ -44,20 +45,16 @@ def use_local_aws(dynamodb: str, ses: str) -> None:
     os.environ.setdefault("AWS_REGION", "us-east-1")
 
 
-def prepare(clock: Clock) -> dict[str, str]:
-    """Create the tables, seed the demo account as of `clock`; return tokens by role.
+def prepare(services: "Services", settings: "Settings") -> dict[str, str]:
+    """Create the tables, seed the demo account as of the services' clock; return tokens by role.
 
     Tokens live in real time (valid 12 hours from now, whatever the test clock says): they
     are the person's session, not part of the simulated world."""
     from studio_credits.api.identity import DevTokens
     from studio_credits.domain.access import Role
-    from studio_credits.settings import get_settings
     from studio_credits.store.tables import create_tables
-    from studio_credits.wiring import build_services
 
-    settings = get_settings()
     create_tables()
-    services = build_services(settings, clock)
     seed_demo_account(services)
     tokens = DevTokens(settings.dev_token_secret)
     now = SystemClock().now()
@@ -144,11 +141,16 @@ def serve(host: str, port: int, now: datetime | None) -> None:
     with embedded_aws() as moto_endpoint:
         dynamodb = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or moto_endpoint
         use_local_aws(dynamodb, moto_endpoint)
-        clock: Clock = SystemClock() if now is None else FixedClock(now)
-        tokens = prepare(clock)
-        from studio_credits.settings import get_settings
-        from studio_credits.wiring import dev_app
+        from studio_credits.bootstrap import bootstrap, dev_app
+        from studio_credits.mail.ses import SesMailer
+        from studio_credits.outbox import Outbox
+        from studio_credits.settings import Settings
 
+        settings = Settings()
+        clock: Clock = SystemClock() if now is None else FixedClock(now)
+        ses = SesMailer(settings.ses_sender, settings.region, settings.ses_endpoint)
+        services = bootstrap(settings, clock=clock, mailer=Outbox(ses, clock, settings.region))
+        tokens = prepare(services, settings)
         web_app = built_web_app()
         print(banner(f"http://{host}:{port}", dynamodb, moto_endpoint, clock, tokens, web_app), flush=True)
-        uvicorn.run(dev_app(get_settings(), clock, web_app), host=host, port=port, log_level="info")
+        uvicorn.run(dev_app(services, settings, web_app), host=host, port=port, log_level="info")

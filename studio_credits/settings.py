@@ -1,6 +1,4 @@
-"""Configuration from the environment, with working local defaults."""
-
-from functools import lru_cache
+"""Configuration from the environment, with working local defaults: read by the bootstrap only."""
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,8 +25,3 @@ class Settings(BaseSettings):
     def model_post_init(self, _context: object) -> None:
         self.accounts_table = self.accounts_table or f"studio-credits-{self.stage}-accounts"
         self.ledger_table = self.ledger_table or f"studio-credits-{self.stage}-ledger"
-
-
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()

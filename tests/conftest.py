@@ -22,19 +22,26 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
+from studio_credits.bootstrap import bootstrap, tables
 from studio_credits.domain.clock import FixedClock
 from studio_credits.service.ports import Services
-from studio_credits.settings import get_settings
-from studio_credits.store.tables import create_tables
-from studio_credits.wiring import build_services
+from studio_credits.settings import Settings
+from studio_credits.store.tables import bind_tables, create_tables
 
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+SETTINGS = Settings()
+
+
+def open_tables() -> None:
+    """The tables, on whatever DynamoDB is mocked now, with the models pointed at them."""
+    bind_tables(tables(SETTINGS))
+    create_tables()
 
 
 @pytest.fixture
 def dynamodb() -> Iterator[None]:
     with mock_aws():
-        create_tables()
+        open_tables()
         yield
 
 
@@ -45,7 +52,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def services(dynamodb: None, clock: FixedClock) -> Services:
-    return build_services(get_settings(), clock)
+    return bootstrap(SETTINGS, clock=clock)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Who may do what: DESIGN.md's role table as rules."""
+"""Who may do what: the roles (user, service, admin) and every rule about them, in one place."""
 
 from dataclasses import dataclass
 from enum import Enum
@@ -42,6 +42,11 @@ def own_account_id(principal: Principal) -> str:
 
 
 def check_may_read(principal: Principal, account_id: str) -> None:
+    """A person reads their own account; the service and admins read any.
+
+    The fields of an account (its history, usage and notices) are read only through an account
+    the caller was allowed to read here (`viewer`, `account(id)`), so they check nothing more.
+    """
     if principal.role is Role.USER and account_id != principal.subject:
         raise NotAllowed("you may read only your own account")
 
@@ -50,6 +55,14 @@ def check_may_spend(principal: Principal) -> None:
     """Consuming, reserving, settling and refunding belong to the generation service."""
     if principal.role is not Role.SERVICE:
         raise NotAllowed("only the generation service may spend, reserve, settle or refund credits")
+
+
+def check_may_change_plan(principal: Principal) -> None:
+    """A plan is paid for by its person: neither the service nor an admin changes, cancels or resumes it."""
+    if principal.role is not Role.USER:
+        raise NotAllowed(
+            "only the account's own user may change, cancel or resume its plan (they pay for it)"
+        )
 
 
 def check_may_grant(principal: Principal) -> None:

@@ -1,4 +1,4 @@
-"""The plans: one place for every number of DESIGN.md's plan table."""
+"""The plans: one place for every number of the plan table (prices, credits, features, rollover)."""
 
 from dataclasses import dataclass
 from enum import Enum

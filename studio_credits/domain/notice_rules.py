@@ -1,4 +1,4 @@
-"""Which notices an account's dates call for, when, and what they say (DESIGN.md's notices table).
+"""Which notices an account's dates call for, when, and what they say (the README's notices table).
 
 The notices job records every notice due since it last looked (`Account.notices_checked_at`),
 then emails the recorded ones not sent yet (`Account.unsent_notices`), which also holds the

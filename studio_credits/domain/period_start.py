@@ -159,7 +159,9 @@ def begin_period(account: Account, start: PeriodStart, now: datetime) -> tuple[A
     """
     new_period = period(start.anchor, start.index)
     rolled = rollover_credits(account, start.at, start.plan_ends, start.rollover_cap)
-    rolled_lot = Lot(new_ulid(now), LotSource.ROLLOVER, rolled, rolled, new_period.end, now)
+    lasts = start.plan.rollover.expires_after_periods
+    rolled_until = period(start.anchor, start.index + lasts - 1).end
+    rolled_lot = Lot(new_ulid(now), LotSource.ROLLOVER, rolled, rolled, rolled_until, now)
     rolling = rolling_plan_lots(account, start.at, start.plan_ends)
     held = account.held_by_lot()
     free_rolled = min(rolled, sum(lot.remaining - held.get(lot.id, 0) for lot in rolling))
@@ -179,7 +181,7 @@ def begin_period(account: Account, start: PeriodStart, now: datetime) -> tuple[A
                 EntryKind.ROLLOVER,
                 rolled,
                 f"{rolled:,} unused {ending_plan.name} plan credits rolled over, "
-                f"until {day_text(new_period.end)}",
+                f"until {day_text(rolled_until)}",
                 (LotMovement(rolled_lot.id, rolled_lot.source, rolled),),
             )
         )

@@ -7,10 +7,8 @@ terms, so what a person is shown and what the change then does never disagree.
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import Account, PlanStatus, ScheduledChange
 from studio_credits.domain.catalogue import FREE, BillingInterval, Plan, UnknownPlan, plan_by_id
-from studio_credits.domain.errors import NotAllowed
 from studio_credits.domain.ids import new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
@@ -37,14 +35,6 @@ class PlannedPlanChange:
     @property
     def event(self) -> LedgerEntry:
         return self.entries[0]
-
-
-def check_may_change_plan(principal: Principal) -> None:
-    """A plan is paid for by its person: neither the service nor an admin changes, cancels or resumes it."""
-    if principal.role is not Role.USER:
-        raise NotAllowed(
-            "only the account's own user may change, cancel or resume its plan (they pay for it)"
-        )
 
 
 def plan_change(

@@ -14,7 +14,6 @@ from datetime import datetime
 from studio_credits.domain.account import Account
 from studio_credits.domain.notice_rules import SUBJECTS, record_due, without_unsent
 from studio_credits.jobs.each_due import JobReport, RemainingMillis, apply, for_each_due
-from studio_credits.mail import Mailer
 from studio_credits.service.execution import Decision, Planned, Refused
 from studio_credits.service.ports import Services
 
@@ -24,18 +23,18 @@ class NoticesNotSent(Exception):
         super().__init__(f"{account_id}: email not accepted for {', '.join(notice_ids)}; retried next run")
 
 
-def run_notices(services: Services, mailer: Mailer, remaining_ms: RemainingMillis | None = None) -> JobReport:
+def run_notices(services: Services, remaining_ms: RemainingMillis | None = None) -> JobReport:
     now = services.clock.now()
     report = JobReport("notices", now, done_label="notified", item_label="emails")
     return for_each_due(
         report,
         services.repository.due_for_notices(now),
-        lambda account_id: notify(services, mailer, account_id),
+        lambda account_id: notify(services, account_id),
         remaining_ms,
     )
 
 
-def notify(services: Services, mailer: Mailer, account_id: str) -> int:
+def notify(services: Services, account_id: str) -> int:
     """Record what is due and email what is unsent; the number of emails sent."""
     account = apply(services, account_id, _record)
     if account is None:
@@ -51,7 +50,7 @@ def notify(services: Services, mailer: Mailer, account_id: str) -> int:
         notice = services.repository.claim_notice(account.id, notice_id, claimed_at)
         if notice is not None:
             try:
-                mailer.send(account.email, SUBJECTS[notice.kind], notice.message)
+                services.mailer.send(account.email, SUBJECTS[notice.kind], notice.message)
             except Exception:
                 services.repository.unclaim_notice(account.id, notice_id, claimed_at)
                 refused.append(notice_id)

@@ -1,14 +1,11 @@
 """Running a job by name: the same code for its Lambda function and for `studio-credits <job>`."""
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from studio_credits.domain.clock import Clock, FixedClock, SystemClock
+from studio_credits.domain.clock import FixedClock, SystemClock
 from studio_credits.jobs.each_due import JobReport, RemainingMillis
-from studio_credits.mail import Mailer
 from studio_credits.service.ports import Services
-from studio_credits.settings import get_settings
 
 SCHEDULES = {"refresh": timedelta(minutes=15), "notices": timedelta(days=1), "sweep": timedelta(minutes=5)}
 """How often EventBridge runs each job: the `rate(...)` of its schedule in serverless.yml."""
@@ -19,24 +16,8 @@ class LambdaContext(Protocol):
     def get_remaining_time_in_millis(self) -> int: ...
 
 
-def run_job(job: str, now: datetime | None = None, remaining_ms: RemainingMillis | None = None) -> JobReport:
-    from studio_credits.mail.ses import SesMailer
-    from studio_credits.store.repository import DynamoRepository
-
-    settings = get_settings()
-    clock: Clock = SystemClock() if now is None else FixedClock(now)
-    # Not wiring.build_services: that pulls in the GraphQL app, which a job's cold start can do without.
-    services = Services(DynamoRepository(settings.index_shards), clock)
-    return run_with(job, services, lambda: SesMailer.from_settings(settings), remaining_ms)
-
-
-def run_with(
-    job: str,
-    services: Services,
-    mailer: Callable[[], Mailer],
-    remaining_ms: RemainingMillis | None = None,
-) -> JobReport:
-    """Run `job` once as of `services.clock`; `mailer` is asked for only by the job that emails."""
+def run_job(job: str, services: Services, remaining_ms: RemainingMillis | None = None) -> JobReport:
+    """Run `job` once as of `services.clock`."""
     if job == "refresh":
         from studio_credits.jobs.refresh import run_refresh
 
@@ -44,7 +25,7 @@ def run_with(
     if job == "notices":
         from studio_credits.jobs.notices import run_notices
 
-        return run_notices(services, mailer(), remaining_ms)
+        return run_notices(services, remaining_ms)
     if job == "sweep":
         from studio_credits.jobs.sweep import run_sweep
 
@@ -54,8 +35,11 @@ def run_with(
 
 def handle_scheduled_event(job: str, event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
     """An EventBridge Scheduled Event: the job runs as of the event's `time` (a retry sees the same)."""
+    from studio_credits.bootstrap import bootstrap
+
     fired_at = parse_moment(event["time"]) if "time" in event else None
-    return run_job(job, fired_at, context.get_remaining_time_in_millis).as_log()
+    services = bootstrap(clock=SystemClock() if fired_at is None else FixedClock(fired_at))
+    return run_job(job, services, context.get_remaining_time_in_millis).as_log()
 
 
 def parse_moment(text: str) -> datetime:

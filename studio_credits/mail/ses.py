@@ -1,28 +1,29 @@
 """Email through Amazon SES (moto in tests and locally)."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
-
-import boto3
-
-from studio_credits.settings import Settings
 
 if TYPE_CHECKING:
     from mypy_boto3_ses import SESClient
 
 
-@dataclass(frozen=True)
+@dataclass
 class SesMailer:
-    client: "SESClient"
     sender: str
+    region: str
+    endpoint: str | None
+    """Another SES than the region's (locally, moto's); None: AWS."""
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "SesMailer":
-        """SES of the region, or of AWS_ENDPOINT_URL_SES (locally, moto's: the local server sets it)."""
-        client = boto3.client("ses", region_name=settings.region, endpoint_url=settings.ses_endpoint)
-        if settings.ses_endpoint is not None:
-            client.verify_email_identity(EmailAddress=settings.ses_sender)  # moto sends only from verified
-        return cls(client, settings.ses_sender)
+    @cached_property
+    def client(self) -> "SESClient":
+        """Made at the first email, so the functions that send none never pay for it."""
+        import boto3
+
+        client = boto3.client("ses", region_name=self.region, endpoint_url=self.endpoint)
+        if self.endpoint is not None:
+            client.verify_email_identity(EmailAddress=self.sender)  # moto sends only from verified
+        return client
 
     def send(self, to: str, subject: str, body: str) -> str:
         sent = self.client.send_email(

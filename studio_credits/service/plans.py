@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from studio_credits.domain import cancellation, plan_changes
-from studio_credits.domain.access import Principal
+from studio_credits.domain.access import Principal, check_may_change_plan
 from studio_credits.domain.account import Account
 from studio_credits.domain.catalogue import BillingInterval
 from studio_credits.domain.change import Change
@@ -139,5 +139,5 @@ def _settled(outcome: Outcome[Result], refusal: type[Refusal]) -> Result | Refus
 
 
 def _own_account(services: Services, principal: Principal) -> Account:
-    plan_changes.check_may_change_plan(principal)
+    check_may_change_plan(principal)
     return viewer_account(services, principal)

@@ -14,6 +14,7 @@ from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.notices import Notice
 from studio_credits.domain.reservations import Reservation
 from studio_credits.domain.usage import DayUsage
+from studio_credits.mail import Mailer
 
 
 class AccountExists(Exception):
@@ -80,5 +81,8 @@ class Repository(Protocol):
 
 @dataclass(frozen=True)
 class Services:
+    """What every use case and job works with; built by studio_credits/bootstrap.py."""
+
     repository: Repository
     clock: Clock
+    mailer: Mailer

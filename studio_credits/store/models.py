@@ -12,10 +12,6 @@ from pynamodb.attributes import (
 from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
-from studio_credits.settings import get_settings
-
-_settings = get_settings()
-
 
 class LotMap(MapAttribute[str, object]):
     id = UnicodeAttribute()
@@ -75,9 +71,11 @@ class HoldExpiryIndex(GlobalSecondaryIndex["AccountModel"]):
 
 class AccountModel(Model):
     class Meta:
-        table_name = _settings.accounts_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
+        """Table name, region and endpoint: set by `bind_tables` (store/tables.py) at bootstrap."""
+
+        table_name: str
+        region: str
+        host: str | None
         billing_mode = "PAY_PER_REQUEST"
 
     account_id = UnicodeAttribute(hash_key=True)
@@ -129,9 +127,11 @@ class LedgerItem(Model):
     """Every item under an account in the ledger table; `item_type` says which kind."""
 
     class Meta:
-        table_name = _settings.ledger_table
-        region = _settings.region
-        host = _settings.dynamodb_endpoint
+        """Table name, region and endpoint: set by `bind_tables` (store/tables.py) at bootstrap."""
+
+        table_name: str
+        region: str
+        host: str | None
         billing_mode = "PAY_PER_REQUEST"
 
     account_id = UnicodeAttribute(hash_key=True)

@@ -53,6 +53,7 @@ from studio_credits.store.models import (
     ReservationItem,
     UsageItem,
 )
+from studio_credits.store.tables import Tables, bind_tables
 from studio_credits.store.transaction import LabelledTransaction, TransactionCanceled
 
 ACCOUNT, IDEMPOTENCY, REFUND = "account", "idempotency", "refund"
@@ -66,11 +67,15 @@ USAGE_ATTRIBUTES = {
 
 @dataclass
 class DynamoRepository:
+    tables: Tables
     index_shards: int
+
+    def __post_init__(self) -> None:
+        bind_tables(self.tables)
 
     @cached_property
     def _connection(self) -> Connection:
-        return Connection(region=AccountModel.Meta.region, host=AccountModel.Meta.host)
+        return Connection(region=self.tables.region, host=self.tables.endpoint)
 
     def clients(self) -> Iterator[Any]:
         """The botocore clients this repository calls through (for counting calls)."""

@@ -10,8 +10,8 @@ from mangum import Mangum
 from mangum.types import LambdaCognitoIdentity, LambdaMobileClientContext
 
 from functions.api import handler
+from studio_credits.bootstrap import bootstrap, lambda_app
 from studio_credits.domain.clock import Clock
-from studio_credits.wiring import lambda_app
 
 EVENTS = Path(__file__).parent.parent / "events"
 
@@ -62,7 +62,7 @@ def graphql(
 
 def handler_at(clock: Clock) -> LambdaHandler:
     """The production app behind Mangum, as functions/api.py builds it, on a clock the test moves."""
-    clocked: LambdaHandler = Mangum(lambda_app(clock), lifespan="off")
+    clocked: LambdaHandler = Mangum(lambda_app(bootstrap(clock=clock)), lifespan="off")
     return clocked
 
 

@@ -4,9 +4,8 @@ the contract's result unions, and who may call what."""
 from dataclasses import replace
 from typing import Any
 
+from studio_credits.bootstrap import bootstrap
 from studio_credits.domain.change import Change
-from studio_credits.settings import get_settings
-from studio_credits.wiring import build_services
 from tests.api.lambda_events import claims, graphql
 
 USER = claims("user")["sub"]
@@ -81,7 +80,7 @@ def open_account(plan_id: str = "free") -> None:
     """The user's account, on `plan_id` (set directly: plan changes have their own tests)."""
     graphql("user", "{ viewer { id } }")
     if plan_id != "free":
-        repository = build_services(get_settings()).repository
+        repository = bootstrap().repository
         account = repository.get(USER)
         assert account is not None
         repository.commit(Change(replace(account, plan_id=plan_id)))

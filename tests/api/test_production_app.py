@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from starlette.routing import Route
 
-from studio_credits.wiring import lambda_app
+from studio_credits.bootstrap import bootstrap, lambda_app
 from tests.api.lambda_events import Json, event, graphql, invoke
 
 PERIOD = "{ viewer { currentPeriod { start end } } }"
@@ -22,7 +22,7 @@ def request(method: str, path: str, body: Json | None = None) -> Json:
 
 
 def test_the_lambda_app_has_no_dev_route() -> None:
-    paths = [route.path for route in lambda_app().routes if isinstance(route, Route)]
+    paths = [route.path for route in lambda_app(bootstrap()).routes if isinstance(route, Route)]
 
     assert paths == ["/graphql", "/"]
 

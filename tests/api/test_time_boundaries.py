@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 
+from studio_credits.bootstrap import bootstrap
 from studio_credits.domain.clock import FixedClock
 from studio_credits.jobs.refresh import run_refresh
-from studio_credits.settings import get_settings
-from studio_credits.wiring import build_services
 from tests.api.lambda_events import LambdaHandler, claims, graphql, handler_at
 
 PERSON = claims("user")["sub"]
@@ -104,7 +103,7 @@ class Studio:
         return str(reserved["reservation"]["id"])
 
     def refresh(self) -> int:
-        return run_refresh(build_services(get_settings(), self.clock)).done
+        return run_refresh(bootstrap(clock=self.clock)).done
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from studio_credits.api.identity import DEV_ISSUER, DEV_TOKEN_LIFETIME, DevTokens
 from studio_credits.cli import main
 from studio_credits.domain.access import Principal, Role
-from studio_credits.settings import get_settings
+from studio_credits.settings import Settings
 
 
 def mint(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -20,14 +20,14 @@ def mint(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 def decoded(token: str) -> dict[str, Any]:
     claims: dict[str, Any] = jwt.decode(
-        token, get_settings().dev_token_secret, algorithms=["HS256"], issuer=DEV_ISSUER
+        token, Settings().dev_token_secret, algorithms=["HS256"], issuer=DEV_ISSUER
     )
     return claims
 
 
 def identify(token: str) -> Principal:
     request = Request({"type": "http", "headers": [(b"authorization", f"Bearer {token}".encode())]})
-    return DevTokens(get_settings().dev_token_secret).identify(request)
+    return DevTokens(Settings().dev_token_secret).identify(request)
 
 
 def test_a_user_token_by_default(capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from studio_credits.bootstrap import bootstrap
 from studio_credits.domain.account import Account, PlanStatus
 from studio_credits.domain.cancellation import PlanEvent, confirm_cancellation, offer_cancellation
 from studio_credits.domain.catalogue import BillingInterval, Resolution
@@ -23,7 +24,7 @@ from studio_credits.jobs.refresh import run_refresh
 from studio_credits.jobs.sweep import run_sweep
 from studio_credits.mail.ses import SesMailer
 from studio_credits.service.ports import Services
-from studio_credits.store.repository import DynamoRepository
+from tests.conftest import SETTINGS
 from tests.jobs.accounts import assert_ledger_agrees, store_new, subscribed
 from tests.jobs.conftest import Sent
 
@@ -67,8 +68,8 @@ ACCOUNTS = {
 
 
 @pytest.fixture
-def services(dynamodb: None, clock: FixedClock) -> Services:
-    return Services(DynamoRepository(SHARDS), clock)
+def services(dynamodb: None, clock: FixedClock, mailer: SesMailer) -> Services:
+    return bootstrap(SETTINGS.model_copy(update={"index_shards": SHARDS}), clock=clock, mailer=mailer)
 
 
 def test_fourteen_months_of_every_plan(
@@ -94,7 +95,7 @@ def test_fourteen_months_of_every_plan(
         for _ in range(2 if day % 4 == 0 else 1):  # some days the invocation is retried
             run_refresh(services)
             run_sweep(services)
-            run_notices(services, mailer)
+            run_notices(services)
         if day % 30 == 0:
             for account_id in ACCOUNTS:
                 account = services.repository.get(account_id)

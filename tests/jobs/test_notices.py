@@ -146,8 +146,8 @@ def open_pro(services: Services, account_id: str = "a", email: str | None = "a@e
 def run_daily(services: Services, clock: FixedClock, mailer: SesMailer, days: int) -> None:
     for _ in range(days):
         clock.at += timedelta(days=1)
-        run_notices(services, mailer)
-        run_notices(services, mailer)  # a retried invocation
+        run_notices(services)
+        run_notices(services)  # a retried invocation
 
 
 def test_the_job_records_and_emails_each_notice_once_however_often_it_runs(
@@ -184,10 +184,10 @@ def test_an_email_ses_refuses_is_sent_by_a_later_run(
 ) -> None:
     open_pro(services)
     clock.at = datetime(2026, 12, 13, tzinfo=UTC)
-    unverified = SesMailer(mailer.client, "nobody@unverified.example")
+    unverified = SesMailer("nobody@unverified.example", mailer.region, mailer.endpoint)
 
-    refused = run_notices(services, unverified)
-    accepted = run_notices(services, mailer)
+    refused = run_notices(replace(services, mailer=unverified))
+    accepted = run_notices(services)
 
     assert (refused.failed, refused.items) == (1, 0)
     assert (accepted.done, accepted.items) == (1, 2)
@@ -208,7 +208,7 @@ def test_a_run_that_died_between_claim_and_send_never_sends_twice(
     for notice_id in recorded.unsent_notices:
         services.repository.claim_notice("a", notice_id, clock.at)  # ...and the run dies here
 
-    report = run_notices(services, mailer)
+    report = run_notices(services)
 
     assert (report.due, report.items) == (1, 0)
     assert sent() == []
@@ -226,7 +226,7 @@ def test_low_credit_notices_recorded_by_spending_are_emailed(
     assert isinstance(spent, Spending)
     services.repository.commit(spent.change)
 
-    run_notices(services, mailer)
-    run_notices(services, mailer)
+    run_notices(services)
+    run_notices(services)
 
     assert [subject for _, subject, _ in sent()] == ["You are running low on credits"]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from moto import mock_aws
 
+from studio_credits.bootstrap import bootstrap
 from studio_credits.domain.catalogue import Resolution
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
@@ -15,11 +16,9 @@ from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import LotSource
 from studio_credits.service import history, ledger
 from studio_credits.service.ports import Services
-from studio_credits.settings import get_settings
 from studio_credits.store.mapping import entry_from_item
 from studio_credits.store.models import EntryItem
-from studio_credits.store.tables import create_tables
-from studio_credits.wiring import build_services
+from tests.conftest import SETTINGS, open_tables
 from tests.ledger.conftest import ADMIN, SERVICE, open_on_plan
 
 NEW_YEAR = datetime(2026, 1, 1, tzinfo=UTC)
@@ -35,9 +34,9 @@ def books() -> Iterator[tuple[Services, list[LedgerEntry]]]:
     """About 300 entries from January 2025 to December 2026, two of them a second either side of
     New Year; written once for the module, as moto slows down with every transaction."""
     with mock_aws():
-        create_tables()
+        open_tables()
         clock = FixedClock(datetime(2025, 1, 1, 8, tzinfo=UTC))
-        services = build_services(get_settings(), clock)
+        services = bootstrap(SETTINGS, clock=clock)
         yield services, _write_two_years(services, clock)
 
 

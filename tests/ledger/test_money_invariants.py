@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule
 from moto import mock_aws
 
+from studio_credits.bootstrap import bootstrap
 from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.ids import public_id
@@ -17,12 +18,9 @@ from studio_credits.domain.lots import LotSource
 from studio_credits.domain.reservations import ReservationStatus
 from studio_credits.service import ledger
 from studio_credits.service.execution import Refused
-from studio_credits.settings import get_settings
 from studio_credits.store.mapping import entry_from_item
 from studio_credits.store.models import EntryItem
-from studio_credits.store.tables import create_tables
-from studio_credits.wiring import build_services
-from tests.conftest import START
+from tests.conftest import SETTINGS, START, open_tables
 from tests.ledger.conftest import SERVICE, image, open_on_plan
 
 ADMIN = Principal("admin-1", Role.ADMIN)
@@ -49,9 +47,9 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         self.mock = mock_aws()
         self.mock.start()
-        create_tables()
+        open_tables()
         self.clock = FixedClock(START)
-        self.services = build_services(get_settings(), self.clock)
+        self.services = bootstrap(SETTINGS, clock=self.clock)
         self.account_id = open_on_plan(self.services, "prop", "pro").id
         self.keys = 0
         self.applied_keys: Counter[str] = Counter()

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from studio_credits.domain.access import Principal, Role
+from studio_credits.domain.access import Principal, Role, check_may_change_plan
 from studio_credits.domain.account import Account, Hold, PlanStatus, ScheduledChange
 from studio_credits.domain.errors import NotAllowed
 from studio_credits.domain.ledger import EntryKind
@@ -13,7 +13,6 @@ from studio_credits.domain.lots import Lot, LotMovement, LotSource
 from studio_credits.domain.plan_changes import (
     InvalidPlanChange,
     PlannedPlanChange,
-    check_may_change_plan,
     plan_change,
     preview_plan_change,
     switch_at_term_end,

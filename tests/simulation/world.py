@@ -195,7 +195,7 @@ class World:
     _refund_keys: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.services = Services(self.repository, self.clock)
+        self.services = Services(self.repository, self.clock, self.mailer)
         for n in range(self.people):
             person = Person(Principal(f"person-{n}", Role.USER, f"person-{n}@example.com"))
             viewer_account(self.services, person.principal)
@@ -377,7 +377,7 @@ class World:
             run = lambda: run_sweep(self.services, remaining_ms)  # noqa: E731
         else:
             self.mailer.refuses = op.mailer_refuses
-            run = lambda: run_notices(self.services, self.mailer, remaining_ms)  # noqa: E731
+            run = lambda: run_notices(self.services, remaining_ms)  # noqa: E731
         report = run()
         self.mailer.refuses = False
         if report.failed and not op.mailer_refuses:

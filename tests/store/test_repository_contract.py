@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from studio_credits.bootstrap import tables
 from studio_credits.domain import spending
 from studio_credits.domain.account import Account, open_account
 from studio_credits.domain.catalogue import Resolution
@@ -27,8 +28,8 @@ from studio_credits.service.ports import (
     Repository,
     VersionConflict,
 )
-from studio_credits.settings import get_settings
 from studio_credits.store.repository import DynamoRepository
+from tests.conftest import SETTINGS
 from tests.support.memory_repository import MemoryRepository
 
 START = datetime(2026, 11, 24, 12, tzinfo=UTC)
@@ -41,7 +42,7 @@ def repository(request: pytest.FixtureRequest) -> Iterator[Repository]:
         yield MemoryRepository()
     else:
         request.getfixturevalue("dynamodb")
-        yield DynamoRepository(get_settings().index_shards)
+        yield DynamoRepository(tables(SETTINGS), SETTINGS.index_shards)
 
 
 def opened(repository: Repository, account_id: str = "a", at: datetime = START) -> Account:

@@ -1,4 +1,4 @@
-"""The plans: DESIGN.md's table, in tier order."""
+"""The plans: the product's plan table, in tier order."""
 
 from itertools import pairwise
 

@@ -1,4 +1,4 @@
-"""The price list of DESIGN.md, applied exactly."""
+"""The price list, applied exactly: figures computed by hand from the product's cost rules."""
 
 from fractions import Fraction
 from typing import Any

@@ -1,0 +1,86 @@
+"""The one place that builds the service: settings are read here, once, and everything else is
+passed in (the repository and its tables, the clock, the mailer). Each entry point asks for what
+it needs: functions/ (Lambda), the local server and the command line, and the tests with fakes.
+"""
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from studio_credits.domain.clock import Clock, SystemClock
+from studio_credits.mail import Mailer
+from studio_credits.service.ports import Repository, Services
+from studio_credits.settings import Settings
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from studio_credits.store.tables import Tables
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    repository: Repository | None = None,
+    mailer: Mailer | None = None,
+) -> Services:
+    """The services on DynamoDB, the real clock and SES, unless told otherwise."""
+    settings = settings or Settings()
+    if repository is None:
+        from studio_credits.store.repository import DynamoRepository
+
+        repository = DynamoRepository(tables(settings), settings.index_shards)
+    if mailer is None:
+        from studio_credits.mail.ses import SesMailer
+
+        mailer = SesMailer(settings.ses_sender, settings.region, settings.ses_endpoint)
+    return Services(repository, clock or SystemClock(), mailer)
+
+
+def tables(settings: Settings) -> "Tables":
+    from studio_credits.store.tables import Tables
+
+    return Tables(settings.accounts_table, settings.ledger_table, settings.region, settings.dynamodb_endpoint)
+
+
+def lambda_app(services: Services) -> "Starlette":
+    """Production: identity from API Gateway's JWT authorizer, no GraphiQL, no introspection, no
+    `/dev/` routes."""
+    from studio_credits.api.app import create_app
+    from studio_credits.api.identity import AuthorizerClaims
+
+    return create_app(services, AuthorizerClaims(), production=True)
+
+
+def dev_app(services: Services, settings: Settings, web_app: Path | None = None) -> "Starlette":
+    """The local server: dev tokens, GraphiQL, the built web client if there is one, and `/dev/`: the
+    test clock (frozen when the services' clock is a FixedClock), the jobs it runs, and the outbox of
+    the emails they send (the services' mailer, an Outbox)."""
+    from studio_credits.api.app import create_app
+    from studio_credits.api.identity import DevTokens
+    from studio_credits.dev_routes import dev_routes
+    from studio_credits.jobs.scheduled import run_job
+    from studio_credits.outbox import Outbox
+    from studio_credits.store import due
+    from studio_credits.time_travel import TimeTravel
+
+    if not isinstance(services.mailer, Outbox):
+        raise TypeError("the local server's mailer is its outbox")
+    earliest = {
+        "refresh": due.earliest_refresh,
+        "notices": due.earliest_notice,
+        "sweep": due.earliest_hold_expiry,
+    }
+    travel = TimeTravel(
+        services.clock,
+        next_due=lambda job: earliest[job](settings.index_shards),
+        run_job=lambda job: run_job(job, services),
+        max_job_runs=settings.dev_clock_max_job_runs,
+    )
+    return create_app(
+        services,
+        DevTokens(settings.dev_token_secret),
+        production=False,
+        more_routes=dev_routes(travel, services.mailer),
+        web_app=web_app,
+    )
