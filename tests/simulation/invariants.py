@@ -148,8 +148,8 @@ class Invariants:
             expires_at = watch.lot_expiry.get(movement.lot_id)
             if expires_at is None or expires_at > entry.at:
                 continue
-            if held_since is not None and held_since < expires_at:
-                continue  # captured from what the hold took before the lot expired
+            if held_since is not None and held_since <= expires_at:
+                continue  # captured from what the hold took before the lot expired (or ended, at once)
             raise InvariantBroken(
                 f"{account_id}: {entry} spends lot {movement.lot_id}, expired at {expires_at}"
             )
