@@ -1,14 +1,23 @@
-"""The ledger's mutations, for the generation service (and grants for admins too)."""
+"""The ledger's writes, for the generation service (and grants for admins too)."""
 
-from datetime import datetime
 from typing import TypeVar
 
 import strawberry
 
+from studio_credits.api.catalogue.types import Plan
 from studio_credits.api.context import Info
-from studio_credits.api.enums import CreativeKind, EntryKind, LotSource
-from studio_credits.api.ledger_types import (
+from studio_credits.api.idempotency import IdempotencyConflict
+from studio_credits.api.ledger.inputs import (
+    CaptureInput,
+    ConsumeInput,
+    GrantInput,
+    RefundInput,
+    ReleaseInput,
+    ReserveInput,
+)
+from studio_credits.api.ledger.types import (
     ConsumeResult,
+    CreditBalance,
     CreditsConsumed,
     CreditsGranted,
     CreditsRefunded,
@@ -16,7 +25,6 @@ from studio_credits.api.ledger_types import (
     FeatureNotInPlan,
     GrantRejected,
     GrantResult,
-    IdempotencyConflict,
     InsufficientCredits,
     LedgerEntry,
     RefundRejected,
@@ -27,92 +35,17 @@ from studio_credits.api.ledger_types import (
     ReserveResult,
     SettleResult,
 )
-from studio_credits.api.types import CreativeInput, CreditBalance, Plan
 from studio_credits.domain import spending
-from studio_credits.domain.creatives import parse_creative
-from studio_credits.domain.history import HistoryFilter as DomainHistoryFilter
-from studio_credits.service import ledger
-from studio_credits.service.execution import IdempotencyConflict as Conflict
+from studio_credits.service import execution, ledger
 from studio_credits.service.execution import Outcome, Refused
 
 _T = TypeVar("_T")
 
 
-@strawberry.input
-class HistoryFilter:
-    from_: datetime | None = strawberry.field(name="from", default=None)
-    to: datetime | None = None
-    year: int | None = None
-    kinds: list[EntryKind] | None = None
-    creative_kinds: list[CreativeKind] | None = None
-
-    def to_domain(self) -> DomainHistoryFilter:
-        return DomainHistoryFilter(
-            since=self.from_,
-            until=self.to,
-            year=self.year,
-            kinds=frozenset(self.kinds or ()),
-            creative_kinds=frozenset(self.creative_kinds or ()),
-        )
-
-
-@strawberry.input
-class ConsumeInput:
-    account_id: strawberry.ID
-    creative: CreativeInput
-    job_id: str
-    idempotency_key: str
-
-
-@strawberry.input
-class ReserveInput:
-    account_id: strawberry.ID
-    creative: CreativeInput
-    job_id: str
-    idempotency_key: str
-    ttl_seconds: int | None = ledger.DEFAULT_RESERVATION_TTL_SECONDS
-
-
-@strawberry.input
-class CaptureInput:
-    reservation_id: strawberry.ID
-    delivered_outputs: int | None = strawberry.field(
-        default=None,
-        description="Outputs actually delivered; fewer than reserved captures only their share "
-        "and releases the rest.",
-    )
-
-
-@strawberry.input
-class ReleaseInput:
-    reservation_id: strawberry.ID
-    reason: str
-
-
-@strawberry.input
-class RefundInput:
-    entry_id: strawberry.ID
-    reason: str
-    idempotency_key: str
-    credits: int | None = strawberry.field(
-        default=None, description="Part of the entry to refund; all of it by default."
-    )
-
-
-@strawberry.input
-class GrantInput:
-    account_id: strawberry.ID
-    amount: int
-    source: LotSource
-    expires_at: datetime | None = None
-    note: str
-    idempotency_key: str
-
-
 def _spend_refusal(
-    outcome: Refused | Conflict,
+    outcome: Refused | execution.IdempotencyConflict,
 ) -> InsufficientCredits | FeatureNotInPlan | IdempotencyConflict:
-    if isinstance(outcome, Conflict):
+    if isinstance(outcome, execution.IdempotencyConflict):
         return IdempotencyConflict.of(outcome)
     reason = outcome.reason
     if isinstance(reason, spending.InsufficientCredits):
@@ -126,9 +59,9 @@ def _spend_refusal(
     raise TypeError(f"no GraphQL answer for {reason!r}")
 
 
-def _rejection(outcome: Refused | Conflict) -> str | IdempotencyConflict:
+def _rejection(outcome: Refused | execution.IdempotencyConflict) -> str | IdempotencyConflict:
     """A rejected refund or grant: its message (or the key conflict)."""
-    if isinstance(outcome, Conflict):
+    if isinstance(outcome, execution.IdempotencyConflict):
         return IdempotencyConflict.of(outcome)
     if isinstance(outcome.reason, spending.Rejected):
         return outcome.reason.message
@@ -160,7 +93,7 @@ class LedgerMutations:
     @strawberry.mutation
     def consume_credits(self, info: Info, input: ConsumeInput) -> ConsumeResult:
         context = info.context
-        creative = parse_creative(strawberry.asdict(input.creative), "input.creative")
+        creative = input.creative.to_domain("input.creative")
         outcome = ledger.consume(
             context.services,
             context.principal,
@@ -177,7 +110,7 @@ class LedgerMutations:
     @strawberry.mutation
     def reserve_credits(self, info: Info, input: ReserveInput) -> ReserveResult:
         context = info.context
-        creative = parse_creative(strawberry.asdict(input.creative), "input.creative")
+        creative = input.creative.to_domain("input.creative")
         outcome = ledger.reserve(
             context.services,
             context.principal,
