@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from studio_credits.domain.account import Account
-from studio_credits.service.execution import Decision, IdempotencyConflict, Refused, execute
+from studio_credits.service.execution import Decision, Refused, execute
 from studio_credits.service.ports import Services
 
 log = logging.getLogger("studio_credits.jobs")
@@ -19,6 +19,7 @@ STOP_WITH_MS_LEFT = 15_000
 
 RemainingMillis = Callable[[], int]
 Result = TypeVar("Result")
+Refusal = TypeVar("Refusal")
 
 
 @dataclass
@@ -80,10 +81,8 @@ def for_each_due(
 
 
 def apply(
-    services: Services, account_id: str, decide: Callable[[Account, datetime], Decision[Result]]
+    services: Services, account_id: str, decide: Callable[[Account, datetime], Decision[Result, Refusal]]
 ) -> Result | None:
     """One change to a fresh read of the account, retried on a lost race; None if `decide` refused."""
     outcome = execute(services, account_id, decide)
-    if isinstance(outcome, IdempotencyConflict):
-        raise TypeError("a job's change carries no idempotency key")
     return None if isinstance(outcome, Refused) else outcome

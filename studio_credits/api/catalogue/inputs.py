@@ -16,6 +16,6 @@ class CreativeInput:
     premium_model: bool = False
     advanced_template: bool = False
 
-    def to_domain(self, path: str) -> creatives.Creative:
-        """The creative, or InvalidInput naming the field under `path` (where the client wrote it)."""
-        return creatives.parse_creative(strawberry.asdict(self), path)
+    def to_domain(self) -> creatives.Creative:
+        """The creative, or InvalidInput naming the field under `creative`."""
+        return creatives.parse_creative(strawberry.asdict(self))

@@ -5,6 +5,7 @@ import strawberry
 from studio_credits.api.catalogue.inputs import CreativeInput
 from studio_credits.api.catalogue.types import CreditQuote, Plan
 from studio_credits.api.context import Info
+from studio_credits.api.errors import inputs_at
 from studio_credits.domain.catalogue import PLANS
 from studio_credits.service import quotes
 
@@ -20,6 +21,7 @@ class CatalogueQueries:
         self, info: Info, creative: CreativeInput, account_id: strawberry.ID | None = None
     ) -> CreditQuote:
         context = info.context
-        parsed = creative.to_domain("creative")
         account = None if account_id is None else str(account_id)
-        return CreditQuote.of(quotes.quote_for(context.services, context.principal, parsed, account))
+        with inputs_at():
+            quote = quotes.quote_for(context.services, context.principal, creative.to_domain(), account)
+        return CreditQuote.of(quote)

@@ -6,6 +6,7 @@ from typing import Annotated, Protocol
 import strawberry
 
 from studio_credits.api.context import Info
+from studio_credits.api.errors import inputs_at
 from studio_credits.api.ledger.inputs import HistoryFilter
 from studio_credits.api.ledger.types import (
     LedgerEntry,
@@ -35,7 +36,8 @@ def usage(
     from_: Annotated[datetime | None, strawberry.argument(name="from")] = None,
     to: datetime | None = None,
 ) -> UsageReport:
-    spent = history_service.usage(info.context.services, str(root.id), year, from_, to)
+    with inputs_at(since="from"):
+        spent = history_service.usage(info.context.services, str(root.id), year, from_, to)
     return UsageReport.of(spent)
 
 
@@ -47,9 +49,10 @@ def history(
     after: str | None = None,
 ) -> LedgerEntryConnection:
     selected = filter.to_domain() if filter is not None else domain_history.HistoryFilter()
-    page = history_service.history(
-        info.context.services, str(root.id), selected, DEFAULT_PAGE if first is None else first, after
-    )
+    with inputs_at(year="filter.year", since="filter.from"):
+        page = history_service.history(
+            info.context.services, str(root.id), selected, DEFAULT_PAGE if first is None else first, after
+        )
     return LedgerEntryConnection(
         edges=[
             LedgerEntryEdge(cursor=cursor, node=LedgerEntry.of(entry))

@@ -1,10 +1,14 @@
 """The plan page's reads: what a plan change would do."""
 
+from typing import assert_never
+
 import strawberry
 
 from studio_credits.api.context import Info
 from studio_credits.api.enums import BillingInterval
+from studio_credits.api.errors import refused
 from studio_credits.api.plans.types import PlanChangePreview
+from studio_credits.domain import plan_changes, plan_terms
 from studio_credits.service import plans
 
 
@@ -15,5 +19,11 @@ class PlanQueries:
         self, info: Info, plan_id: strawberry.ID, interval: BillingInterval
     ) -> PlanChangePreview:
         context = info.context
-        terms = plans.preview_plan_change(context.services, context.principal, str(plan_id), interval)
-        return PlanChangePreview.of(terms)
+        preview = plans.preview_plan_change(context.services, context.principal, str(plan_id), interval)
+        match preview:
+            case plan_terms.PlanChangeTerms():
+                return PlanChangePreview.of(preview)
+            case plan_changes.InvalidPlanChange(message=message):
+                raise refused(message)
+            case _:
+                assert_never(preview)
