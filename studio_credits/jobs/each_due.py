@@ -5,10 +5,9 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
 from studio_credits.domain.account import Account
-from studio_credits.service.execution import Decision, Refused, execute
+from studio_credits.service.execution import Decision, Refusal, Refused, Result, execute
 from studio_credits.service.ports import Services
 
 log = logging.getLogger("studio_credits.jobs")
@@ -18,8 +17,6 @@ STOP_WITH_MS_LEFT = 15_000
 """Take no new account with less time than this left: one account's work fits in it with room to spare."""
 
 RemainingMillis = Callable[[], int]
-Result = TypeVar("Result")
-Refusal = TypeVar("Refusal")
 
 
 @dataclass

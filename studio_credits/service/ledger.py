@@ -8,7 +8,6 @@ these functions' own parameter names).
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
 
 from studio_credits.domain import spending
 from studio_credits.domain.access import Principal, check_may_grant, check_may_spend
@@ -26,6 +25,7 @@ from studio_credits.service.execution import (
     Idempotency,
     IdempotencyConflict,
     Planned,
+    Refusal,
     Refused,
     execute,
 )
@@ -33,8 +33,6 @@ from studio_credits.service.ports import AlreadyRefunded, Services
 
 MAX_RESERVATION_TTL = timedelta(hours=24)
 DEFAULT_RESERVATION_TTL_SECONDS = 3600
-
-Refusal = TypeVar("Refusal")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ change under the account's version, recorded in the ledger.
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
 from studio_credits.domain import cancellation, plan_changes
 from studio_credits.domain.access import Principal
@@ -30,14 +29,13 @@ from studio_credits.service.execution import (
     Idempotency,
     IdempotencyConflict,
     Planned,
+    Refusal,
     Refused,
     execute,
 )
 from studio_credits.service.ports import Services
 
 TOKEN_BYTES = 32
-
-Refusal = TypeVar("Refusal")
 
 
 @dataclass(frozen=True)

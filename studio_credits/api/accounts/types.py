@@ -6,7 +6,7 @@ import strawberry
 
 from studio_credits.api.catalogue.types import Plan
 from studio_credits.api.enums import BillingInterval, PlanStatus
-from studio_credits.api.ledger import queries as ledger_queries
+from studio_credits.api.ledger.queries import account_history, account_notices, account_usage
 from studio_credits.api.ledger.types import CreditBalance, LedgerEntryConnection, Notice, UsageReport
 from studio_credits.domain import account, catalogue
 
@@ -50,9 +50,9 @@ class Account:
     billing_credit_cents: int = strawberry.field(
         description="Paid value kept from plan changes (cents), applied first to the next amounts due."
     )
-    usage: UsageReport = strawberry.field(resolver=ledger_queries.usage)
-    history: LedgerEntryConnection = strawberry.field(resolver=ledger_queries.history)
-    notices: list[Notice] = strawberry.field(resolver=ledger_queries.notices)
+    usage: UsageReport = strawberry.field(resolver=account_usage)
+    history: LedgerEntryConnection = strawberry.field(resolver=account_history)
+    notices: list[Notice] = strawberry.field(resolver=account_notices)
 
     @classmethod
     def of(cls, holder: account.Account) -> "Account":

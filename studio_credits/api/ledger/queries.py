@@ -16,8 +16,7 @@ from studio_credits.api.ledger.types import (
     PageInfo,
     UsageReport,
 )
-from studio_credits.domain import history as domain_history
-from studio_credits.service import history as history_service
+from studio_credits.service import history
 
 DEFAULT_PAGE = 20
 
@@ -29,7 +28,7 @@ class AccountRoot(Protocol):
     def id(self) -> strawberry.ID: ...
 
 
-def usage(
+def account_usage(
     root: AccountRoot,
     info: Info,
     year: int | None = None,
@@ -37,20 +36,20 @@ def usage(
     to: datetime | None = None,
 ) -> UsageReport:
     with inputs_at(since="from"):
-        spent = history_service.usage(info.context.services, str(root.id), year, from_, to)
+        spent = history.usage(info.context.services, str(root.id), year, from_, to)
     return UsageReport.of(spent)
 
 
-def history(
+def account_history(
     root: AccountRoot,
     info: Info,
     filter: HistoryFilter | None = None,
     first: int | None = DEFAULT_PAGE,
     after: str | None = None,
 ) -> LedgerEntryConnection:
-    selected = filter.to_domain() if filter is not None else domain_history.HistoryFilter()
+    selected = (filter or HistoryFilter()).to_domain()
     with inputs_at(year="filter.year", since="filter.from"):
-        page = history_service.history(
+        page = history.history(
             info.context.services, str(root.id), selected, DEFAULT_PAGE if first is None else first, after
         )
     return LedgerEntryConnection(
@@ -62,8 +61,6 @@ def history(
     )
 
 
-def notices(root: AccountRoot, info: Info, first: int | None = DEFAULT_PAGE) -> list[Notice]:
-    recorded = history_service.notices(
-        info.context.services, str(root.id), DEFAULT_PAGE if first is None else first
-    )
+def account_notices(root: AccountRoot, info: Info, first: int | None = DEFAULT_PAGE) -> list[Notice]:
+    recorded = history.notices(info.context.services, str(root.id), DEFAULT_PAGE if first is None else first)
     return [Notice.of(notice) for notice in recorded]
