@@ -38,6 +38,7 @@ def open_tables() -> None:
     bind_tables(tables(SETTINGS))
     create_tables()
 
+
 # Timings on a shared 2-core machine are not what the properties test (benchmarks are in bench/).
 hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")

@@ -7,8 +7,28 @@ from studio_credits.domain.catalogue import BillingInterval, Resolution
 from studio_credits.domain.creatives import CreativeKind
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import LotSource
+from studio_credits.domain.notices import NoticeKind
+from studio_credits.domain.reservations import ReservationStatus
 
-for _enum in (BillingInterval, PlanStatus, Resolution, CreativeKind, LotSource, EntryKind):
+for _enum in (
+    BillingInterval,
+    PlanStatus,
+    Resolution,
+    CreativeKind,
+    LotSource,
+    EntryKind,
+    NoticeKind,
+    ReservationStatus,
+):
     strawberry.enum(_enum)
 
-__all__ = ["BillingInterval", "CreativeKind", "EntryKind", "LotSource", "PlanStatus", "Resolution"]
+__all__ = [
+    "BillingInterval",
+    "CreativeKind",
+    "EntryKind",
+    "LotSource",
+    "NoticeKind",
+    "PlanStatus",
+    "ReservationStatus",
+    "Resolution",
+]

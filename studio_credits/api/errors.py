@@ -1,6 +1,11 @@
-"""Errors a client may read: a message and a code; everything else is masked in production."""
+"""Errors a client may read: a message and a code; everything else is masked in production.
 
-from collections.abc import Callable
+Here alone the rules' words meet the contract's: an invalid input is named at the GraphQL
+argument path the client wrote, and a refusal the schema has no result type for is REFUSED.
+"""
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
@@ -19,16 +24,44 @@ class Unauthenticated(PublicError):
         super().__init__(reason, "UNAUTHENTICATED")
 
 
+def bad_user_input(path: str, message: str) -> PublicError:
+    return PublicError(f"{path}: {message}", "BAD_USER_INPUT", field=path)
+
+
+def refused(message: str) -> PublicError:
+    """A rule's refusal where the field's type has no member for it."""
+    return PublicError(message, "REFUSED")
+
+
+def graphql_path(field: str, argument: str | None = None, paths: Mapping[str, str] | None = None) -> str:
+    """Where the client wrote a domain field: as `paths` name it, else under `argument`, in camelCase."""
+    head, _, rest = field.partition(".")
+    named = (paths or {}).get(head)
+    if named is None:
+        named = _camel(head) if argument is None else f"{argument}.{_camel(head)}"
+    return ".".join([named, *(_camel(part) for part in rest.split(".") if part)])
+
+
+@contextmanager
+def inputs_at(argument: str | None = None, **paths: str) -> Iterator[None]:
+    """Shows the use case's InvalidInput at its GraphQL path: `paths` maps a domain field to it,
+    and any other field is taken to be one of `argument`'s (or an argument itself)."""
+    try:
+        yield
+    except InvalidInput as error:
+        raise bad_user_input(graphql_path(error.field, argument, paths), error.message) from error
+
+
 def public_error(error: DomainError) -> PublicError:
     if isinstance(error, InvalidInput):
-        return PublicError(str(error), "BAD_USER_INPUT", field=error.field)
+        return bad_user_input(graphql_path(error.field), error.message)
     if isinstance(error, NotAllowed):
         return PublicError(str(error), "FORBIDDEN")
-    return PublicError(str(error), "REFUSED")
+    return refused(str(error))
 
 
 class DomainErrorsArePublic(SchemaExtension):
-    """Shows a rule's refusal to the client as a coded error, never as an internal one."""
+    """Shows what the rules raise to the client as a coded error, never as an internal one."""
 
     def resolve(self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -40,3 +73,8 @@ class DomainErrorsArePublic(SchemaExtension):
 def is_internal(error: GraphQLError) -> bool:
     """Errors from the code itself, not about the request: masked in production."""
     return error.original_error is not None and not isinstance(error.original_error, PublicError)
+
+
+def _camel(name: str) -> str:
+    first, *others = name.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in others)

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 
 from studio_credits.domain.account import Account, PendingCancellation, PlanStatus
 from studio_credits.domain.catalogue import FREE
-from studio_credits.domain.errors import DomainError
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.period_start import ENDS_WITH_THE_PLAN, day_text
 from studio_credits.domain.plan_changes import plan_event
@@ -20,8 +19,11 @@ from studio_credits.domain.plan_changes import plan_event
 TOKEN_LIFETIME = timedelta(minutes=10)
 
 
-class CancellationRefused(DomainError):
+@dataclass(frozen=True)
+class CancellationRefused:
     """Nothing to cancel: the free plan, or a plan already canceled."""
+
+    message: str
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,14 @@ def credits_forfeited(account: Account) -> int:
     return sum(lot.remaining for lot in account.lots if lot.source in ENDS_WITH_THE_PLAN)
 
 
-def offer_cancellation(account: Account, nonce: str, now: datetime) -> tuple[Account, CancellationOffer]:
+def offer_cancellation(
+    account: Account, nonce: str, now: datetime
+) -> tuple[Account, CancellationOffer] | CancellationRefused:
     """The account holding the pending token's hash, and the offer that gives the person `nonce`."""
     if account.plan_id == FREE.id:
-        raise CancellationRefused("The Free plan has nothing to cancel: it costs nothing and never ends.")
+        return CancellationRefused("The Free plan has nothing to cancel: it costs nothing and never ends.")
     if account.status is PlanStatus.CANCELING:
-        raise CancellationRefused(
+        return CancellationRefused(
             f"Your plan is already canceled and ends on {day_text(account.ends_at or account.term_end)}; "
             "resume it to keep it."
         )

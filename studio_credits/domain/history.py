@@ -29,13 +29,13 @@ class HistoryFilter:
         since, until = self.since, self.until
         if self.year is not None:
             if not 1970 <= self.year <= 9998:
-                raise InvalidInput("filter.year", f"{self.year} is not a year the ledger can hold")
+                raise InvalidInput("year", f"{self.year} is not a year the ledger can hold")
             year_start = datetime(self.year, 1, 1, tzinfo=UTC)
             year_end = datetime(self.year + 1, 1, 1, tzinfo=UTC) - timedelta(microseconds=1)
             since = year_start if since is None else max(since, year_start)
             until = year_end if until is None else min(until, year_end)
         if since is not None and until is not None and since > until:
-            raise InvalidInput("filter.from", "from is after to")
+            raise InvalidInput("since", "from is after to")
         return since, until
 
     def digest(self) -> str:

@@ -54,7 +54,7 @@ def usage_days(
     first = day_of(since) if since is not None else "0000-01-01"
     last = day_of(until) if until is not None else day_of(now)
     if first > last:
-        raise InvalidInput("from", "from is after to")
+        raise InvalidInput("since", "from is after to")
     return first, last
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from studio_credits.domain.account import Account
-from studio_credits.service.execution import Decision, IdempotencyConflict, Refused, Result, execute
+from studio_credits.service.execution import Decision, Refusal, Refused, Result, execute
 from studio_credits.service.ports import Services
 
 log = logging.getLogger("studio_credits.jobs")
@@ -78,10 +78,8 @@ def for_each_due(
 
 
 def apply(
-    services: Services, account_id: str, decide: Callable[[Account, datetime], Decision[Result]]
+    services: Services, account_id: str, decide: Callable[[Account, datetime], Decision[Result, Refusal]]
 ) -> Result | None:
     """One change to a fresh read of the account, retried on a lost race; None if `decide` refused."""
     outcome = execute(services, account_id, decide)
-    if isinstance(outcome, IdempotencyConflict):
-        raise TypeError("a job's change carries no idempotency key")
     return None if isinstance(outcome, Refused) else outcome

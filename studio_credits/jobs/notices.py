@@ -64,14 +64,14 @@ def notify(services: Services, account_id: str) -> int:
     return sent
 
 
-def _record(account: Account, now: datetime) -> Decision[Account]:
+def _record(account: Account, now: datetime) -> Decision[Account, str]:
     change = record_due(account, now)
     if change is None:
         return Refused("no notice due")
     return Planned(change, account.id, lambda committed: committed.account)
 
 
-def _forget(account: Account, handled: set[str]) -> Decision[None]:
+def _forget(account: Account, handled: set[str]) -> Decision[None, str]:
     change = without_unsent(account, handled)
     if change is None:
         return Refused("already forgotten")

@@ -6,7 +6,7 @@ from studio_credits.domain.account import Account
 from studio_credits.domain.change import Change
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.jobs.each_due import JobReport, RemainingMillis, apply, for_each_due
-from studio_credits.service.execution import Decision, Planned
+from studio_credits.service.execution import Planned
 from studio_credits.service.ports import Services
 
 
@@ -26,7 +26,7 @@ def refresh(services: Services, account_id: str) -> int:
     return apply(services, account_id, _store_as_of) or 0
 
 
-def _store_as_of(account: Account, now: datetime) -> Decision[int]:
+def _store_as_of(account: Account, now: datetime) -> Planned[int]:
     """`execute` has already brought the account up to date: storing it is the whole job."""
     return Planned(Change(account), account.id, _periods_granted)
 

@@ -32,7 +32,7 @@ def sweep(services: Services, account_id: str) -> int:
     return released
 
 
-def _release_first(services: Services, account: Account, now: datetime) -> Decision[str]:
+def _release_first(services: Services, account: Account, now: datetime) -> Decision[str, str | NotHeld]:
     expired = sorted((hold for hold in account.holds if hold.expires_at <= now), key=lambda h: h.expires_at)
     if not expired:
         return Refused("no expired hold")

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Generic, TypeAlias, TypeVar
+from typing import Generic, TypeAlias, TypeVar, overload
 
 from studio_credits.domain.account import Account
 from studio_credits.domain.as_of import as_of
@@ -25,9 +25,12 @@ MAX_ATTEMPTS = 10
 BACKOFF_BASE_SECONDS = 0.005
 
 Result = TypeVar("Result")
+Refusal = TypeVar("Refusal")
 
 
 class Contention(DomainError):
+    """Not a refusal: the change could not get its turn; the same request may succeed later."""
+
     def __init__(self) -> None:
         super().__init__("the account is busy with other changes; try again")
 
@@ -44,14 +47,20 @@ class Planned(Generic[Result]):
 
 
 @dataclass(frozen=True)
-class Refused:
-    """A decision not to change anything, as data for the caller (e.g. insufficient credits)."""
+class Refused(Generic[Refusal]):
+    """A decision not to change anything, and the rule's reason, as data (e.g. insufficient credits).
 
-    reason: object
+    Only a decision is wrapped, so `execute` can tell it from a result; each use case hands its
+    caller the bare reason, one of the closed set its return type names.
+    """
+
+    reason: Refusal
 
 
 @dataclass(frozen=True)
 class IdempotencyConflict:
+    """The key was used before with other input: a refusal of any write that takes a key."""
+
     message: str
 
 
@@ -69,16 +78,36 @@ class Idempotency(Generic[Result]):
         )
 
 
-Decision: TypeAlias = Planned[Result] | Refused
-Outcome: TypeAlias = Result | Refused | IdempotencyConflict
+Decision: TypeAlias = Planned[Result] | Refused[Refusal]
+"""What a `decide` function returns: the change to make, or why not."""
+
+
+@overload
+def execute(
+    services: Services,
+    account_id: str,
+    decide: Callable[[Account, datetime], Decision[Result, Refusal]],
+    idempotency: None = None,
+) -> Result | Refused[Refusal]: ...
+
+
+@overload
+def execute(
+    services: Services,
+    account_id: str,
+    decide: Callable[[Account, datetime], Decision[Result, Refusal]],
+    idempotency: Idempotency[Result],
+) -> Result | Refused[Refusal] | IdempotencyConflict: ...
 
 
 def execute(
     services: Services,
     account_id: str,
-    decide: Callable[[Account, datetime], Decision[Result]],
+    decide: Callable[[Account, datetime], Decision[Result, Refusal]],
     idempotency: Idempotency[Result] | None = None,
-) -> Outcome[Result]:
+) -> Result | Refused[Refusal] | IdempotencyConflict:
+    """The decided change, committed; or the decision's refusal; or, where a key is given, the
+    first call's result replayed or the key's conflict. Only a change with a key can conflict."""
     for attempt in range(MAX_ATTEMPTS):
         stored = services.repository.get(account_id)
         if stored is None:

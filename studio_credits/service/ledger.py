@@ -1,4 +1,9 @@
-"""Spending and granting credits: the generation service's and the admins' writes."""
+"""Spending and granting credits: the generation service's and the admins' writes.
+
+Each use case answers with what it recorded, or one of the refusals its return type names; the
+caller's role and malformed input are exceptions (NotAllowed, InvalidInput naming the field in
+these functions' own parameter names).
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,8 +18,17 @@ from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ids import parse_public_id
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.lots import LotSource
-from studio_credits.domain.reservations import Reservation, ReservationStatus
-from studio_credits.service.execution import Decision, Idempotency, Outcome, Planned, Refused, execute
+from studio_credits.domain.reservations import Reservation
+from studio_credits.domain.spending import FeatureNotInPlan, InsufficientCredits, NotHeld, Rejected
+from studio_credits.service.execution import (
+    Decision,
+    Idempotency,
+    IdempotencyConflict,
+    Planned,
+    Refusal,
+    Refused,
+    execute,
+)
 from studio_credits.service.ports import AlreadyRefunded, Services
 
 MAX_RESERVATION_TTL = timedelta(hours=24)
@@ -30,7 +44,7 @@ class Recorded:
     reservation: Reservation | None = None
 
 
-def _decided(result: object) -> Decision[Recorded]:
+def _decided(result: spending.Spending | Refusal) -> Decision[Recorded, Refusal]:
     if not isinstance(result, spending.Spending):
         return Refused(result)
     entry, reservation = result.entry, result.reservation
@@ -48,16 +62,17 @@ def _replay_entry(services: Services) -> Callable[[IdempotencyRecord, Account], 
 
 def consume(
     services: Services, principal: Principal, account_id: str, creative: Creative, job_id: str, key: str
-) -> Outcome[Recorded]:
+) -> Recorded | InsufficientCredits | FeatureNotInPlan | IdempotencyConflict:
     check_may_spend(principal)
     request = {"creative": creative.model_dump(mode="json"), "job_id": job_id}
 
-    def decide(account: Account, now: datetime) -> Decision[Recorded]:
+    def decide(account: Account, now: datetime) -> Decision[Recorded, InsufficientCredits | FeatureNotInPlan]:
         return _decided(spending.consume(account, creative, job_id, principal.actor, now))
 
-    return execute(
+    outcome = execute(
         services, account_id, decide, Idempotency(key, "consume", request, _replay_entry(services))
     )
+    return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
 def reserve(
@@ -68,75 +83,73 @@ def reserve(
     job_id: str,
     ttl_seconds: int,
     key: str,
-) -> Outcome[Recorded]:
+) -> Recorded | InsufficientCredits | FeatureNotInPlan | IdempotencyConflict:
     check_may_spend(principal)
     ttl = timedelta(seconds=ttl_seconds)
     if not timedelta(seconds=1) <= ttl <= MAX_RESERVATION_TTL:
-        raise InvalidInput("input.ttlSeconds", f"a reservation lasts 1 s to 24 h, not {ttl_seconds} s")
+        raise InvalidInput("ttl_seconds", f"a reservation lasts 1 s to 24 h, not {ttl_seconds} s")
     request = {"creative": creative.model_dump(mode="json"), "job_id": job_id, "ttl": ttl_seconds}
 
-    def decide(account: Account, now: datetime) -> Decision[Recorded]:
+    def decide(account: Account, now: datetime) -> Decision[Recorded, InsufficientCredits | FeatureNotInPlan]:
         return _decided(spending.reserve(account, creative, job_id, ttl, principal.actor, now))
 
     def replay(record: IdempotencyRecord, account: Account) -> Recorded:
         return Recorded(None, account, services.repository.get_reservation(account.id, record.result_id))
 
-    return execute(services, account_id, decide, Idempotency(key, "reserve", request, replay))
+    outcome = execute(services, account_id, decide, Idempotency(key, "reserve", request, replay))
+    return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
 def capture(
     services: Services, principal: Principal, reservation_id: str, delivered_outputs: int | None
-) -> Outcome[Recorded]:
+) -> Recorded | NotHeld:
     check_may_spend(principal)
-    account_id, reservation = _find_reservation(services, reservation_id, "input.reservationId")
+    account_id, reservation = _find_reservation(services, reservation_id)
     if delivered_outputs is not None and not 1 <= delivered_outputs <= reservation.outputs:
         raise InvalidInput(
-            "input.deliveredOutputs",
+            "delivered_outputs",
             f"1 to {reservation.outputs} outputs were reserved, not {delivered_outputs}; "
             "to capture none, release the reservation",
         )
 
-    def decide(account: Account, now: datetime) -> Decision[Recorded]:
+    def decide(account: Account, now: datetime) -> Decision[Recorded, NotHeld]:
         return _decided(spending.capture(account, reservation, delivered_outputs, principal.actor, now))
 
-    return execute(services, account_id, decide)
+    outcome = execute(services, account_id, decide)
+    return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
-def release(
-    services: Services,
-    principal: Principal,
-    reservation_id: str,
-    reason: str,
-    status: ReservationStatus = ReservationStatus.RELEASED,
-) -> Outcome[Recorded]:
+def release(services: Services, principal: Principal, reservation_id: str, reason: str) -> Recorded | NotHeld:
     check_may_spend(principal)
-    account_id, reservation = _find_reservation(services, reservation_id, "input.reservationId")
+    account_id, reservation = _find_reservation(services, reservation_id)
 
-    def decide(account: Account, now: datetime) -> Decision[Recorded]:
-        return _decided(spending.release(account, reservation, reason, principal.actor, now, status))
+    def decide(account: Account, now: datetime) -> Decision[Recorded, NotHeld]:
+        return _decided(spending.release(account, reservation, reason, principal.actor, now))
 
-    return execute(services, account_id, decide)
+    outcome = execute(services, account_id, decide)
+    return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
 def refund(
     services: Services, principal: Principal, entry_id: str, credits: int | None, reason: str, key: str
-) -> Outcome[Recorded]:
+) -> Recorded | Rejected | IdempotencyConflict:
     check_may_spend(principal)
-    account_id, local_id = parse_public_id(entry_id, "input.entryId")
+    account_id, local_id = parse_public_id(entry_id, "entry_id")
     spent = services.repository.get_entry(account_id, local_id)
     if spent is None:
-        raise InvalidInput("input.entryId", "no such ledger entry")
+        raise InvalidInput("entry_id", "no such ledger entry")
     request = {"entry": local_id, "credits": credits, "reason": reason}
 
-    def decide(account: Account, now: datetime) -> Decision[Recorded]:
+    def decide(account: Account, now: datetime) -> Decision[Recorded, Rejected]:
         return _decided(spending.refund(account, spent, credits, reason, principal.actor, now))
 
     try:
-        return execute(
+        outcome = execute(
             services, account_id, decide, Idempotency(key, "refund", request, _replay_entry(services))
         )
     except AlreadyRefunded:
-        return Refused(spending.Rejected("this entry was already refunded; a consumption is refunded once"))
+        return Rejected("this entry was already refunded; a consumption is refunded once")
+    return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
 def grant(
@@ -148,19 +161,22 @@ def grant(
     expires_at: datetime | None,
     note: str,
     key: str,
-) -> Outcome[Recorded]:
+) -> Recorded | Rejected | IdempotencyConflict:
     check_may_grant(principal)
     request = {"amount": amount, "source": source.value, "expires_at": expires_at, "note": note}
 
-    def decide(account: Account, now: datetime) -> Decision[Recorded]:
+    def decide(account: Account, now: datetime) -> Decision[Recorded, Rejected]:
         return _decided(spending.grant(account, amount, source, expires_at, note, principal.actor, now))
 
-    return execute(services, account_id, decide, Idempotency(key, "grant", request, _replay_entry(services)))
+    outcome = execute(
+        services, account_id, decide, Idempotency(key, "grant", request, _replay_entry(services))
+    )
+    return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
-def _find_reservation(services: Services, reservation_id: str, field: str) -> tuple[str, Reservation]:
-    account_id, local_id = parse_public_id(reservation_id, field)
+def _find_reservation(services: Services, reservation_id: str) -> tuple[str, Reservation]:
+    account_id, local_id = parse_public_id(reservation_id, "reservation_id")
     reservation = services.repository.get_reservation(account_id, local_id)
     if reservation is None:
-        raise InvalidInput(field, "no such reservation")
+        raise InvalidInput("reservation_id", "no such reservation")
     return account_id, reservation

@@ -7,32 +7,35 @@ change under the account's version, recorded in the ledger.
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
 from studio_credits.domain import cancellation, plan_changes
 from studio_credits.domain.access import Principal, check_may_change_plan
 from studio_credits.domain.account import Account
+from studio_credits.domain.cancellation import (
+    CancellationOffer,
+    CancellationRefused,
+    InvalidToken,
+    NothingToResume,
+)
 from studio_credits.domain.catalogue import BillingInterval
 from studio_credits.domain.change import Change
-from studio_credits.domain.errors import DomainError, InvalidInput
+from studio_credits.domain.errors import InvalidInput
 from studio_credits.domain.idempotency import IdempotencyRecord
+from studio_credits.domain.plan_changes import InvalidPlanChange
 from studio_credits.domain.plan_terms import PlanChangeTerms
 from studio_credits.service.accounts import viewer_account
 from studio_credits.service.execution import (
     Decision,
     Idempotency,
     IdempotencyConflict,
-    Outcome,
     Planned,
+    Refusal,
     Refused,
     execute,
 )
 from studio_credits.service.ports import Services
 
 TOKEN_BYTES = 32
-
-Result = TypeVar("Result")
-Refusal = TypeVar("Refusal")
 
 
 @dataclass(frozen=True)
@@ -43,24 +46,21 @@ class PlanChangeMade:
 
 def preview_plan_change(
     services: Services, principal: Principal, plan_id: str, interval: BillingInterval
-) -> PlanChangeTerms:
+) -> PlanChangeTerms | InvalidPlanChange:
     account = _own_account(services, principal)
-    terms = plan_changes.preview_plan_change(account, plan_id, interval, services.clock.now())
-    if isinstance(terms, plan_changes.InvalidPlanChange):
-        raise DomainError(terms.message)
-    return terms
+    return plan_changes.preview_plan_change(account, plan_id, interval, services.clock.now())
 
 
 def change_plan(
     services: Services, principal: Principal, plan_id: str, interval: BillingInterval, key: str
-) -> PlanChangeMade | plan_changes.InvalidPlanChange | IdempotencyConflict:
+) -> PlanChangeMade | InvalidPlanChange | IdempotencyConflict:
     if not key.strip():
-        raise InvalidInput("input.idempotencyKey", "must not be empty")
+        raise InvalidInput("idempotency_key", "must not be empty")
     account_id = _own_account(services, principal).id
 
-    def decide(account: Account, now: datetime) -> Decision[PlanChangeMade]:
+    def decide(account: Account, now: datetime) -> Decision[PlanChangeMade, InvalidPlanChange]:
         decided = plan_changes.plan_change(account, plan_id, interval, now, principal.actor)
-        if isinstance(decided, plan_changes.InvalidPlanChange):
+        if isinstance(decided, InvalidPlanChange):
             return Refused(decided)
         terms = decided.terms
         return Planned(
@@ -77,65 +77,51 @@ def change_plan(
 
     request = {"plan_id": plan_id, "interval": interval.value}
     outcome = execute(services, account_id, decide, Idempotency(key, "changePlan", request, replay))
-    if isinstance(outcome, IdempotencyConflict):
-        return outcome
-    return _settled(outcome, plan_changes.InvalidPlanChange)
+    return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
-def request_cancellation(services: Services, principal: Principal) -> cancellation.CancellationOffer:
+def request_cancellation(services: Services, principal: Principal) -> CancellationOffer | CancellationRefused:
     account_id = _own_account(services, principal).id
     nonce = secrets.token_urlsafe(TOKEN_BYTES)
 
-    def decide(account: Account, now: datetime) -> Decision[cancellation.CancellationOffer]:
-        pending, offer = cancellation.offer_cancellation(account, nonce, now)
+    def decide(account: Account, now: datetime) -> Decision[CancellationOffer, CancellationRefused]:
+        offered = cancellation.offer_cancellation(account, nonce, now)
+        if isinstance(offered, CancellationRefused):
+            return Refused(offered)
+        pending, offer = offered
         # No idempotency key here, so nothing ever looks the result id up.
         return Planned(Change(pending), "", lambda _: offer)
 
     outcome = execute(services, account_id, decide)
-    if not isinstance(outcome, cancellation.CancellationOffer):
-        raise TypeError(f"a cancellation request is offered, or refused with an error, not {outcome!r}")
-    return outcome
+    return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
-def confirm_cancellation(
-    services: Services, principal: Principal, token: str
-) -> Account | cancellation.InvalidToken:
+def confirm_cancellation(services: Services, principal: Principal, token: str) -> Account | InvalidToken:
     account_id = _own_account(services, principal).id
 
-    def decide(account: Account, now: datetime) -> Decision[Account]:
+    def decide(account: Account, now: datetime) -> Decision[Account, InvalidToken]:
         return _recorded(cancellation.confirm_cancellation(account, token, now, principal.actor))
 
     outcome = execute(services, account_id, decide)
-    return _settled(outcome, cancellation.InvalidToken)
+    return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
-def resume_plan(services: Services, principal: Principal) -> Account | cancellation.NothingToResume:
+def resume_plan(services: Services, principal: Principal) -> Account | NothingToResume:
     account_id = _own_account(services, principal).id
 
-    def decide(account: Account, now: datetime) -> Decision[Account]:
+    def decide(account: Account, now: datetime) -> Decision[Account, NothingToResume]:
         return _recorded(cancellation.resume_plan(account, now, principal.actor))
 
     outcome = execute(services, account_id, decide)
-    return _settled(outcome, cancellation.NothingToResume)
+    return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
-def _recorded(decided: object) -> Decision[Account]:
+def _recorded(decided: cancellation.PlanEvent | Refusal) -> Decision[Account, Refusal]:
     if not isinstance(decided, cancellation.PlanEvent):
         return Refused(decided)
     return Planned(
         Change(decided.account, (decided.entry,)), decided.entry.id, lambda committed: committed.account
     )
-
-
-def _settled(outcome: Outcome[Result], refusal: type[Refusal]) -> Result | Refusal:
-    """The result, or the one kind of refusal the decision makes (as data for the caller)."""
-    if isinstance(outcome, Refused):
-        if isinstance(outcome.reason, refusal):
-            return outcome.reason
-        raise TypeError(f"unexpected refusal {outcome.reason!r}")
-    if isinstance(outcome, IdempotencyConflict):
-        raise TypeError("a change without an idempotency key cannot conflict on one")
-    return outcome
 
 
 def _own_account(services: Services, principal: Principal) -> Account:

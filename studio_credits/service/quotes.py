@@ -11,11 +11,11 @@ from studio_credits.service.ports import Services
 def quote_for(services: Services, principal: Principal, creative: Creative, account_id: str | None) -> Quote:
     if account_id is None or (principal.role is not Role.SERVICE and account_id == principal.subject):
         if principal.role is Role.SERVICE:
-            raise InvalidInput("accountId", "a service quotes for a named account")
+            raise InvalidInput("account_id", "a service quotes for a named account")
         account = viewer_account(services, principal)
     else:
         found = find_account(services, principal, account_id)
         if found is None:
-            raise InvalidInput("accountId", f"no account {account_id!r}")
+            raise InvalidInput("account_id", f"no account {account_id!r}")
         account = found
     return quote(creative, account.plan)

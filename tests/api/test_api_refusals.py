@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from studio_credits.api.schema import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from studio_credits.api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from studio_credits.store.repository import DynamoRepository
 from tests.api.lambda_events import event, graphql, invoke
 

@@ -11,7 +11,12 @@ import pytest
 
 from studio_credits.bootstrap import bootstrap
 from studio_credits.domain.account import Account, PlanStatus
-from studio_credits.domain.cancellation import PlanEvent, confirm_cancellation, offer_cancellation
+from studio_credits.domain.cancellation import (
+    CancellationRefused,
+    PlanEvent,
+    confirm_cancellation,
+    offer_cancellation,
+)
 from studio_credits.domain.catalogue import BillingInterval, Resolution
 from studio_credits.domain.change import Change
 from studio_credits.domain.clock import FixedClock
@@ -50,8 +55,9 @@ def upgrade_to(plan_id: str, interval: BillingInterval) -> Callable[[Account, da
 
 
 def cancel(account: Account, now: datetime) -> Change:
-    offered, _ = offer_cancellation(account, "nonce", now)
-    confirmed = confirm_cancellation(offered, "nonce", now, "person")
+    offered = offer_cancellation(account, "nonce", now)
+    assert not isinstance(offered, CancellationRefused), offered
+    confirmed = confirm_cancellation(offered[0], "nonce", now, "person")
     assert isinstance(confirmed, PlanEvent)
     return Change(confirmed.account, (confirmed.entry,))
 

@@ -16,8 +16,8 @@ from studio_credits.domain.ids import public_id
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import LotSource
 from studio_credits.domain.reservations import ReservationStatus
+from studio_credits.domain.spending import FeatureNotInPlan, InsufficientCredits, Rejected
 from studio_credits.service import ledger
-from studio_credits.service.execution import Refused
 from studio_credits.store.mapping import entry_from_item
 from studio_credits.store.models import EntryItem
 from tests.conftest import SETTINGS, START, open_tables
@@ -77,7 +77,7 @@ class LedgerMachine(RuleBasedStateMachine):
         before = self.services.repository.get(self.account_id)
         assert before is not None
         outcome = ledger.consume(self.services, SERVICE, self.account_id, image(outputs), "job", key)
-        if isinstance(outcome, Refused):
+        if isinstance(outcome, InsufficientCredits | FeatureNotInPlan):
             assert before.available < 4 * outputs
             return None
         assert isinstance(outcome, ledger.Recorded) and outcome.entry is not None
@@ -99,7 +99,7 @@ class LedgerMachine(RuleBasedStateMachine):
         outcome = ledger.reserve(
             self.services, SERVICE, self.account_id, image(outputs), "job", 3600, self._key()
         )
-        if isinstance(outcome, Refused):
+        if isinstance(outcome, InsufficientCredits | FeatureNotInPlan):
             return None
         assert isinstance(outcome, ledger.Recorded) and outcome.reservation is not None
         self.held[outcome.reservation.id] = outcome.reservation.credits
@@ -135,7 +135,7 @@ class LedgerMachine(RuleBasedStateMachine):
         entry_id = public_id(self.account_id, consumption.entry_id)
         outcome = ledger.refund(self.services, SERVICE, entry_id, credits, "test", self._key())
         if consumption.entry_id in self.refunded:
-            assert isinstance(outcome, Refused)
+            assert isinstance(outcome, Rejected)
         else:
             assert isinstance(outcome, ledger.Recorded)
             self.refunded.add(consumption.entry_id)

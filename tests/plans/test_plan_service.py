@@ -7,11 +7,16 @@ import pytest
 
 from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import PlanStatus, ScheduledChange
-from studio_credits.domain.cancellation import InvalidToken, NothingToResume
+from studio_credits.domain.cancellation import (
+    CancellationOffer,
+    CancellationRefused,
+    InvalidToken,
+    NothingToResume,
+)
 from studio_credits.domain.catalogue import Resolution
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
-from studio_credits.domain.errors import DomainError, InvalidInput, NotAllowed
+from studio_credits.domain.errors import InvalidInput, NotAllowed
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.plan_changes import InvalidPlanChange
 from studio_credits.service import plans
@@ -140,10 +145,17 @@ def test_an_invalid_change_writes_nothing(services: Services, clock: FixedClock)
     assert isinstance(refused, InvalidPlanChange)
     assert "already on the Pro plan" in refused.message
     assert stored_entries() == entries
-    with pytest.raises(DomainError, match="cannot be bought yearly"):
-        plans.preview_plan_change(services, PERSON, "free", ANNUAL)
-    with pytest.raises(InvalidInput, match="idempotencyKey"):
+    yearly_free = plans.preview_plan_change(services, PERSON, "free", ANNUAL)
+    assert isinstance(yearly_free, InvalidPlanChange)
+    assert "cannot be bought yearly" in yearly_free.message
+    with pytest.raises(InvalidInput, match="idempotency_key"):
         plans.change_plan(services, PERSON, "business", MONTHLY, " ")
+
+
+def offered(services: Services, person: Principal) -> CancellationOffer:
+    offer = plans.request_cancellation(services, person)
+    assert isinstance(offer, CancellationOffer), offer
+    return offer
 
 
 @pytest.mark.parametrize("role", [Role.SERVICE, Role.ADMIN])
@@ -169,7 +181,7 @@ def test_cancel_confirm_and_resume(services: Services, clock: FixedClock) -> Non
     subscribe(services, clock, at(2026, 11, 24), "pro", MONTHLY)
     clock.at = at(2026, 12, 1)
 
-    offer = plans.request_cancellation(services, PERSON)
+    offer = offered(services, PERSON)
     assert (offer.effective_at, offer.credits_forfeited) == (at(2026, 12, 24), 3_000)
     clock.at += timedelta(minutes=9)
     canceled = plans.confirm_cancellation(services, PERSON, offer.token)
@@ -196,10 +208,10 @@ def test_cancel_confirm_and_resume(services: Services, clock: FixedClock) -> Non
 
 def test_an_expired_or_foreign_token_changes_nothing(services: Services, clock: FixedClock) -> None:
     subscribe(services, clock, at(2026, 11, 24), "pro", MONTHLY)
-    offer = plans.request_cancellation(services, PERSON)
+    offer = offered(services, PERSON)
     clock.at = at(2026, 11, 24) + timedelta(minutes=1)
     plans.change_plan(services, OTHER, "starter", MONTHLY, "other-subscribes")
-    other_offer = plans.request_cancellation(services, OTHER)
+    other_offer = offered(services, OTHER)
     before = (stored_account(services, PERSON.subject), stored_account(services, OTHER.subject))
 
     foreign = plans.confirm_cancellation(services, OTHER, offer.token)
@@ -215,5 +227,7 @@ def test_an_expired_or_foreign_token_changes_nothing(services: Services, clock: 
 
 
 def test_the_free_plan_cannot_be_canceled(services: Services) -> None:
-    with pytest.raises(DomainError, match="The Free plan has nothing to cancel"):
-        plans.request_cancellation(services, PERSON)
+    refused = plans.request_cancellation(services, PERSON)
+
+    assert isinstance(refused, CancellationRefused)
+    assert "The Free plan has nothing to cancel" in refused.message

@@ -12,12 +12,14 @@ from functools import partial
 
 from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import Account
+from studio_credits.domain.cancellation import CancellationRefused
 from studio_credits.domain.catalogue import BillingInterval, Resolution, plan_by_id
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.errors import DomainError
 from studio_credits.domain.ids import public_id
 from studio_credits.domain.lots import LotSource
+from studio_credits.domain.plan_changes import InvalidPlanChange
 from studio_credits.domain.plan_terms import PlanChangeTerms
 from studio_credits.jobs.each_due import JobReport
 from studio_credits.jobs.notices import run_notices
@@ -315,9 +317,10 @@ class World:
     def _preview(self, op: ChangePlan) -> PlanChangeTerms | None:
         principal = self.persons[op.person].principal
         try:
-            return plans.preview_plan_change(self.services, principal, op.plan_id, op.interval)
+            preview = plans.preview_plan_change(self.services, principal, op.plan_id, op.interval)
         except DomainError:
             return None
+        return None if isinstance(preview, InvalidPlanChange) else preview
 
     def _check_plan_change(
         self, before: Account, preview: PlanChangeTerms | None, terms: PlanChangeTerms
@@ -349,6 +352,8 @@ class World:
         try:
             offer = plans.request_cancellation(self.services, principal)
         except DomainError:
+            return
+        if isinstance(offer, CancellationRefused):
             return
         if confirm_after >= 0:
             self.clock.at += timedelta(seconds=confirm_after)

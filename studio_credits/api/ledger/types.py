@@ -1,20 +1,61 @@
-"""GraphQL types of the ledger: entries, history pages, usage, notices, reservations, results."""
+"""The ledger's GraphQL types: balances, entries, history pages, usage, notices, reservations, results."""
 
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
-from studio_credits.api.enums import CreativeKind, EntryKind, LotSource, Resolution
-from studio_credits.api.types import CreditBalance, Plan
-from studio_credits.domain import ledger, notices, reservations, usage
+from studio_credits.api.catalogue.types import Plan
+from studio_credits.api.enums import (
+    CreativeKind,
+    EntryKind,
+    LotSource,
+    NoticeKind,
+    ReservationStatus,
+    Resolution,
+)
+from studio_credits.api.idempotency import IdempotencyConflict
+from studio_credits.domain import account, ledger, notices, reservations, usage
 from studio_credits.domain.ids import public_id
-from studio_credits.domain.reservations import ReservationStatus
-from studio_credits.service.execution import IdempotencyConflict as ConflictOutcome
 
-strawberry.enum(ReservationStatus)
 
-NoticeKind = strawberry.enum(notices.NoticeKind)
+@strawberry.type
+class CreditLot:
+    id: strawberry.ID
+    source: LotSource
+    granted: int
+    remaining: int
+    expires_at: datetime | None
+
+
+@strawberry.type
+class CreditBalance:
+    available: int = strawberry.field(
+        description="Spendable now: the lots' remaining credits minus what is reserved."
+    )
+    reserved: int
+    used_this_period: int
+    granted_this_period: int
+    lots: list[CreditLot]
+
+    @classmethod
+    def of(cls, holder: account.Account) -> "CreditBalance":
+        return cls(
+            available=holder.available,
+            reserved=holder.reserved,
+            used_this_period=holder.period_used,
+            granted_this_period=holder.period_granted,
+            lots=[
+                CreditLot(
+                    id=strawberry.ID(lot.id),
+                    source=lot.source,
+                    granted=lot.granted,
+                    remaining=lot.remaining,
+                    expires_at=lot.expires_at,
+                )
+                for lot in holder.lots
+            ],
+        )
 
 
 @strawberry.type
@@ -143,7 +184,7 @@ class UsageReport:
 @strawberry.type
 class Notice:
     id: strawberry.ID
-    kind: notices.NoticeKind
+    kind: NoticeKind
     at: datetime
     message: str
 
@@ -191,15 +232,6 @@ class InsufficientCredits:
 class FeatureNotInPlan:
     blocked_by: list[str]
     cheapest_plan_allowing: Plan | None
-
-
-@strawberry.type
-class IdempotencyConflict:
-    message: str = strawberry.field(description="The key was used before with different input.")
-
-    @classmethod
-    def of(cls, conflict: ConflictOutcome) -> "IdempotencyConflict":
-        return cls(message=conflict.message)
 
 
 @strawberry.type

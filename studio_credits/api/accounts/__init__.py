@@ -1,0 +1,1 @@
+"""Accounts: the viewer's account and any account by id."""

@@ -1,0 +1,29 @@
+"""The plan page's reads: what a plan change would do."""
+
+from typing import assert_never
+
+import strawberry
+
+from studio_credits.api.context import Info
+from studio_credits.api.enums import BillingInterval
+from studio_credits.api.errors import refused
+from studio_credits.api.plans.types import PlanChangePreview
+from studio_credits.domain import plan_changes, plan_terms
+from studio_credits.service import plans
+
+
+@strawberry.type
+class PlanQueries:
+    @strawberry.field
+    def preview_plan_change(
+        self, info: Info, plan_id: strawberry.ID, interval: BillingInterval
+    ) -> PlanChangePreview:
+        context = info.context
+        preview = plans.preview_plan_change(context.services, context.principal, str(plan_id), interval)
+        match preview:
+            case plan_terms.PlanChangeTerms():
+                return PlanChangePreview.of(preview)
+            case plan_changes.InvalidPlanChange(message=message):
+                raise refused(message)
+            case _:
+                assert_never(preview)
