@@ -1,4 +1,5 @@
-"""Shared fixtures: a moto DynamoDB with the tables, a clock, the services."""
+"""Shared fixtures: a clock; the services on the in-memory repository (the service, domain and jobs
+tests); a moto DynamoDB with the tables, and the services on it (what only DynamoDB can prove)."""
 
 import os
 import threading
@@ -27,6 +28,8 @@ from studio_credits.service.ports import Services
 from studio_credits.settings import get_settings
 from studio_credits.store.tables import create_tables
 from studio_credits.wiring import build_services
+from tests.support.mailer import RecordingMailer
+from tests.support.memory_repository import MemoryRepository
 
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -44,8 +47,30 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def services(dynamodb: None, clock: FixedClock) -> Services:
+def services(clock: FixedClock) -> Services:
+    """The use cases on the repository port in memory (tests/store/test_repository_contract.py holds
+    it to DynamoDB's contract)."""
+    return Services(MemoryRepository(), clock)
+
+
+@pytest.fixture
+def dynamo_services(dynamodb: None, clock: FixedClock) -> Services:
+    """The use cases on DynamoDB (moto), as production builds them."""
     return build_services(get_settings(), clock)
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def services_on_each(request: pytest.FixtureRequest, clock: FixedClock) -> Services:
+    """The use cases on each repository, for a job's run through the due queries on both."""
+    if request.param == "memory":
+        return Services(MemoryRepository(), clock)
+    request.getfixturevalue("dynamodb")
+    return build_services(get_settings(), clock)
+
+
+@pytest.fixture
+def mailer() -> RecordingMailer:
+    return RecordingMailer()
 
 
 @pytest.fixture

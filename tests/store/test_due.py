@@ -8,7 +8,7 @@ from studio_credits.service.ports import Services
 from studio_credits.settings import get_settings
 from studio_credits.store.due import earliest_hold_expiry, earliest_notice, earliest_refresh
 from studio_credits.store.mapping import shard_of
-from tests.jobs.accounts import store_new, subscribed
+from tests.support.accounts import store_new, subscribed
 
 SHARDS = get_settings().index_shards
 JAN_10 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
