@@ -1,4 +1,5 @@
-"""Jobs fixtures: SES on moto with the sender verified, and what it has sent."""
+"""Jobs fixtures: SES on moto with the sender verified, and what it has sent, for the tests of the
+real SES adapter (the others use the recording mailer of tests/conftest.py)."""
 
 from collections.abc import Callable, Iterator
 
@@ -14,7 +15,7 @@ Sent = Callable[[], list[tuple[str, str, str]]]
 
 
 @pytest.fixture
-def mailer(dynamodb: None) -> SesMailer:
+def ses_mailer(dynamodb: None) -> SesMailer:
     settings = get_settings()
     client = boto3.client("ses", region_name=settings.region)
     client.verify_email_identity(EmailAddress=settings.ses_sender)
@@ -22,7 +23,7 @@ def mailer(dynamodb: None) -> SesMailer:
 
 
 @pytest.fixture
-def sent(mailer: SesMailer) -> Iterator[Sent]:
+def ses_sent(ses_mailer: SesMailer) -> Iterator[Sent]:
     backend = ses_backends[DEFAULT_ACCOUNT_ID][get_settings().region]
 
     def messages() -> list[tuple[str, str, str]]:

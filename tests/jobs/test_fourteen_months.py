@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from studio_credits.domain.account import Account, PlanStatus
 from studio_credits.domain.cancellation import PlanEvent, confirm_cancellation, offer_cancellation
 from studio_credits.domain.catalogue import BillingInterval, Resolution
@@ -21,14 +19,12 @@ from studio_credits.domain.spending import Spending, consume
 from studio_credits.jobs.notices import run_notices
 from studio_credits.jobs.refresh import run_refresh
 from studio_credits.jobs.sweep import run_sweep
-from studio_credits.mail.ses import SesMailer
 from studio_credits.service.ports import Services
-from studio_credits.store.repository import DynamoRepository
-from tests.jobs.accounts import assert_ledger_agrees, store_new, subscribed
-from tests.jobs.conftest import Sent
+from tests.support.accounts import store_new, subscribed
+from tests.support.ledger import checked_ledger
+from tests.support.mailer import RecordingMailer
 
 START = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
-SHARDS = 1  # one index shard: the same code, an eighth of moto's (slow) queries
 MONTHLY, ANNUAL = BillingInterval.MONTHLY, BillingInterval.ANNUAL
 IMAGE = Creative(kind=CreativeKind.IMAGE, resolution=Resolution.RES_1080P, outputs=1)
 
@@ -66,13 +62,8 @@ ACCOUNTS = {
 }
 
 
-@pytest.fixture
-def services(dynamodb: None, clock: FixedClock) -> Services:
-    return Services(DynamoRepository(SHARDS), clock)
-
-
 def test_fourteen_months_of_every_plan(
-    services: Services, clock: FixedClock, mailer: SesMailer, sent: Sent
+    services: Services, clock: FixedClock, mailer: RecordingMailer
 ) -> None:
     clock.at = START
     for account_id, (plan, interval, _) in ACCOUNTS.items():
@@ -100,12 +91,12 @@ def test_fourteen_months_of_every_plan(
                 account = services.repository.get(account_id)
                 assert account is not None
                 assert account.next_refresh_at > clock.at
-                assert_ledger_agrees(account)
+                checked_ledger(services.repository, account)
 
     for account_id in ACCOUNTS:
         account = services.repository.get(account_id)
         assert account is not None
-        made = assert_ledger_agrees(account)
+        made = checked_ledger(services.repository, account)
         refresh_grants = Counter(
             e.description for e in made if e.kind is EntryKind.GRANT and e.actor == "refresh"
         )
@@ -113,7 +104,7 @@ def test_fourteen_months_of_every_plan(
         notices = services.repository.notices(account_id, 500)
         assert len({n.id for n in notices}) == len(notices)
         assert all(n.sent_at is not None for n in notices if n.kind.value != "LOW_CREDITS")
-        emailed = [to for to, _, _ in sent() if to == account.email]
+        emailed = [to for to, _, _ in mailer.sent if to == account.email]
         assert len(emailed) == sum(1 for n in notices if n.sent_at), account_id  # each one once
 
     business = services.repository.get("business-monthly")
@@ -122,6 +113,6 @@ def test_fourteen_months_of_every_plan(
     assert starter is not None and starter.plan_id == "free"
     annual = services.repository.get("business-annual")
     assert annual is not None
-    grants = [e for e in assert_ledger_agrees(annual) if e.kind is EntryKind.GRANT]
+    grants = [e for e in checked_ledger(services.repository, annual) if e.kind is EntryKind.GRANT]
     assert len(grants) == 15  # the first, then 14 monthly grants over a year and two months
     assert annual.term_end == datetime(2028, 1, 31, 9, tzinfo=UTC)

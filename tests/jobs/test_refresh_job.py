@@ -1,8 +1,8 @@
-"""The refresh job on moto: due accounts from the index, once each, bounded by the time left."""
+"""The refresh job: due accounts, once each, bounded by the time left; the Lambda handler on moto."""
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +15,9 @@ from studio_credits.domain.ledger import EntryKind
 from studio_credits.jobs.each_due import STOP_WITH_MS_LEFT
 from studio_credits.jobs.refresh import run_refresh
 from studio_credits.service.ports import Services
-from tests.jobs.accounts import assert_ledger_agrees, store_new, subscribed
+from tests.support.accounts import store_new, subscribed
+from tests.support.ledger import checked_ledger
+from tests.support.memory_repository import MemoryRepository
 
 ANCHOR = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
 EVENT = json.loads((Path(__file__).parent.parent / "events" / "eventbridge_scheduled.json").read_text())
@@ -41,12 +43,13 @@ def open_accounts(services: Services, count: int, anchor: datetime = ANCHOR) -> 
 def grants(services: Services, account_id: str) -> int:
     account = services.repository.get(account_id)
     assert account is not None
-    return sum(1 for entry in assert_ledger_agrees(account) if entry.kind is EntryKind.GRANT)
+    return sum(1 for entry in checked_ledger(services.repository, account) if entry.kind is EntryKind.GRANT)
 
 
 def test_refreshes_only_the_accounts_due_and_a_second_run_finds_nothing(
-    services: Services, clock: FixedClock
+    services_on_each: Services, clock: FixedClock
 ) -> None:
+    services = services_on_each
     due = open_accounts(services, 5)
     store_new(services, *subscribed("later", "pro", BillingInterval.MONTHLY, ANCHOR + timedelta(days=10)))
     clock.at = datetime(2026, 2, 16, tzinfo=UTC)
@@ -60,7 +63,7 @@ def test_refreshes_only_the_accounts_due_and_a_second_run_finds_nothing(
     assert grants(services, "later") == 1
 
 
-def test_concurrent_runs_never_grant_twice(atomic_moto: None, services: Services, clock: FixedClock) -> None:
+def test_concurrent_runs_never_grant_twice(services: Services, clock: FixedClock) -> None:
     ids = open_accounts(services, 6)
     clock.at = datetime(2026, 4, 20, tzinfo=UTC)  # three periods due
 
@@ -105,11 +108,10 @@ def test_stops_taking_accounts_when_time_runs_short_and_leaves_them_for_the_next
 
 
 def test_one_failing_account_does_not_stop_the_others(services: Services, clock: FixedClock) -> None:
-    from studio_credits.store.models import AccountModel
-
     ids = open_accounts(services, 4)
-    broken = AccountModel.get(ids[1])
-    broken.update(actions=[AccountModel.plan_id.set("no-such-plan")])
+    stored = services.repository
+    assert isinstance(stored, MemoryRepository)
+    stored.accounts[ids[1]] = replace(stored.accounts[ids[1]], plan_id="no-such-plan")  # a bad item
     clock.at = datetime(2026, 2, 16, tzinfo=UTC)
 
     report = run_refresh(services)
@@ -119,9 +121,9 @@ def test_one_failing_account_does_not_stop_the_others(services: Services, clock:
 
 
 def test_the_lambda_handler_runs_as_of_the_scheduled_event_and_logs_one_json_line(
-    services: Services, caplog: pytest.LogCaptureFixture
+    dynamo_services: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
-    open_accounts(services, 3)
+    open_accounts(dynamo_services, 3)
 
     with caplog.at_level("INFO", logger="studio_credits.jobs"):
         result = handler(EVENT, FakeContext([600_000]))
