@@ -20,7 +20,7 @@ from studio_credits.jobs.notices import run_notices
 from studio_credits.jobs.refresh import run_refresh
 from studio_credits.jobs.sweep import run_sweep
 from studio_credits.service.ports import Services
-from tests.support.accounts import store_new, subscribed
+from tests.support.accounts import person, subscribe
 from tests.support.ledger import checked_ledger
 from tests.support.mailer import RecordingMailer
 
@@ -67,7 +67,7 @@ def test_fourteen_months_of_every_plan(
 ) -> None:
     clock.at = START
     for account_id, (plan, interval, _) in ACCOUNTS.items():
-        store_new(services, *subscribed(account_id, plan, interval, START, f"{account_id}@example.com"))
+        subscribe(services, person(account_id, f"{account_id}@example.com"), plan, interval)
 
     for day in range(1, 430):
         clock.at = START + timedelta(days=day, hours=1)
@@ -114,5 +114,6 @@ def test_fourteen_months_of_every_plan(
     annual = services.repository.get("business-annual")
     assert annual is not None
     grants = [e for e in checked_ledger(services.repository, annual) if e.kind is EntryKind.GRANT]
-    assert len(grants) == 15  # the first, then 14 monthly grants over a year and two months
+    # the free plan's at opening, the new yearly term's, then 14 monthly grants over a year and two months
+    assert len(grants) == 16
     assert annual.term_end == datetime(2028, 1, 31, 9, tzinfo=UTC)

@@ -15,7 +15,7 @@ from studio_credits.domain.ledger import EntryKind
 from studio_credits.jobs.each_due import STOP_WITH_MS_LEFT
 from studio_credits.jobs.refresh import run_refresh
 from studio_credits.service.ports import Services
-from tests.support.accounts import store_new, subscribed
+from tests.support.accounts import person, subscribe
 from tests.support.ledger import checked_ledger
 from tests.support.memory_repository import MemoryRepository
 
@@ -34,9 +34,13 @@ class FakeContext:
 
 
 def open_accounts(services: Services, count: int, anchor: datetime = ANCHOR) -> list[str]:
+    """Accounts subscribed to Starter at `anchor`: each with two grants, the free plan's at opening
+    and the upgrade's."""
+    assert isinstance(services.clock, FixedClock)
+    services.clock.at = anchor
     ids = [f"acct-{n:03}" for n in range(count)]
     for account_id in ids:
-        store_new(services, *subscribed(account_id, "starter", BillingInterval.MONTHLY, anchor))
+        subscribe(services, person(account_id), "starter", BillingInterval.MONTHLY)
     return ids
 
 
@@ -51,7 +55,8 @@ def test_refreshes_only_the_accounts_due_and_a_second_run_finds_nothing(
 ) -> None:
     services = services_on_each
     due = open_accounts(services, 5)
-    store_new(services, *subscribed("later", "pro", BillingInterval.MONTHLY, ANCHOR + timedelta(days=10)))
+    clock.at = ANCHOR + timedelta(days=10)
+    subscribe(services, person("later"), "pro", BillingInterval.MONTHLY)
     clock.at = datetime(2026, 2, 16, tzinfo=UTC)
 
     first = run_refresh(services)
@@ -59,8 +64,8 @@ def test_refreshes_only_the_accounts_due_and_a_second_run_finds_nothing(
 
     assert (first.due, first.done, first.skipped, first.failed, first.items) == (5, 5, 0, 0, 5)
     assert (second.due, second.done) == (0, 0)
-    assert [grants(services, account_id) for account_id in due] == [2] * 5
-    assert grants(services, "later") == 1
+    assert [grants(services, account_id) for account_id in due] == [3] * 5  # opening, upgrade, refresh
+    assert grants(services, "later") == 2  # opening, upgrade: not due yet
 
 
 def test_concurrent_runs_never_grant_twice(services: Services, clock: FixedClock) -> None:
@@ -72,7 +77,7 @@ def test_concurrent_runs_never_grant_twice(services: Services, clock: FixedClock
 
     assert sum(report.items for report in reports) == 6 * 3
     assert sum(report.failed for report in reports) == 0
-    assert [grants(services, account_id) for account_id in ids] == [4] * 6
+    assert [grants(services, account_id) for account_id in ids] == [5] * 6  # opening, upgrade, 3 refreshes
 
 
 def test_a_retry_with_the_state_it_read_never_grants_twice(services: Services, clock: FixedClock) -> None:
@@ -89,7 +94,7 @@ def test_a_retry_with_the_state_it_read_never_grants_twice(services: Services, c
 
     with pytest.raises(VersionConflict):
         services.repository.commit(change)  # a run killed after its commit and retried with its old read
-    assert grants(services, "acct-000") == 2
+    assert grants(services, "acct-000") == 3  # opening, upgrade, one refresh
 
 
 def test_stops_taking_accounts_when_time_runs_short_and_leaves_them_for_the_next_run(
@@ -117,7 +122,7 @@ def test_one_failing_account_does_not_stop_the_others(services: Services, clock:
     report = run_refresh(services)
 
     assert (report.due, report.done, report.failed) == (4, 3, 1)
-    assert [grants(services, account_id) for account_id in (ids[0], ids[2], ids[3])] == [2, 2, 2]
+    assert [grants(services, account_id) for account_id in (ids[0], ids[2], ids[3])] == [3, 3, 3]
 
 
 def test_the_lambda_handler_runs_as_of_the_scheduled_event_and_logs_one_json_line(

@@ -10,7 +10,7 @@ from studio_credits.domain.reservations import ReservationStatus
 from studio_credits.domain.spending import Spending, reserve
 from studio_credits.jobs.sweep import run_sweep
 from studio_credits.service.ports import Services
-from tests.support.accounts import store_new, subscribed
+from tests.support.accounts import person, subscribe
 from tests.support.ledger import checked_ledger
 
 IMAGE = Creative(kind=CreativeKind.IMAGE, resolution=Resolution.RES_2K, outputs=2)
@@ -20,7 +20,7 @@ def test_expired_reservations_are_released_once_and_live_ones_stay(
     services_on_each: Services, clock: FixedClock
 ) -> None:
     services = services_on_each
-    account = store_new(services, *subscribed("a", "starter", BillingInterval.MONTHLY, clock.at))
+    account = subscribe(services, person("a"), "starter", BillingInterval.MONTHLY)  # 100 + 900 credits
     reservations = []
     for job, ttl in (("short-1", 5), ("short-2", 10), ("long", 60)):
         held = reserve(account, IMAGE, job, timedelta(minutes=ttl), "service", clock.at)
