@@ -60,12 +60,11 @@ def dynamo_services(dynamodb: None, clock: FixedClock) -> Services:
 
 
 @pytest.fixture(params=["memory", "dynamodb"])
-def services_on_each(request: pytest.FixtureRequest, clock: FixedClock) -> Services:
+def services_on_each(request: pytest.FixtureRequest) -> Services:
     """The use cases on each repository, for a job's run through the due queries on both."""
-    if request.param == "memory":
-        return Services(MemoryRepository(), clock)
-    request.getfixturevalue("dynamodb")
-    return build_services(get_settings(), clock)
+    name = "services" if request.param == "memory" else "dynamo_services"
+    services: Services = request.getfixturevalue(name)
+    return services
 
 
 @pytest.fixture

@@ -147,7 +147,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 LedgerMachine.TestCase.settings = settings(
-    max_examples=60,
+    max_examples=50,  # was 15 on moto; in memory more runs cost little
     stateful_step_count=20,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
