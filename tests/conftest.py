@@ -1,4 +1,5 @@
-"""Shared fixtures: a moto DynamoDB with the tables, a clock, the services."""
+"""Shared fixtures: a clock; the services on the in-memory repository (the service, domain and jobs
+tests); a moto DynamoDB with the tables, and the services on it (what only DynamoDB can prove)."""
 
 import os
 import threading
@@ -28,6 +29,8 @@ from studio_credits.domain.clock import FixedClock
 from studio_credits.service.ports import Services
 from studio_credits.settings import Settings
 from studio_credits.store.tables import bind_tables, create_tables
+from tests.support.mailer import RecordingMailer
+from tests.support.memory_repository import MemoryRepository
 
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 SETTINGS = Settings()
@@ -57,8 +60,29 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def services(dynamodb: None, clock: FixedClock) -> Services:
-    return bootstrap(SETTINGS, clock=clock)
+def services(clock: FixedClock, mailer: RecordingMailer) -> Services:
+    """The use cases on the repository port in memory (tests/store/test_repository_contract.py holds
+    it to DynamoDB's contract)."""
+    return bootstrap(SETTINGS, clock=clock, repository=MemoryRepository(), mailer=mailer)
+
+
+@pytest.fixture
+def dynamo_services(dynamodb: None, clock: FixedClock, mailer: RecordingMailer) -> Services:
+    """The use cases on DynamoDB (moto), as production builds them."""
+    return bootstrap(SETTINGS, clock=clock, mailer=mailer)
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def services_on_each(request: pytest.FixtureRequest) -> Services:
+    """The use cases on each repository, for a job's run through the due queries on both."""
+    name = "services" if request.param == "memory" else "dynamo_services"
+    services: Services = request.getfixturevalue(name)
+    return services
+
+
+@pytest.fixture
+def mailer() -> RecordingMailer:
+    return RecordingMailer()
 
 
 @pytest.fixture

@@ -7,9 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from studio_credits.bootstrap import bootstrap
 from studio_credits.domain.account import Account, PlanStatus
 from studio_credits.domain.cancellation import (
     CancellationRefused,
@@ -27,14 +24,12 @@ from studio_credits.domain.spending import Spending, consume
 from studio_credits.jobs.notices import run_notices
 from studio_credits.jobs.refresh import run_refresh
 from studio_credits.jobs.sweep import run_sweep
-from studio_credits.mail.ses import SesMailer
 from studio_credits.service.ports import Services
-from tests.conftest import SETTINGS
-from tests.jobs.accounts import assert_ledger_agrees, store_new, subscribed
-from tests.jobs.conftest import Sent
+from tests.support.accounts import person, subscribe
+from tests.support.ledger import checked_ledger
+from tests.support.mailer import RecordingMailer
 
 START = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
-SHARDS = 1  # one index shard: the same code, an eighth of moto's (slow) queries
 MONTHLY, ANNUAL = BillingInterval.MONTHLY, BillingInterval.ANNUAL
 IMAGE = Creative(kind=CreativeKind.IMAGE, resolution=Resolution.RES_1080P, outputs=1)
 
@@ -73,17 +68,12 @@ ACCOUNTS = {
 }
 
 
-@pytest.fixture
-def services(dynamodb: None, clock: FixedClock, mailer: SesMailer) -> Services:
-    return bootstrap(SETTINGS.model_copy(update={"index_shards": SHARDS}), clock=clock, mailer=mailer)
-
-
 def test_fourteen_months_of_every_plan(
-    services: Services, clock: FixedClock, mailer: SesMailer, sent: Sent
+    services: Services, clock: FixedClock, mailer: RecordingMailer
 ) -> None:
     clock.at = START
     for account_id, (plan, interval, _) in ACCOUNTS.items():
-        store_new(services, *subscribed(account_id, plan, interval, START, f"{account_id}@example.com"))
+        subscribe(services, person(account_id, f"{account_id}@example.com"), plan, interval)
 
     for day in range(1, 430):
         clock.at = START + timedelta(days=day, hours=1)
@@ -107,12 +97,12 @@ def test_fourteen_months_of_every_plan(
                 account = services.repository.get(account_id)
                 assert account is not None
                 assert account.next_refresh_at > clock.at
-                assert_ledger_agrees(account)
+                checked_ledger(services.repository, account)
 
     for account_id in ACCOUNTS:
         account = services.repository.get(account_id)
         assert account is not None
-        made = assert_ledger_agrees(account)
+        made = checked_ledger(services.repository, account)
         refresh_grants = Counter(
             e.description for e in made if e.kind is EntryKind.GRANT and e.actor == "refresh"
         )
@@ -120,7 +110,7 @@ def test_fourteen_months_of_every_plan(
         notices = services.repository.notices(account_id, 500)
         assert len({n.id for n in notices}) == len(notices)
         assert all(n.sent_at is not None for n in notices if n.kind.value != "LOW_CREDITS")
-        emailed = [to for to, _, _ in sent() if to == account.email]
+        emailed = [to for to, _, _ in mailer.sent if to == account.email]
         assert len(emailed) == sum(1 for n in notices if n.sent_at), account_id  # each one once
 
     business = services.repository.get("business-monthly")
@@ -129,6 +119,7 @@ def test_fourteen_months_of_every_plan(
     assert starter is not None and starter.plan_id == "free"
     annual = services.repository.get("business-annual")
     assert annual is not None
-    grants = [e for e in assert_ledger_agrees(annual) if e.kind is EntryKind.GRANT]
-    assert len(grants) == 15  # the first, then 14 monthly grants over a year and two months
+    grants = [e for e in checked_ledger(services.repository, annual) if e.kind is EntryKind.GRANT]
+    # the free plan's at opening, the new yearly term's, then 14 monthly grants over a year and two months
+    assert len(grants) == 16
     assert annual.term_end == datetime(2028, 1, 31, 9, tzinfo=UTC)

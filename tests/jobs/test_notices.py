@@ -14,10 +14,12 @@ from studio_credits.domain.notice_rules import due_notices, next_notice_at, remi
 from studio_credits.domain.notices import NoticeKind
 from studio_credits.domain.spending import Spending, consume
 from studio_credits.jobs.notices import run_notices
+from studio_credits.mail import Mailer
 from studio_credits.mail.ses import SesMailer
 from studio_credits.service.ports import Services
-from tests.jobs.accounts import store_new, subscribed
 from tests.jobs.conftest import Sent
+from tests.support.accounts import store_new, subscribed
+from tests.support.mailer import RecordingMailer
 
 ANCHOR = datetime(2026, 11, 15, 10, 0, tzinfo=UTC)
 
@@ -143,7 +145,7 @@ def open_pro(services: Services, account_id: str = "a", email: str | None = "a@e
     )
 
 
-def run_daily(services: Services, clock: FixedClock, mailer: SesMailer, days: int) -> None:
+def run_daily(services: Services, clock: FixedClock, mailer: Mailer, days: int) -> None:
     for _ in range(days):
         clock.at += timedelta(days=1)
         run_notices(services)
@@ -151,7 +153,7 @@ def run_daily(services: Services, clock: FixedClock, mailer: SesMailer, days: in
 
 
 def test_the_job_records_and_emails_each_notice_once_however_often_it_runs(
-    services: Services, clock: FixedClock, mailer: SesMailer, sent: Sent
+    services: Services, clock: FixedClock, mailer: RecordingMailer
 ) -> None:
     open_pro(services)
     clock.at = ANCHOR
@@ -171,7 +173,7 @@ def test_the_job_records_and_emails_each_notice_once_however_often_it_runs(
             "Your Pro plan renews on 15 Dec 2026 for $49.00; 1,240 credits will roll over",
         ),
     ]
-    assert sorted(sent()) == expected
+    assert sorted(mailer.sent) == expected
     recorded = services.repository.notices("a", 50)
     assert sorted(n.message for n in recorded) == [body for _, _, body in expected]
     assert all(n.sent_at is not None for n in recorded)
@@ -179,23 +181,8 @@ def test_the_job_records_and_emails_each_notice_once_however_often_it_runs(
     assert account is not None and account.unsent_notices == ()
 
 
-def test_an_email_ses_refuses_is_sent_by_a_later_run(
-    services: Services, clock: FixedClock, mailer: SesMailer, sent: Sent
-) -> None:
-    open_pro(services)
-    clock.at = datetime(2026, 12, 13, tzinfo=UTC)
-    unverified = SesMailer("nobody@unverified.example", mailer.region, mailer.endpoint)
-
-    refused = run_notices(replace(services, mailer=unverified))
-    accepted = run_notices(services)
-
-    assert (refused.failed, refused.items) == (1, 0)
-    assert (accepted.done, accepted.items) == (1, 2)
-    assert len(sent()) == 2
-
-
 def test_a_run_that_died_between_claim_and_send_never_sends_twice(
-    services: Services, clock: FixedClock, mailer: SesMailer, sent: Sent
+    services: Services, clock: FixedClock, mailer: RecordingMailer
 ) -> None:
     """At most once: the claim is the record of the send; a crash after it loses that one email."""
     from studio_credits.jobs.each_due import apply
@@ -211,14 +198,47 @@ def test_a_run_that_died_between_claim_and_send_never_sends_twice(
     report = run_notices(services)
 
     assert (report.due, report.items) == (1, 0)
-    assert sent() == []
+    assert mailer.sent == []
     account = services.repository.get("a")
     assert account is not None and account.unsent_notices == ()
 
 
-def test_low_credit_notices_recorded_by_spending_are_emailed(
-    services: Services, clock: FixedClock, mailer: SesMailer, sent: Sent
+def test_an_email_the_mailer_refuses_is_sent_by_a_later_run(
+    services: Services, clock: FixedClock, mailer: RecordingMailer
 ) -> None:
+    open_pro(services)
+    clock.at = datetime(2026, 12, 13, tzinfo=UTC)
+
+    refused = run_notices(replace(services, mailer=RecordingMailer(refuses=True)))
+    accepted = run_notices(services)
+
+    assert (refused.failed, refused.items) == (1, 0)
+    assert (accepted.done, accepted.items) == (1, 2)
+    assert len(mailer.sent) == 2
+
+
+# The SES adapter, on moto's SES and DynamoDB.
+
+
+def test_an_email_ses_refuses_is_sent_by_a_later_run(
+    dynamo_services: Services, clock: FixedClock, ses_mailer: SesMailer, ses_sent: Sent
+) -> None:
+    open_pro(dynamo_services)
+    clock.at = datetime(2026, 12, 13, tzinfo=UTC)
+    unverified = SesMailer("nobody@unverified.example", ses_mailer.region, ses_mailer.endpoint)
+
+    refused = run_notices(replace(dynamo_services, mailer=unverified))
+    accepted = run_notices(replace(dynamo_services, mailer=ses_mailer))
+
+    assert (refused.failed, refused.items) == (1, 0)
+    assert (accepted.done, accepted.items) == (1, 2)
+    assert len(ses_sent()) == 2
+
+
+def test_low_credit_notices_recorded_by_spending_are_emailed_through_ses(
+    dynamo_services: Services, clock: FixedClock, ses_mailer: SesMailer, ses_sent: Sent
+) -> None:
+    services = replace(dynamo_services, mailer=ses_mailer)
     account = replace(open_pro(services), period_used=2_300)  # of 3,000 granted: 80% is 2,400
     clock.at = ANCHOR + timedelta(days=2)
     video = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_1080P, duration_seconds=30, outputs=1)
@@ -229,4 +249,4 @@ def test_low_credit_notices_recorded_by_spending_are_emailed(
     run_notices(services)
     run_notices(services)
 
-    assert [subject for _, subject, _ in sent()] == ["You are running low on credits"]
+    assert [subject for _, subject, _ in ses_sent()] == ["You are running low on credits"]

@@ -1,8 +1,8 @@
-"""The refresh job on moto: due accounts from the index, once each, bounded by the time left."""
+"""The refresh job: due accounts, once each, bounded by the time left; the Lambda handler on moto."""
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +15,9 @@ from studio_credits.domain.ledger import EntryKind
 from studio_credits.jobs.each_due import STOP_WITH_MS_LEFT
 from studio_credits.jobs.refresh import run_refresh
 from studio_credits.service.ports import Services
-from tests.jobs.accounts import assert_ledger_agrees, store_new, subscribed
+from tests.support.accounts import person, subscribe
+from tests.support.ledger import checked_ledger
+from tests.support.memory_repository import MemoryRepository
 
 ANCHOR = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
 EVENT = json.loads((Path(__file__).parent.parent / "events" / "eventbridge_scheduled.json").read_text())
@@ -32,23 +34,29 @@ class FakeContext:
 
 
 def open_accounts(services: Services, count: int, anchor: datetime = ANCHOR) -> list[str]:
+    """Accounts subscribed to Starter at `anchor`: each with two grants, the free plan's at opening
+    and the upgrade's."""
+    assert isinstance(services.clock, FixedClock)
+    services.clock.at = anchor
     ids = [f"acct-{n:03}" for n in range(count)]
     for account_id in ids:
-        store_new(services, *subscribed(account_id, "starter", BillingInterval.MONTHLY, anchor))
+        subscribe(services, person(account_id), "starter", BillingInterval.MONTHLY)
     return ids
 
 
 def grants(services: Services, account_id: str) -> int:
     account = services.repository.get(account_id)
     assert account is not None
-    return sum(1 for entry in assert_ledger_agrees(account) if entry.kind is EntryKind.GRANT)
+    return sum(1 for entry in checked_ledger(services.repository, account) if entry.kind is EntryKind.GRANT)
 
 
 def test_refreshes_only_the_accounts_due_and_a_second_run_finds_nothing(
-    services: Services, clock: FixedClock
+    services_on_each: Services, clock: FixedClock
 ) -> None:
+    services = services_on_each
     due = open_accounts(services, 5)
-    store_new(services, *subscribed("later", "pro", BillingInterval.MONTHLY, ANCHOR + timedelta(days=10)))
+    clock.at = ANCHOR + timedelta(days=10)
+    subscribe(services, person("later"), "pro", BillingInterval.MONTHLY)
     clock.at = datetime(2026, 2, 16, tzinfo=UTC)
 
     first = run_refresh(services)
@@ -56,11 +64,11 @@ def test_refreshes_only_the_accounts_due_and_a_second_run_finds_nothing(
 
     assert (first.due, first.done, first.skipped, first.failed, first.items) == (5, 5, 0, 0, 5)
     assert (second.due, second.done) == (0, 0)
-    assert [grants(services, account_id) for account_id in due] == [2] * 5
-    assert grants(services, "later") == 1
+    assert [grants(services, account_id) for account_id in due] == [3] * 5  # opening, upgrade, refresh
+    assert grants(services, "later") == 2  # opening, upgrade: not due yet
 
 
-def test_concurrent_runs_never_grant_twice(atomic_moto: None, services: Services, clock: FixedClock) -> None:
+def test_concurrent_runs_never_grant_twice(services: Services, clock: FixedClock) -> None:
     ids = open_accounts(services, 6)
     clock.at = datetime(2026, 4, 20, tzinfo=UTC)  # three periods due
 
@@ -69,7 +77,7 @@ def test_concurrent_runs_never_grant_twice(atomic_moto: None, services: Services
 
     assert sum(report.items for report in reports) == 6 * 3
     assert sum(report.failed for report in reports) == 0
-    assert [grants(services, account_id) for account_id in ids] == [4] * 6
+    assert [grants(services, account_id) for account_id in ids] == [5] * 6  # opening, upgrade, 3 refreshes
 
 
 def test_a_retry_with_the_state_it_read_never_grants_twice(services: Services, clock: FixedClock) -> None:
@@ -86,7 +94,7 @@ def test_a_retry_with_the_state_it_read_never_grants_twice(services: Services, c
 
     with pytest.raises(VersionConflict):
         services.repository.commit(change)  # a run killed after its commit and retried with its old read
-    assert grants(services, "acct-000") == 2
+    assert grants(services, "acct-000") == 3  # opening, upgrade, one refresh
 
 
 def test_stops_taking_accounts_when_time_runs_short_and_leaves_them_for_the_next_run(
@@ -105,23 +113,22 @@ def test_stops_taking_accounts_when_time_runs_short_and_leaves_them_for_the_next
 
 
 def test_one_failing_account_does_not_stop_the_others(services: Services, clock: FixedClock) -> None:
-    from studio_credits.store.models import AccountModel
-
     ids = open_accounts(services, 4)
-    broken = AccountModel.get(ids[1])
-    broken.update(actions=[AccountModel.plan_id.set("no-such-plan")])
+    stored = services.repository
+    assert isinstance(stored, MemoryRepository)
+    stored.accounts[ids[1]] = replace(stored.accounts[ids[1]], plan_id="no-such-plan")  # a bad item
     clock.at = datetime(2026, 2, 16, tzinfo=UTC)
 
     report = run_refresh(services)
 
     assert (report.due, report.done, report.failed) == (4, 3, 1)
-    assert [grants(services, account_id) for account_id in (ids[0], ids[2], ids[3])] == [2, 2, 2]
+    assert [grants(services, account_id) for account_id in (ids[0], ids[2], ids[3])] == [3, 3, 3]
 
 
 def test_the_lambda_handler_runs_as_of_the_scheduled_event_and_logs_one_json_line(
-    services: Services, caplog: pytest.LogCaptureFixture
+    dynamo_services: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
-    open_accounts(services, 3)
+    open_accounts(dynamo_services, 3)
 
     with caplog.at_level("INFO", logger="studio_credits.jobs"):
         result = handler(EVENT, FakeContext([600_000]))

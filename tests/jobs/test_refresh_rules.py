@@ -13,7 +13,7 @@ from studio_credits.domain.catalogue import PLANS, BillingInterval
 from studio_credits.domain.change import Change
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
-from tests.jobs.accounts import subscribed
+from tests.support.accounts import subscribed
 
 ANCHOR = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
 MONTHLY, ANNUAL = BillingInterval.MONTHLY, BillingInterval.ANNUAL

@@ -10,15 +10,17 @@ from studio_credits.domain.reservations import ReservationStatus
 from studio_credits.domain.spending import Spending, reserve
 from studio_credits.jobs.sweep import run_sweep
 from studio_credits.service.ports import Services
-from tests.jobs.accounts import assert_ledger_agrees, store_new, subscribed
+from tests.support.accounts import person, subscribe
+from tests.support.ledger import checked_ledger
 
 IMAGE = Creative(kind=CreativeKind.IMAGE, resolution=Resolution.RES_2K, outputs=2)
 
 
 def test_expired_reservations_are_released_once_and_live_ones_stay(
-    services: Services, clock: FixedClock
+    services_on_each: Services, clock: FixedClock
 ) -> None:
-    account = store_new(services, *subscribed("a", "starter", BillingInterval.MONTHLY, clock.at))
+    services = services_on_each
+    account = subscribe(services, person("a"), "starter", BillingInterval.MONTHLY)  # 100 + 900 credits
     reservations = []
     for job, ttl in (("short-1", 5), ("short-2", 10), ("long", 60)):
         held = reserve(account, IMAGE, job, timedelta(minutes=ttl), "service", clock.at)
@@ -40,5 +42,5 @@ def test_expired_reservations_are_released_once_and_live_ones_stay(
     ]
     swept = services.repository.get("a")
     assert swept is not None and swept.reserved == 16 and swept.available == 1_000 - 16
-    made = assert_ledger_agrees(swept)
+    made = checked_ledger(services.repository, swept)
     assert [e.kind for e in made].count(EntryKind.RELEASE) == 2

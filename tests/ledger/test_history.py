@@ -1,12 +1,9 @@
 """Credit history over two years: paging, every filter, and the year's edges."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from moto import mock_aws
 
-from studio_credits.bootstrap import bootstrap
 from studio_credits.domain.catalogue import Resolution
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
@@ -16,10 +13,10 @@ from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import LotSource
 from studio_credits.service import history, ledger
 from studio_credits.service.ports import Services
-from studio_credits.store.mapping import entry_from_item
-from studio_credits.store.models import EntryItem
-from tests.conftest import SETTINGS, open_tables
-from tests.ledger.conftest import ADMIN, SERVICE, open_on_plan
+from tests.support.accounts import ADMIN, SERVICE, person, subscribe
+from tests.support.ledger import ledger_entries
+from tests.support.mailer import RecordingMailer
+from tests.support.memory_repository import MemoryRepository
 
 NEW_YEAR = datetime(2026, 1, 1, tzinfo=UTC)
 CREATIVES = [
@@ -30,14 +27,13 @@ CREATIVES = [
 
 
 @pytest.fixture(scope="module")
-def books() -> Iterator[tuple[Services, list[LedgerEntry]]]:
+def books() -> tuple[Services, list[LedgerEntry]]:
     """About 300 entries from January 2025 to December 2026, two of them a second either side of
-    New Year; written once for the module, as moto slows down with every transaction."""
-    with mock_aws():
-        open_tables()
-        clock = FixedClock(datetime(2025, 1, 1, 8, tzinfo=UTC))
-        services = bootstrap(SETTINGS, clock=clock)
-        yield services, _write_two_years(services, clock)
+    New Year; written once for the module, in memory (tests/store/test_history_pages.py pages a
+    small history on DynamoDB)."""
+    clock = FixedClock(datetime(2025, 1, 1, 8, tzinfo=UTC))
+    services = Services(MemoryRepository(), clock, RecordingMailer())
+    return services, _write_two_years(services, clock)
 
 
 @pytest.fixture
@@ -51,14 +47,14 @@ def two_years(books: tuple[Services, list[LedgerEntry]]) -> list[LedgerEntry]:
 
 
 def _write_two_years(services: Services, clock: FixedClock) -> list[LedgerEntry]:
-    account = open_on_plan(services, "hist", "business")
+    account = subscribe(services, person("hist"), "business")
     ledger.grant(services, ADMIN, account.id, 100_000, LotSource.ADJUSTMENT, None, "history test", "g")
     moments = [NEW_YEAR - timedelta(seconds=1), NEW_YEAR]
     moments += [datetime(2025, 1, 2, tzinfo=UTC) + timedelta(hours=57 * n) for n in range(300)]
     for n, moment in enumerate(sorted(moments)):
         clock.at = moment
         ledger.consume(services, SERVICE, account.id, CREATIVES[n % 3], f"job-{n}", f"k-{n}")
-    return [entry_from_item(item) for item in EntryItem.query("hist", scan_index_forward=False)]
+    return ledger_entries(services.repository, "hist")[::-1]  # newest first
 
 
 def all_pages(services: Services, selected: HistoryFilter, first: int) -> list[LedgerEntry]:

@@ -1,4 +1,7 @@
-"""The ledger's writes through the use cases, on moto: each rule with an example."""
+"""The ledger's writes through the use cases: each rule with an example.
+
+`account` holds 3,000 credits (tests/ledger/conftest.py).
+"""
 
 from datetime import timedelta
 
@@ -15,7 +18,16 @@ from studio_credits.domain.spending import FeatureNotInPlan, InsufficientCredits
 from studio_credits.service import ledger
 from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
-from tests.ledger.conftest import ADMIN, SERVICE, image, open_on_plan
+from tests.support.accounts import ADMIN, SERVICE, person, subscribe
+from tests.support.ledger import image
+
+PREMIUM_VIDEOS = Creative(
+    kind=CreativeKind.VIDEO,
+    resolution=Resolution.RES_1080P,
+    duration_seconds=30,
+    outputs=3,
+    premium_model=True,
+)
 
 
 def recorded(outcome: object) -> ledger.Recorded:
@@ -31,9 +43,9 @@ def test_consume_takes_the_quoted_price_and_records_the_lots(services: Services,
     assert outcome.entry is not None
     assert outcome.entry.kind is EntryKind.CONSUME
     assert outcome.entry.amount == -32
-    assert outcome.entry.balance_after == 100 - 32
+    assert outcome.entry.balance_after == 2_968  # 3,000 - 32
     assert sum(m.amount for m in outcome.entry.lots) == -32
-    assert outcome.account.available == 68
+    assert outcome.account.available == 2_968
     assert outcome.account.period_used == 32
 
 
@@ -42,7 +54,7 @@ def test_same_key_same_input_is_charged_once(services: Services, account: Accoun
     again = recorded(ledger.consume(services, SERVICE, account.id, image(), "job-1", "k1"))
 
     assert again.entry == first.entry
-    assert again.account.available == 96
+    assert again.account.available == 2_996  # 3,000 - 4, once
 
 
 def test_same_key_other_input_is_a_conflict(services: Services, account: Account) -> None:
@@ -57,16 +69,23 @@ def test_a_retry_after_the_balance_ran_out_still_returns_the_first_result(
     services: Services, account: Account
 ) -> None:
     first = recorded(ledger.consume(services, SERVICE, account.id, image(10, Resolution.RES_2K), "job", "k"))
-    recorded(ledger.consume(services, SERVICE, account.id, image(5), "job-2", "k2"))  # 80 + 20: all spent
+    # 3,000 - 80 = 2,920; three 30 s premium 1080p videos take 3 × 30 × 15 × 2 = 2,700: 220 left;
+    # ten 4K images take 10 × 16 = 160: 60 left, less than the first call's 80.
+    recorded(ledger.consume(services, SERVICE, account.id, PREMIUM_VIDEOS, "job-2", "k2"))
+    recorded(ledger.consume(services, SERVICE, account.id, image(10, Resolution.RES_4K), "job-3", "k3"))
+    assert isinstance(
+        ledger.consume(services, SERVICE, account.id, image(10, Resolution.RES_2K), "job", "k4"),
+        InsufficientCredits,
+    )
 
     again = recorded(ledger.consume(services, SERVICE, account.id, image(10, Resolution.RES_2K), "job", "k"))
 
     assert again.entry == first.entry
-    assert again.account.available == 0
+    assert again.account.available == 60
 
 
 def test_insufficient_credits_and_missing_features_are_refusals(services: Services) -> None:
-    free = open_on_plan(services, "free-1")
+    free = subscribe(services, person("free-1"))
     long_video = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_720P, duration_seconds=10)
     recorded(ledger.consume(services, SERVICE, free.id, image(), "j0", "k0"))
 
@@ -86,7 +105,8 @@ def test_reserve_holds_then_partial_capture_takes_the_delivered_share(
         ledger.reserve(services, SERVICE, account.id, image(4, Resolution.RES_2K), "job", 600, "r1")
     )
     assert held.reservation is not None
-    assert (held.account.balance, held.account.reserved, held.account.available) == (100, 32, 68)
+    # four 2K images: 4 × 8 = 32 held of 3,000
+    assert (held.account.balance, held.account.reserved, held.account.available) == (3_000, 32, 2_968)
     reservation_id = public_id(account.id, held.reservation.id)
 
     settled = recorded(ledger.capture(services, SERVICE, reservation_id, 3))
@@ -94,7 +114,8 @@ def test_reserve_holds_then_partial_capture_takes_the_delivered_share(
     assert settled.reservation is not None
     assert settled.reservation.status is ReservationStatus.CAPTURED
     assert settled.entry is not None and settled.entry.amount == -24
-    assert (settled.account.balance, settled.account.reserved, settled.account.available) == (76, 0, 76)
+    # 3 of 4 delivered: 3 × 8 = 24 taken, 8 released: 3,000 - 24 = 2,976
+    assert (settled.account.balance, settled.account.reserved, settled.account.available) == (2_976, 0, 2_976)
     kinds = [e.kind for e in services.repository.history_page(account.id, _all(), 10, None)[0]]
     assert kinds[:2] == [EntryKind.RELEASE, EntryKind.CAPTURE]
 
@@ -104,7 +125,7 @@ def test_a_settled_reservation_is_not_held_any_more(services: Services, account:
     assert held.reservation is not None
     reservation_id = public_id(account.id, held.reservation.id)
     released = recorded(ledger.release(services, SERVICE, reservation_id, "moderation block"))
-    assert released.account.available == 100
+    assert released.account.available == 3_000
 
     again = ledger.capture(services, SERVICE, reservation_id, None)
 
@@ -132,7 +153,7 @@ def test_refund_once_back_to_the_lots_it_came_from(services: Services, account: 
     refunded = recorded(ledger.refund(services, SERVICE, entry_id, 8, "two outputs failed", "f1"))
     second = ledger.refund(services, SERVICE, entry_id, None, "again", "f2")
 
-    assert refunded.account.available == 100 - 20 + 8
+    assert refunded.account.available == 2_988  # 3,000 - 5 × 4 + 8
     assert refunded.entry is not None and refunded.entry.lots == tuple(
         replace_amount(m, 8) for m in spent.entry.lots
     )
@@ -143,7 +164,7 @@ def test_refund_once_back_to_the_lots_it_came_from(services: Services, account: 
 def test_refund_to_an_expired_lot_makes_a_plan_lot_ending_with_the_period(
     services: Services, clock: FixedClock
 ) -> None:
-    account = open_on_plan(services, "acct-2", "pro")
+    account = subscribe(services, person("acct-2"), "pro")
     grant = recorded(
         ledger.grant(
             services, ADMIN, account.id, 50, LotSource.PROMO, clock.at + timedelta(days=1), "welcome", "g"
@@ -178,7 +199,7 @@ def test_grant_top_up_lasts_twelve_months(services: Services, account: Account, 
 
 
 def test_grants_that_break_the_rules_are_rejected(services: Services) -> None:
-    free = open_on_plan(services, "free-2")
+    free = subscribe(services, person("free-2"))
 
     assert isinstance(ledger.grant(services, ADMIN, free.id, 10, LotSource.TOP_UP, None, "n", "a"), Rejected)
     assert isinstance(ledger.grant(services, ADMIN, free.id, 10, LotSource.PLAN, None, "n", "b"), Rejected)

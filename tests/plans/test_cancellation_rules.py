@@ -16,7 +16,7 @@ from studio_credits.domain.cancellation import (
 )
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import Lot, LotSource
-from tests.plans.plan_helpers import ANNUAL, MONTHLY, at, on_plan
+from tests.support.accounts import ANNUAL, MONTHLY, at, on_plan
 
 NONCE = "a-random-nonce-the-service-draws"
 ACTOR = "user:u-1"

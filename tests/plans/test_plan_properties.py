@@ -19,7 +19,8 @@ from studio_credits.domain.plan_changes import (
     preview_plan_change,
     prorated_cents,
 )
-from tests.plans.plan_helpers import ANNUAL, MONTHLY, assert_adds_up, on_plan
+from tests.support.accounts import ANNUAL, MONTHLY, on_plan
+from tests.support.ledger import assert_ledger_adds_up
 
 EDGE_ANCHORS = [
     datetime(year, month, day, 9, tzinfo=UTC)
@@ -106,7 +107,7 @@ def test_every_change_adds_up_and_does_what_its_preview_says(
     terms = planned.terms
     assert previewed == terms
     after = planned.account
-    assert_adds_up(list(planned.entries), after, before=account)
+    assert_ledger_adds_up(list(planned.entries), after, before=account)
     assert planned.entries[0].kind is EntryKind.PLAN_CHANGE and planned.entries[0].plan_change == terms
     rolled = sum(e.amount for e in planned.entries if e.kind is EntryKind.ROLLOVER)
     assert rolled <= plan_by_id(target).rollover.cap_credits

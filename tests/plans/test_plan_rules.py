@@ -18,7 +18,8 @@ from studio_credits.domain.plan_changes import (
     switch_at_term_end,
 )
 from studio_credits.domain.plan_terms import PlanChangeTerms
-from tests.plans.plan_helpers import ANNUAL, MONTHLY, assert_adds_up, at, on_plan
+from tests.support.accounts import ANNUAL, MONTHLY, at, on_plan
+from tests.support.ledger import assert_ledger_adds_up
 
 ACTOR = "user:u-1"
 
@@ -26,7 +27,7 @@ ACTOR = "user:u-1"
 def change(account: Account, plan_id: str, interval: str, now: datetime) -> PlannedPlanChange:
     planned = plan_change(account, plan_id, MONTHLY if interval == "MONTHLY" else ANNUAL, now, ACTOR)
     assert isinstance(planned, PlannedPlanChange), planned
-    assert_adds_up(list(planned.entries), planned.account, before=account)
+    assert_ledger_adds_up(list(planned.entries), planned.account, before=account)
     return planned
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from tests.plans.plan_helpers import claims, graphql
+from tests.api.lambda_events import claims, graphql
 
 USER = claims("user")["sub"]
 

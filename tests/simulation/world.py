@@ -29,6 +29,7 @@ from studio_credits.service import ledger, plans
 from studio_credits.service.accounts import viewer_account
 from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
+from tests.support.mailer import RecordingMailer
 from tests.support.memory_repository import MemoryRepository
 
 START = datetime(2026, 1, 31, 9, tzinfo=UTC)
@@ -156,18 +157,6 @@ Op = (
 Answer = tuple[str, object]
 """What a keyed write answered: ("entry", the entry), ("reservation", its id), ("plan", the terms),
 or ("refused", why)."""
-
-
-@dataclass
-class RecordingMailer:
-    sent: list[tuple[str, str, str]] = field(default_factory=list)
-    refuses: bool = False
-
-    def send(self, to: str, subject: str, body: str) -> str:
-        if self.refuses:
-            raise RuntimeError("throttled")
-        self.sent.append((to, subject, body))
-        return f"message-{len(self.sent)}"
 
 
 @dataclass

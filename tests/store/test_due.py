@@ -3,12 +3,13 @@
 from datetime import UTC, datetime, timedelta
 
 from studio_credits.domain.catalogue import BillingInterval
+from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.periods import add_months
 from studio_credits.service.ports import Services
 from studio_credits.store.due import earliest_hold_expiry, earliest_notice, earliest_refresh
 from studio_credits.store.mapping import shard_of
 from tests.conftest import SETTINGS
-from tests.jobs.accounts import store_new, subscribed
+from tests.support.accounts import person, subscribe
 
 SHARDS = SETTINGS.index_shards
 JAN_10 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
@@ -22,10 +23,11 @@ def test_nothing_is_due_in_an_empty_table(services: Services) -> None:
     )
 
 
-def test_the_earliest_refresh_is_found_whatever_shard_holds_it(services: Services) -> None:
+def test_the_earliest_refresh_is_found_whatever_shard_holds_it(services: Services, clock: FixedClock) -> None:
     anchors = {f"acct-{n}": JAN_10.replace(day=10 + n) for n in range(12)}
     for account_id, anchor in anchors.items():
-        store_new(services, *subscribed(account_id, "starter", BillingInterval.MONTHLY, anchor))
+        clock.at = anchor
+        subscribe(services, person(account_id), "starter", BillingInterval.MONTHLY)
     assert len({shard_of(account_id, SHARDS) for account_id in anchors}) > 1
 
     assert earliest_refresh(SHARDS) == add_months(JAN_10, 1)

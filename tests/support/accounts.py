@@ -1,0 +1,92 @@
+"""Accounts for tests: people and callers, accounts subscribed the way production subscribes them
+(the plan page's use case), and pure accounts in a chosen state for the rules' own tests."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from studio_credits.domain.access import Principal, Role
+from studio_credits.domain.account import Account, open_account
+from studio_credits.domain.catalogue import BillingInterval, plan_by_id
+from studio_credits.domain.change import Change
+from studio_credits.domain.clock import FixedClock
+from studio_credits.domain.ledger import EntryKind, LedgerEntry
+from studio_credits.domain.lots import Lot, LotMovement, LotSource
+from studio_credits.domain.plan_changes import PlannedPlanChange, plan_change
+from studio_credits.jobs.refresh import refresh
+from studio_credits.service import plans
+from studio_credits.service.accounts import viewer_account
+from studio_credits.service.ports import Services
+from tests.support.ledger import stored_account
+
+MONTHLY, ANNUAL = BillingInterval.MONTHLY, BillingInterval.ANNUAL
+SERVICE = Principal("generation-service", Role.SERVICE)
+ADMIN = Principal("admin-1", Role.ADMIN)
+PERSON = Principal("u-1", Role.USER, "u1@example.com")
+
+
+def at(year: int, month: int, day: int, hour: int = 12) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
+
+
+def person(account_id: str, email: str | None = None) -> Principal:
+    return Principal(account_id, Role.USER, email)
+
+
+def subscribe(
+    services: Services, who: Principal, plan_id: str = "free", interval: BillingInterval = MONTHLY
+) -> Account:
+    """The person's account, opened at first sight and subscribed now as they would on the plan page
+    (`plans.change_plan`): from the free plan, a higher plan applies at once and tops the period up
+    with the difference in monthly credits (a yearly one begins a new term)."""
+    account = viewer_account(services, who)
+    if (plan_id, interval) == (account.plan_id, account.interval):
+        return account
+    made = plans.change_plan(services, who, plan_id, interval, f"subscribe-{plan_id}-{interval.value}")
+    assert isinstance(made, plans.PlanChangeMade), made
+    assert made.terms.immediate, made.terms
+    return made.account
+
+
+def live_until(services: Services, clock: FixedClock, when: datetime, who: Principal = PERSON) -> Account:
+    """Move the clock to `when` and store the account as the refresh job leaves it then."""
+    clock.at = when
+    refresh(services, who.subject)
+    return stored_account(services.repository, who.subject)
+
+
+def on_plan(plan_id: str, interval: BillingInterval, anchor: datetime, period_index: int = 0) -> Account:
+    """A pure account subscribed at `anchor` (opened free, then changed), moved to period `period_index`."""
+    account, _ = open_account(PERSON.subject, PERSON.email, anchor)
+    if plan_id != "free":
+        planned = plan_change(account, plan_id, interval, anchor, PERSON.actor)
+        assert isinstance(planned, PlannedPlanChange)
+        account = planned.account
+    return replace(account, period_index=period_index)
+
+
+def subscribed(
+    account_id: str, plan_id: str, interval: BillingInterval, anchor: datetime, email: str | None = None
+) -> tuple[Account, LedgerEntry]:
+    """A pure account anchored at `anchor` on the plan, holding its first period's whole PLAN lot, and
+    that grant: the state the jobs' rules start from (a plan's own figures, with no free period before)."""
+    free, _ = open_account(account_id, email, anchor)
+    plan = plan_by_id(plan_id)
+    end = free.current_period.end
+    lot = Lot(f"plan-{account_id}-0", LotSource.PLAN, plan.monthly_credits, plan.monthly_credits, end, anchor)
+    account = replace(free, plan_id=plan.id, interval=interval, lots=(lot,), period_granted=lot.granted)
+    grant = LedgerEntry(
+        id=f"00{anchor:%Y%m%d%H%M%S}",
+        account_id=account_id,
+        at=anchor,
+        kind=EntryKind.GRANT,
+        amount=lot.granted,
+        balance_after=lot.granted,
+        description="first grant",
+        actor="test",
+        lots=(LotMovement(lot.id, lot.source, lot.granted),),
+    )
+    return account, grant
+
+
+def store_new(services: Services, account: Account, grant: LedgerEntry) -> Account:
+    return services.repository.commit(Change(account, (grant,), creates_account=True))
