@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from studio_credits.jobs.scheduled import LambdaContext, handle_scheduled_event
+from studio_credits.bootstrap import LambdaContext, run_scheduled
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
-    return handle_scheduled_event("sweep", event, context)
+    return run_scheduled("sweep", event, context)

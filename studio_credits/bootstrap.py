@@ -4,7 +4,7 @@ it needs: functions/ (Lambda), the local server and the command line, and the te
 """
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from studio_credits.domain.clock import Clock, SystemClock
 from studio_credits.mail import Mailer
@@ -35,6 +35,21 @@ def bootstrap(
 
         mailer = SesMailer(settings.ses_sender, settings.region, settings.ses_endpoint)
     return Services(repository, clock or SystemClock(), mailer)
+
+
+class LambdaContext(Protocol):
+    def get_remaining_time_in_millis(self) -> int: ...
+
+
+def run_scheduled(job: str, event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
+    """A job's Lambda function, for an EventBridge Scheduled Event: the job runs as of the event's
+    `time` (a retried invocation sees the same) and stops taking accounts when time runs short."""
+    from studio_credits.domain.clock import FixedClock
+    from studio_credits.jobs.scheduled import parse_moment, run_job
+
+    fired_at = parse_moment(event["time"]) if "time" in event else None
+    services = bootstrap(clock=SystemClock() if fired_at is None else FixedClock(fired_at))
+    return run_job(job, services, context.get_remaining_time_in_millis).as_log()
 
 
 def tables(settings: Settings) -> "Tables":

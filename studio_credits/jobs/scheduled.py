@@ -1,19 +1,13 @@
 """Running a job by name: the same code for its Lambda function and for `studio-credits <job>`."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
 
-from studio_credits.domain.clock import FixedClock, SystemClock
 from studio_credits.jobs.each_due import JobReport, RemainingMillis
 from studio_credits.service.ports import Services
 
 SCHEDULES = {"refresh": timedelta(minutes=15), "notices": timedelta(days=1), "sweep": timedelta(minutes=5)}
 """How often EventBridge runs each job: the `rate(...)` of its schedule in serverless.yml."""
 JOBS = tuple(SCHEDULES)
-
-
-class LambdaContext(Protocol):
-    def get_remaining_time_in_millis(self) -> int: ...
 
 
 def run_job(job: str, services: Services, remaining_ms: RemainingMillis | None = None) -> JobReport:
@@ -31,15 +25,6 @@ def run_job(job: str, services: Services, remaining_ms: RemainingMillis | None =
 
         return run_sweep(services, remaining_ms)
     raise ValueError(f"no job {job!r}; jobs are {', '.join(JOBS)}")
-
-
-def handle_scheduled_event(job: str, event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
-    """An EventBridge Scheduled Event: the job runs as of the event's `time` (a retry sees the same)."""
-    from studio_credits.bootstrap import bootstrap
-
-    fired_at = parse_moment(event["time"]) if "time" in event else None
-    services = bootstrap(clock=SystemClock() if fired_at is None else FixedClock(fired_at))
-    return run_job(job, services, context.get_remaining_time_in_millis).as_log()
 
 
 def parse_moment(text: str) -> datetime:
