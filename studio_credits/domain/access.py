@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from enum import Enum
 
-from studio_credits.domain.errors import NotAllowed
+from studio_credits.domain.errors import InvalidInput, NotAllowed
 
 SERVICE_SCOPE = "credits/service"
 ADMIN_GROUP = "admins"
@@ -49,6 +49,16 @@ def check_may_read(principal: Principal, account_id: str) -> None:
     """
     if principal.role is Role.USER and account_id != principal.subject:
         raise NotAllowed("you may read only your own account")
+
+
+def quoted_account(principal: Principal, account_id: str | None) -> str | None:
+    """The account whose plan a quote prices, to read as `check_may_read` allows; None: the caller's
+    own (a person naming no account, or their own). The service has no account: it names one."""
+    if principal.role is Role.SERVICE:
+        if account_id is None:
+            raise InvalidInput("account_id", "a service quotes for a named account")
+        return account_id
+    return None if account_id in (None, principal.subject) else account_id
 
 
 def check_may_spend(principal: Principal) -> None:

@@ -1,6 +1,6 @@
 """Quoting a creative against the plan of the account that would pay for it."""
 
-from studio_credits.domain.access import Principal, Role
+from studio_credits.domain.access import Principal, quoted_account
 from studio_credits.domain.creatives import Creative
 from studio_credits.domain.errors import InvalidInput
 from studio_credits.domain.pricing import Quote, quote
@@ -9,13 +9,12 @@ from studio_credits.service.ports import Services
 
 
 def quote_for(services: Services, principal: Principal, creative: Creative, account_id: str | None) -> Quote:
-    if account_id is None or (principal.role is not Role.SERVICE and account_id == principal.subject):
-        if principal.role is Role.SERVICE:
-            raise InvalidInput("account_id", "a service quotes for a named account")
+    named = quoted_account(principal, account_id)
+    if named is None:
         account = viewer_account(services, principal)
     else:
-        found = find_account(services, principal, account_id)
+        found = find_account(services, principal, named)
         if found is None:
-            raise InvalidInput("account_id", f"no account {account_id!r}")
+            raise InvalidInput("account_id", f"no account {named!r}")
         account = found
     return quote(creative, account.plan)
