@@ -1,7 +1,7 @@
 """The ledger's moves: consume, reserve, capture, release, refund and grant.
 
 Each function takes the account as of now (domain/as_of.py) and returns either a
-refusal (as data) or a `Spending`: the change to store atomically and what it
+refusal (as data) or a `LedgerWrite`: the change to store atomically and what it
 made. None of them reads a clock or a table: `now` and the account come in, the
 change goes out.
 """
@@ -63,7 +63,9 @@ class Rejected:
 
 
 @dataclass(frozen=True)
-class Spending:
+class LedgerWrite:
+    """What a spend, a hold, a settlement, a refund or a grant decided: the change and its answer."""
+
     change: Change
     entry: LedgerEntry | None
     """The entry that answers the request (None where a settlement moved nothing)."""
@@ -79,7 +81,7 @@ class Spending:
 
 def consume(
     account: Account, creative: Creative, job_id: str, actor: str, now: datetime
-) -> Spending | InsufficientCredits | FeatureNotInPlan:
+) -> LedgerWrite | InsufficientCredits | FeatureNotInPlan:
     priced = quote(creative, account.plan)
     if not priced.allowed:
         return FeatureNotInPlan(priced.blocked_by, priced.cheapest_plan_allowing)
@@ -98,12 +100,12 @@ def consume(
     spent, notices = _low_credit_notices(spent, now)
     usage = (UsageIncrement(day_of(now), creative.kind, priced.credits, 1),)
     entry = change_entries(account, now, actor, (what,))[0]
-    return Spending(Change(spent, (entry,), notices=notices, usage=usage), entry)
+    return LedgerWrite(Change(spent, (entry,), notices=notices, usage=usage), entry)
 
 
 def reserve(
     account: Account, creative: Creative, job_id: str, ttl: timedelta, actor: str, now: datetime
-) -> Spending | InsufficientCredits | FeatureNotInPlan:
+) -> LedgerWrite | InsufficientCredits | FeatureNotInPlan:
     priced = quote(creative, account.plan)
     if not priced.allowed:
         return FeatureNotInPlan(priced.blocked_by, priced.cheapest_plan_allowing)
@@ -131,12 +133,12 @@ def reserve(
         job_id=job_id,
     )
     entry = change_entries(account, now, actor, (what,))[0]
-    return Spending(Change(held, (entry,), reservations=(reservation,)), entry, reservation)
+    return LedgerWrite(Change(held, (entry,), reservations=(reservation,)), entry, reservation)
 
 
 def capture(
     account: Account, reservation: Reservation, delivered_outputs: int | None, actor: str, now: datetime
-) -> Spending | NotHeld:
+) -> LedgerWrite | NotHeld:
     """Capture the delivered outputs' share of a held reservation; release the rest in the same change.
 
     The captured credits come from the hold's own lots, the earliest expiring first, so a lot that
@@ -188,7 +190,7 @@ def capture(
     usage = (UsageIncrement(day_of(now), creative.kind, captured, 1),)
     entries = change_entries(account, now, actor, (*drafts, *lapsed))
     change = Change(settled, entries, reservations=(done,), notices=notices, usage=usage)
-    return Spending(change, entries[0], done)
+    return LedgerWrite(change, entries[0], done)
 
 
 def release(
@@ -198,7 +200,7 @@ def release(
     actor: str,
     now: datetime,
     status: ReservationStatus = ReservationStatus.RELEASED,
-) -> Spending | NotHeld:
+) -> LedgerWrite | NotHeld:
     """Return a held reservation's credits: RELEASED on request, EXPIRED when the sweeper finds it late.
 
     Credits held from a lot that has expired since go with that lot (an EXPIRE entry): a release
@@ -216,12 +218,12 @@ def release(
     )
     entries = change_entries(account, now, actor, (what, *lapsed))
     done = replace(reservation, status=status)
-    return Spending(Change(unheld, entries, reservations=(done,)), entries[0], done)
+    return LedgerWrite(Change(unheld, entries, reservations=(done,)), entries[0], done)
 
 
 def refund(
     account: Account, spent: LedgerEntry, credits: int | None, reason: str, actor: str, now: datetime
-) -> Spending | Rejected:
+) -> LedgerWrite | Rejected:
     """Give back a consumption's credits, once: to the lots they came from, or a new PLAN lot
     expiring at the period's end where those lots have expired."""
     if spent.kind not in (EntryKind.CONSUME, EntryKind.CAPTURE) or spent.account_id != account.id:
@@ -265,7 +267,7 @@ def refund(
         whole = 1 if amount == paid else 0
         usage = (UsageIncrement(day_of(spent.at), spent.creative.kind, -amount, -whole),)
     change = Change(refunded, (entry,), usage=usage, refunded_entry_id=spent.id)
-    return Spending(change, entry)
+    return LedgerWrite(change, entry)
 
 
 def grant(
@@ -276,7 +278,7 @@ def grant(
     note: str,
     actor: str,
     now: datetime,
-) -> Spending | Rejected:
+) -> LedgerWrite | Rejected:
     """Add credits (a top-up, a promotion, an adjustment); an adjustment may also take some away."""
     if source not in GRANTABLE_SOURCES:
         return Rejected(f"{source.value} lots are made by the plan refresh, not granted by hand")
@@ -301,17 +303,17 @@ def grant(
         (LotMovement(lot.id, lot.source, amount),),
     )
     entry = change_entries(account, now, actor, (what,))[0]
-    return Spending(Change(granted, (entry,)), entry)
+    return LedgerWrite(Change(granted, (entry,)), entry)
 
 
-def _take_away(account: Account, amount: int, note: str, actor: str, now: datetime) -> Spending | Rejected:
+def _take_away(account: Account, amount: int, note: str, actor: str, now: datetime) -> LedgerWrite | Rejected:
     if amount > account.available:
         return Rejected(f"cannot take away {amount} credits: {account.available} are available")
     lots, moved = take(account.lots, amount, account.held_by_lot())
     adjusted = replace(account, lots=lots)
     what = EntryDraft(EntryKind.ADJUST, -amount, f"Adjustment: -{amount} credits ({note})", moved)
     entry = change_entries(account, now, actor, (what,))[0]
-    return Spending(Change(adjusted, (entry,)), entry)
+    return LedgerWrite(Change(adjusted, (entry,)), entry)
 
 
 def _held(account: Account, reservation: Reservation, now: datetime) -> Hold | NotHeld:

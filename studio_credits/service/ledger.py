@@ -44,8 +44,8 @@ class Recorded:
     reservation: Reservation | None = None
 
 
-def _decided(result: spending.Spending | Refusal) -> Decision[Recorded, Refusal]:
-    if not isinstance(result, spending.Spending):
+def _decided(result: spending.LedgerWrite | Refusal) -> Decision[Recorded, Refusal]:
+    if not isinstance(result, spending.LedgerWrite):
         return Refused(result)
     entry, reservation = result.entry, result.reservation
     return Planned(

@@ -20,7 +20,7 @@ from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.plan_changes import PlannedPlanChange, plan_change
-from studio_credits.domain.spending import Spending, consume
+from studio_credits.domain.spending import LedgerWrite, consume
 from studio_credits.jobs.notices import run_notices
 from studio_credits.jobs.refresh import run_refresh
 from studio_credits.jobs.sweep import run_sweep
@@ -85,7 +85,7 @@ def test_fourteen_months_of_every_plan(
                     account = services.repository.commit(event.does(account, clock.at))
             if day % 7 == 0:  # a creative a week, while credits last
                 spent = consume(account, IMAGE, f"job-{day}", "service", clock.at)
-                if isinstance(spent, Spending):
+                if isinstance(spent, LedgerWrite):
                     services.repository.commit(spent.change)
         clock.at += timedelta(minutes=1)  # the jobs run after the day's spending
         for _ in range(2 if day % 4 == 0 else 1):  # some days the invocation is retried

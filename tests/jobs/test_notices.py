@@ -12,7 +12,7 @@ from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.lots import Lot, LotSource
 from studio_credits.domain.notice_rules import due_notices, next_notice_at, reminders
 from studio_credits.domain.notices import NoticeKind
-from studio_credits.domain.spending import Spending, consume
+from studio_credits.domain.spending import LedgerWrite, consume
 from studio_credits.jobs.notices import run_notices
 from studio_credits.mail import Mailer
 from studio_credits.mail.ses import SesMailer
@@ -243,7 +243,7 @@ def test_low_credit_notices_recorded_by_spending_are_emailed_through_ses(
     clock.at = ANCHOR + timedelta(days=2)
     video = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_1080P, duration_seconds=30, outputs=1)
     spent = consume(account, video, "job-1", "service", clock.at)
-    assert isinstance(spent, Spending)
+    assert isinstance(spent, LedgerWrite)
     services.repository.commit(spent.change)
 
     run_notices(services)

@@ -7,7 +7,7 @@ from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.reservations import ReservationStatus
-from studio_credits.domain.spending import Spending, reserve
+from studio_credits.domain.spending import LedgerWrite, reserve
 from studio_credits.jobs.sweep import run_sweep
 from studio_credits.service.ports import Services
 from tests.support.accounts import person, subscribe
@@ -24,7 +24,7 @@ def test_expired_reservations_are_released_once_and_live_ones_stay(
     reservations = []
     for job, ttl in (("short-1", 5), ("short-2", 10), ("long", 60)):
         held = reserve(account, IMAGE, job, timedelta(minutes=ttl), "service", clock.at)
-        assert isinstance(held, Spending) and held.reservation is not None
+        assert isinstance(held, LedgerWrite) and held.reservation is not None
         account = services.repository.commit(held.change)
         reservations.append(held.reservation)
     clock.at += timedelta(minutes=15)

@@ -50,9 +50,9 @@ def opened(repository: Repository, account_id: str = "a", at: datetime = START) 
     return repository.commit(Change(account, (grant,), creates_account=True))
 
 
-def spent(account: Account, at: datetime, credits_of: Creative = IMAGE) -> spending.Spending:
+def spent(account: Account, at: datetime, credits_of: Creative = IMAGE) -> spending.LedgerWrite:
     made = spending.consume(account, credits_of, "job", "service", at)
-    assert isinstance(made, spending.Spending)
+    assert isinstance(made, spending.LedgerWrite)
     return made
 
 
@@ -96,10 +96,10 @@ def test_a_consumption_is_refunded_once(repository: Repository) -> None:
     account = repository.commit(consumption.change)
     assert consumption.entry is not None
     refund = spending.refund(account, consumption.entry, None, "bad output", "service", START)
-    assert isinstance(refund, spending.Spending)
+    assert isinstance(refund, spending.LedgerWrite)
     refunded = repository.commit(refund.change)
     again = spending.refund(refunded, consumption.entry, None, "bad output", "service", START)
-    assert isinstance(again, spending.Spending)
+    assert isinstance(again, spending.LedgerWrite)
 
     with pytest.raises(AlreadyRefunded):
         repository.commit(again.change)
@@ -158,7 +158,7 @@ def test_the_jobs_find_the_accounts_due(repository: Repository) -> None:
     opened(repository, "early", START)
     later = opened(repository, "later", START + timedelta(days=10))
     held = spending.reserve(later, IMAGE, "job", timedelta(hours=1), "service", START + timedelta(days=10))
-    assert isinstance(held, spending.Spending)
+    assert isinstance(held, spending.LedgerWrite)
     repository.commit(held.change)
     month_end = datetime(2026, 12, 24, 12, tzinfo=UTC)
 
