@@ -23,8 +23,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy studio_credits functions tests bench
 
+# Both cores: test files are shared out as they finish (each worker starts its own local servers).
 test: lint package web-check $(CHROMIUM)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist worksteal
 
 # The web client (web/): its own package.json and lock, built by Vite into web/dist, which the local
 # server serves at / (production: S3 behind CloudFront, README "Deploy").

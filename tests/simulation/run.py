@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from studio_credits.domain.catalogue import PLANS, BillingInterval
 from studio_credits.domain.lots import LotSource
+from studio_credits.domain.periods import add_months
 from tests.simulation.invariants import Invariants
 from tests.simulation.world import (
     CREATIVES,
@@ -67,7 +68,7 @@ def draw(seed: int, people: int = PEOPLE, months: int = MONTHS) -> list[Op]:
     """The operations of one run: random people doing random things as the months pass."""
     rng = random.Random(seed)  # noqa: S311 (a simulation, not a secret)
     ops: list[Op] = []
-    end = START.replace(year=START.year + months // 12)
+    end = add_months(START, months)
     elapsed = 0.0
     while elapsed < (end - START).total_seconds():
         ops.extend(_burst(rng, len(ops), people))
