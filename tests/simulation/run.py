@@ -133,8 +133,15 @@ def _jobs(rng: random.Random) -> Iterator[Op]:
 
 def replay(steps: list[Op], people: int = PEOPLE) -> Broken | None:
     """Run the steps, checking after each; the first step that broke a rule, or None."""
-    logging.getLogger("studio_credits.jobs").disabled = True  # a refused email logs a traceback
-    invariants = Invariants(World(people))
+    jobs_log = logging.getLogger("studio_credits.jobs")
+    was_disabled, jobs_log.disabled = jobs_log.disabled, True  # a refused email logs a traceback
+    try:
+        return _first_broken(steps, Invariants(World(people)))
+    finally:
+        jobs_log.disabled = was_disabled
+
+
+def _first_broken(steps: list[Op], invariants: Invariants) -> Broken | None:
     for n, op in enumerate(steps):
         if isinstance(op, Retry) and not (op.step < n and isinstance(steps[op.step], KEYED)):
             continue
@@ -143,7 +150,7 @@ def replay(steps: list[Op], people: int = PEOPLE) -> Broken | None:
             invariants.check()
         except InvariantBroken as broken:
             return Broken(n, str(broken))
-        except Exception as error:
+        except Exception as error:  # an unexpected error is a failure of the run too
             return Broken(n, f"{type(error).__name__}: {error}")
     return None
 
