@@ -65,6 +65,11 @@ $(CHROMIUM):
 # built for the Lambda runtime, then `osls package` writes the CloudFormation template under
 # .serverless/ with no AWS account: fake credentials and no instance metadata, so it never calls AWS.
 LAMBDA_DEPS := build/lambda-deps
+LAMBDA_PYTHON := $(shell sed -n 's/^  runtime: python//p' serverless.yml)
+# The zip's dependencies and bytecode are for the runtime's Python: the build interpreter must match.
+CHECK_LAMBDA_PYTHON = @$(BIN)/python -c "import sys; built = '%d.%d' % sys.version_info[:2]; \
+	sys.exit(None if built == '$(LAMBDA_PYTHON)' else f'Lambda runs Python $(LAMBDA_PYTHON) (serverless.yml) \
+	but .venv has Python {built}: make clean, then make PYTHON=python$(LAMBDA_PYTHON) package')"
 LAMBDA_ZIP := build/studio-credits.zip
 OSLS := node_modules/.bin/osls
 OFFLINE_AWS := env -u AWS_PROFILE -u AWS_SESSION_TOKEN AWS_ACCESS_KEY_ID=packaging-offline \
@@ -76,19 +81,25 @@ node_modules/.installed: package-lock.json
 
 # Versions pinned to the ones the tests ran against (the venv's), for the runtime's platform.
 $(LAMBDA_DEPS)/.installed: pyproject.toml $(STAMP)
+	$(CHECK_LAMBDA_PYTHON)
 	rm -rf $(LAMBDA_DEPS) && mkdir -p $(LAMBDA_DEPS)
 	$(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > build/requirements.txt
 	$(BIN)/pip freeze --exclude-editable > build/constraints.txt
-	$(BIN)/pip install --quiet --no-compile --target $(LAMBDA_DEPS) --implementation cp --python-version 3.11 \
+	$(BIN)/pip install --quiet --no-compile --target $(LAMBDA_DEPS) --implementation cp --python-version $(LAMBDA_PYTHON) \
 		--platform manylinux2014_x86_64 --only-binary=:all: -r build/requirements.txt -c build/constraints.txt
 	rm -rf $(LAMBDA_DEPS)/bin
 	touch $@
 
 # Only studio_credits/ and functions/ join the dependencies: no graphql/, tests/, bench/, infra/.
+# Shipped with bytecode for the runtime's Python: Lambda unpacks the code read-only, so what the zip
+# lacks is compiled again at every cold start. Unchecked-hash pycs (PEP 552) stay valid whatever
+# timestamps the files get when unpacked.
 $(LAMBDA_ZIP): $(LAMBDA_DEPS)/.installed $(shell find studio_credits functions -name '*.py')
+	$(CHECK_LAMBDA_PYTHON)
 	rm -rf build/lambda $@ && cp -r $(LAMBDA_DEPS) build/lambda
 	cp -r studio_credits functions build/lambda/
 	find build/lambda -name __pycache__ -prune -exec rm -rf {} +
+	$(BIN)/python -m compileall -q -j 0 --invalidation-mode unchecked-hash build/lambda
 	cd build/lambda && ../../$(BIN)/python -m zipfile -c ../studio-credits.zip *
 
 package: $(LAMBDA_ZIP) node_modules/.installed $(WEB_APP)

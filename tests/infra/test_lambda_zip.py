@@ -1,6 +1,8 @@
 """The packaged zip alone runs every function: unpacked into a fresh directory, imported with
 nothing else on the path but the standard library, against the stack on moto."""
 
+import posixpath
+import re
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -8,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.infra.stack_deployment import (
+    ROOT,
     Deployment,
     graphql_event,
     graphql_response,
@@ -53,7 +56,29 @@ def test_the_zip_holds_the_code_and_not_the_rest() -> None:
     assert "functions/api.py" in names
     assert "studio_credits/store/models.py" in names
     assert not [name for name in names if name.startswith(KEPT_OUT) or name.endswith(".graphql")]
-    assert not [name for name in names if "__pycache__" in name]
+
+
+def test_every_module_ships_bytecode_for_the_runtime_valid_whatever_its_timestamps() -> None:
+    """Lambda unpacks the code read-only: a module without its pyc is compiled at every cold start.
+    Unchecked-hash pycs (PEP 552: flags 0b01) are used as they are, whatever the files' times."""
+    runtime = re.search(r"runtime: python(\d+)\.(\d+)", (ROOT / "serverless.yml").read_text())
+    assert runtime is not None
+    tag = f"cpython-{runtime[1]}{runtime[2]}"
+    with zipfile.ZipFile(packaged_artifact()) as archive:
+        names = set(archive.namelist())
+        sources = [name for name in names if name.endswith(".py")]
+        missing = [
+            source
+            for source in sources
+            if f"{posixpath.dirname(source)}/__pycache__/{posixpath.basename(source)[:-3]}.{tag}.pyc".lstrip(
+                "/"
+            )
+            not in names
+        ]
+        assert sources and not missing
+        pycs = [name for name in names if name.endswith(".pyc")]
+        flags = {int.from_bytes(archive.read(name)[4:8], "little") for name in pycs}
+    assert flags == {0b01}
 
 
 def test_every_handler_runs_from_the_zip_alone(deployment: Deployment, unpacked: Path) -> None:
@@ -78,3 +103,8 @@ def test_every_handler_runs_from_the_zip_alone(deployment: Deployment, unpacked:
     # boto3 only for SES, at the first email: no notice is due in this run.
     assert loaded.keys() == set(DEPENDENCIES) - {"boto3"}
     assert not [file for file in loaded.values() if unpacked not in Path(file).parents]
+
+
+def _pyc_of(source: str, tag: str) -> str:
+    folder, module = posixpath.split(source)
+    return posixpath.join(folder, "__pycache__", f"{module.removesuffix('.py')}.{tag}.pyc")
