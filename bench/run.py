@@ -124,19 +124,6 @@ CONSUME_OPERATION = OPERATIONS[4]
 LAMBDA_CONTEXT: Any = SimpleNamespace(function_name="studio-credits-bench-api", aws_request_id="bench")
 
 
-class CallCounter:
-    """Counts the DynamoDB API calls made through the clients it is attached to."""
-
-    def __init__(self) -> None:
-        self.calls: Counter[str] = Counter()
-
-    def attach(self, client: Any) -> None:
-        client.meta.events.register("before-call.dynamodb", self._count, unique_id="bench-call-counter")
-
-    def _count(self, event_name: str, **_: Any) -> None:
-        self.calls[event_name.rsplit(".", 1)[-1]] += 1
-
-
 def lambda_event(caller: str, query: str, variables: Json) -> Json:
     event: Json = json.loads((EVENTS / f"{caller}.json").read_text())
     event["body"] = json.dumps({"query": query, "variables": variables})
@@ -215,6 +202,7 @@ def measure_operations(runs: int) -> tuple[list[Measured], tuple[float, float]]:
 
     with mock_aws():
         from studio_credits.bootstrap import bootstrap, lambda_app
+        from studio_credits.store.call_counter import DynamoCallCounter
         from studio_credits.store.repository import DynamoRepository
         from studio_credits.store.tables import create_tables
 
@@ -223,7 +211,7 @@ def measure_operations(runs: int) -> tuple[list[Measured], tuple[float, float]]:
         # The production app, as functions/api.py builds it, with a hand on its repository.
         handler = Mangum(lambda_app(services), lifespan="off")
         assert isinstance(services.repository, DynamoRepository)
-        counter = CallCounter()
+        counter = DynamoCallCounter()
         for client in services.repository.clients():
             counter.attach(client)
 

@@ -3,6 +3,7 @@ passed in (the repository and its tables, the clock, the mailer). Each entry poi
 it needs: functions/ (Lambda), the local server and the command line, and the tests with fakes.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -10,6 +11,7 @@ from studio_credits.domain.clock import Clock, SystemClock
 from studio_credits.mail import Mailer
 from studio_credits.service.ports import Repository, Services
 from studio_credits.settings import Settings
+from studio_credits.telemetry import Metrics
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -23,8 +25,10 @@ def bootstrap(
     clock: Clock | None = None,
     repository: Repository | None = None,
     mailer: Mailer | None = None,
+    metrics: Metrics | None = None,
+    correlation_id: str | None = None,
 ) -> Services:
-    """The services on DynamoDB, the real clock and SES, unless told otherwise."""
+    """The services on DynamoDB, the real clock and SES, keeping no metrics, unless told otherwise."""
     settings = settings or Settings()
     if repository is None:
         from studio_credits.store.repository import DynamoRepository
@@ -34,7 +38,11 @@ def bootstrap(
         from studio_credits.mail.ses import SesMailer
 
         mailer = SesMailer(settings.ses_sender, settings.region, settings.ses_endpoint)
-    return Services(repository, clock or SystemClock(), mailer)
+    if metrics is None:
+        from studio_credits.telemetry import NoMetrics
+
+        metrics = NoMetrics()
+    return Services(repository, clock or SystemClock(), mailer, metrics, correlation_id)
 
 
 class LambdaContext(Protocol):
@@ -43,19 +51,48 @@ class LambdaContext(Protocol):
 
 def run_scheduled(job: str, event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
     """A job's Lambda function, for an EventBridge Scheduled Event: the job runs as of the event's
-    `time` (a retried invocation sees the same) and stops taking accounts when time runs short."""
+    `time` (a retried invocation sees the same) and stops taking accounts when time runs short.
+    Its log lines and ledger entries carry the event's id; its report is one log line and metrics."""
+    from aws_lambda_powertools.logging import correlation_paths
+
     from studio_credits.domain.clock import FixedClock
     from studio_credits.jobs.scheduled import parse_moment, run_job
+    from studio_credits.telemetry.emf import EmfMetrics
+    from studio_credits.telemetry.lambda_handler import observed
 
-    fired_at = parse_moment(event["time"]) if "time" in event else None
-    services = bootstrap(clock=SystemClock() if fired_at is None else FixedClock(fired_at))
-    return run_job(job, services, context.get_remaining_time_in_millis).as_log()
+    metrics = EmfMetrics()
+
+    def run(event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
+        fired_at = parse_moment(event["time"]) if "time" in event else None
+        services = bootstrap(
+            clock=SystemClock() if fired_at is None else FixedClock(fired_at),
+            metrics=metrics,
+            correlation_id=event.get("id"),
+        )
+        return run_job(job, services, context.get_remaining_time_in_millis).as_log()
+
+    result: dict[str, object] = observed(run, metrics, correlation_paths.EVENT_BRIDGE)(event, context)
+    return result
 
 
 def tables(settings: Settings) -> "Tables":
     from studio_credits.store.tables import Tables
 
     return Tables(settings.accounts_table, settings.ledger_table, settings.region, settings.dynamodb_endpoint)
+
+
+def api_handler(clock: Clock | None = None) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The API's Lambda handler: Mangum around the production app, observed: its log lines carry
+    API Gateway's request id, and each invocation's metrics are written when it returns."""
+    from aws_lambda_powertools.logging import correlation_paths
+    from mangum import Mangum
+
+    from studio_credits.telemetry.emf import EmfMetrics
+    from studio_credits.telemetry.lambda_handler import observed
+
+    metrics = EmfMetrics()
+    app = lambda_app(bootstrap(clock=clock, metrics=metrics))
+    return observed(Mangum(app, lifespan="off"), metrics, correlation_paths.API_GATEWAY_HTTP)
 
 
 def lambda_app(services: Services) -> "Starlette":

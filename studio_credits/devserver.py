@@ -145,7 +145,9 @@ def serve(host: str, port: int, now: datetime | None) -> None:
         from studio_credits.mail.ses import SesMailer
         from studio_credits.outbox import Outbox
         from studio_credits.settings import Settings
+        from studio_credits.telemetry.logs import plain_text_logs
 
+        plain_text_logs()
         settings = Settings()
         clock: Clock = SystemClock() if now is None else FixedClock(now)
         ses = SesMailer(settings.ses_sender, settings.region, settings.ses_endpoint)

@@ -1,6 +1,7 @@
 """The ASGI application: the same one behind Mangum in Lambda and uvicorn locally."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,10 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         self._identity = identity
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
-        return RequestContext(request=request, services=self._services, identity=self._identity)
+        context = RequestContext(request=request, services=self._services, identity=self._identity)
+        # What the request writes names it: each ledger entry carries its correlation id.
+        context.services = replace(self._services, correlation_id=context.request_id)
+        return context
 
 
 WEB_PAGES = ("/", "/plan", "/history")

@@ -1,7 +1,9 @@
 """What every resolver gets: the caller, the use cases' services, and the request."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+from uuid import uuid4
 
 import strawberry
 from starlette.requests import Request
@@ -26,6 +28,18 @@ class RequestContext:
         if self._principal is None:
             self._principal = self.identity.identify(self.request)
         return self._principal
+
+    @property
+    def identified(self) -> Principal | None:
+        """The caller, if identified by now (the request log asks without identifying anyone)."""
+        return self._principal
+
+    @cached_property
+    def request_id(self) -> str:
+        """The correlation id: API Gateway's request id (Mangum passes its event on), a fresh one locally."""
+        event = self.request.scope.get("aws.event") or {}
+        request_id = event.get("requestContext", {}).get("requestId")
+        return str(request_id) if request_id else str(uuid4())
 
 
 Info = strawberry.Info[RequestContext, None]

@@ -14,6 +14,11 @@ from graphql import GraphQLError
 from studio_credits.domain.errors import DomainError, InvalidInput, NotAllowed
 
 
+class RefusalAnswer:
+    """A result union's member that says no (a refusal as data): the request log counts the
+    request as refused, of this member's type."""
+
+
 class PublicError(GraphQLError):
     def __init__(self, message: str, code: str, **extensions: Any) -> None:
         super().__init__(message, extensions={"code": code, **extensions})

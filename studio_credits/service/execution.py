@@ -19,6 +19,7 @@ from studio_credits.domain.change import Change
 from studio_credits.domain.errors import DomainError
 from studio_credits.domain.idempotency import IdempotencyRecord, fingerprint
 from studio_credits.service.accounts import AccountNotFound
+from studio_credits.service.metering import count_committed
 from studio_credits.service.ports import IdempotencyKeyUsed, Services, VersionConflict
 
 MAX_ATTEMPTS = 10
@@ -127,9 +128,12 @@ def execute(
             return decision.result(change)  # nothing to store: no write, no version spent
         if idempotency is not None:
             change = replace(change, idempotency=idempotency.record(decision.result_id, now))
+        if services.correlation_id is not None:
+            change = _stamped(change, services.correlation_id)
         try:
             committed = services.repository.commit(change)
         except VersionConflict:
+            services.metrics.conflict_retried()
             _back_off(attempt)
             continue
         except IdempotencyKeyUsed as used:
@@ -140,8 +144,16 @@ def execute(
                     return replayed_now
             # Records are never deleted, and only changes with a key write one.
             raise RuntimeError("idempotency record missing after a key conflict") from used
+        count_committed(services.metrics, change)
         return decision.result(replace(change, account=committed))
     raise Contention
+
+
+def _stamped(change: Change, correlation_id: str) -> Change:
+    """Each entry names the request (or job run) that wrote it: its log line has the same id."""
+    return replace(
+        change, entries=tuple(replace(entry, correlation_id=correlation_id) for entry in change.entries)
+    )
 
 
 def _back_off(attempt: int) -> None:

@@ -1,7 +1,7 @@
 """Loads accounts and ledger items, and commits each change as one TransactWriteItems."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -26,6 +26,7 @@ from studio_credits.service.ports import (
     VersionConflict,
 )
 from studio_credits.store import due
+from studio_credits.store.call_counter import DynamoCallCounter
 from studio_credits.store.mapping import (
     account_from_item,
     account_to_item,
@@ -69,6 +70,7 @@ USAGE_ATTRIBUTES = {
 class DynamoRepository:
     tables: Tables
     index_shards: int
+    _counter: DynamoCallCounter = field(default_factory=DynamoCallCounter, init=False, repr=False)
 
     def __post_init__(self) -> None:
         bind_tables(self.tables)
@@ -82,6 +84,13 @@ class DynamoRepository:
         yield AccountModel._get_connection().connection.client
         yield LedgerItem._get_connection().connection.client
         yield self._connection.client
+
+    def calls_made(self) -> int:
+        """DynamoDB API calls counted so far: counting starts the first time this is asked (which
+        makes the clients, as the first call would)."""
+        for client in self.clients():
+            self._counter.attach(client)
+        return self._counter.calls.total()
 
     def get(self, account_id: str) -> Account | None:
         try:

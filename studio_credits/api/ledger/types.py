@@ -14,6 +14,7 @@ from studio_credits.api.enums import (
     ReservationStatus,
     Resolution,
 )
+from studio_credits.api.errors import RefusalAnswer
 from studio_credits.api.idempotency import IdempotencyConflict
 from studio_credits.domain import account, ledger, notices, reservations, usage
 from studio_credits.domain.ids import public_id
@@ -223,13 +224,13 @@ class CreditsConsumed:
 
 
 @strawberry.type
-class InsufficientCredits:
+class InsufficientCredits(RefusalAnswer):
     required: int
     available: int
 
 
 @strawberry.type
-class FeatureNotInPlan:
+class FeatureNotInPlan(RefusalAnswer):
     blocked_by: list[str]
     cheapest_plan_allowing: Plan | None
 
@@ -248,7 +249,7 @@ class ReservationSettled:
 
 
 @strawberry.type
-class ReservationNotHeld:
+class ReservationNotHeld(RefusalAnswer):
     reservation: Reservation | None
     message: str
 
@@ -260,7 +261,7 @@ class CreditsRefunded:
 
 
 @strawberry.type
-class RefundRejected:
+class RefundRejected(RefusalAnswer):
     message: str
 
 
@@ -271,7 +272,7 @@ class CreditsGranted:
 
 
 @strawberry.type
-class GrantRejected:
+class GrantRejected(RefusalAnswer):
     message: str
 
 
