@@ -9,7 +9,6 @@ unexpected error is ERROR with its exception. Never the token, the variables or 
 
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import is_dataclass
 from typing import Any
 
 from strawberry.extensions import MaskErrors, SchemaExtension
@@ -24,7 +23,7 @@ from studio_credits.telemetry.logs import logger
 
 INVALID_OPERATION = "INVALID_OPERATION"
 """The refusal type of an operation GraphQL itself refused (syntax, validation, limits): no code."""
-PUBLIC_IDS = ("reservation_id", "entry_id")
+PUBLIC_IDS = ("reservationId", "entryId")
 """Arguments whose ids name their account (domain/ids.py)."""
 
 
@@ -118,12 +117,12 @@ def _root_fields(execution_context: Any) -> str:
 
 
 def _account_argument(arguments: Mapping[str, Any]) -> str | None:
-    """The account a root field names: `account(id:)`, `accountId`, an id issued for one (a
-    reservation's, an entry's), as an argument or a field of its `input`."""
+    """The account a root field names, in its GraphQL arguments: `account(id:)`, `accountId`, or an
+    id issued for one (a reservation's, an entry's), as an argument or a field of its `input`."""
     given = dict(arguments)
-    if is_dataclass(given.get("input")):
-        given |= vars(given.pop("input"))
-    for name in ("account_id", "id"):
+    if isinstance(given.get("input"), Mapping):
+        given |= given.pop("input")
+    for name in ("accountId", "id"):
         if isinstance(given.get(name), str):
             return str(given[name])
     for name in PUBLIC_IDS:

@@ -20,6 +20,8 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.support.telemetry import metrics_of
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVERLESS_DIR = ROOT / ".serverless"
 TEMPLATE = SERVERLESS_DIR / "cloudformation-template-update-stack.json"
@@ -186,6 +188,16 @@ class Invocation:
     calls: list[list[str | None]]
     """[service, IAM-style operation, table, index, SES source] for each AWS call."""
     modules: dict[str, str | None]
+    printed: list[Json] = field(default_factory=list)
+    """What the function printed, each line parsed as JSON: its log lines and its metrics (EMF)."""
+
+    @property
+    def log_lines(self) -> list[Json]:
+        return [line for line in self.printed if "_aws" not in line]
+
+    @property
+    def metrics(self) -> dict[str, tuple[float, str, Json]]:
+        return metrics_of(self.printed)
 
 
 def run_function(
@@ -194,8 +206,10 @@ def run_function(
     event: Json,
     path: list[str],
     report_modules: tuple[str, ...] = (),
+    environment_changes: dict[str, str] | None = None,
 ) -> Invocation:
-    """Invoke the function's handler as Lambda would, with `path` as its only modules."""
+    """Invoke the function's handler as Lambda would, with `path` as its only modules (and the
+    deployed environment with `environment_changes`, to make it fail)."""
     body = lambda_functions(deployment.template)[function]["Properties"]
     request = {
         "path": path,
@@ -213,6 +227,7 @@ def run_function(
         "AWS_LAMBDA_FUNCTION_NAME": body["FunctionName"],
         "AWS_ENDPOINT_URL": deployment.endpoint,
         **deployment.function_environment(function),
+        **(environment_changes or {}),
     }
     completed = subprocess.run(  # noqa: S603 (our own interpreter and script)
         [sys.executable, "-I", "-S", str(RUNTIME), json.dumps(request)],
@@ -223,8 +238,11 @@ def run_function(
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    output = json.loads(completed.stdout.strip().splitlines()[-1])
-    return Invocation(output["result"], output["calls"], output["modules"])
+    *printed, last = completed.stdout.strip().splitlines()
+    output = json.loads(last)
+    return Invocation(
+        output["result"], output["calls"], output["modules"], [json.loads(line) for line in printed]
+    )
 
 
 def graphql_event(fixture: str, query: str, variables: Json | None = None) -> Json:

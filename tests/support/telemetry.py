@@ -30,20 +30,25 @@ class Captured:
 
     @property
     def metrics(self) -> dict[str, tuple[float, str, Json]]:
-        """Each metric written: its value (summed over lines), unit and dimensions."""
-        found: dict[str, tuple[float, str, Json]] = {}
-        for line in self.lines:
-            if "_aws" not in line:
-                continue
-            [directive] = line["_aws"]["CloudWatchMetrics"]
-            [dimension_names] = directive["Dimensions"]
-            dimensions = {name: line[name] for name in dimension_names}
-            for metric in directive["Metrics"]:
-                value = line[metric["Name"]]
-                total = sum(value) if isinstance(value, list) else value
-                key = metric["Name"] + "".join(f"|{name}={dimensions[name]}" for name in sorted(dimensions))
-                found[key] = (total + found.get(key, (0.0, "", {}))[0], metric["Unit"], dimensions)
-        return found
+        """Each metric written, by name and dimensions: (value summed over lines, unit, dimensions)."""
+        return metrics_of(self.lines)
+
+
+def metrics_of(lines: list[Json]) -> dict[str, tuple[float, str, Json]]:
+    """The embedded-metric-format lines among `lines`, by `Name|dimension=value|...`."""
+    found: dict[str, tuple[float, str, Json]] = {}
+    for line in lines:
+        if "_aws" not in line:
+            continue
+        [directive] = line["_aws"]["CloudWatchMetrics"]
+        [names] = directive["Dimensions"]
+        dimensions = {name: line[name] for name in names}
+        for metric in directive["Metrics"]:
+            value = line[metric["Name"]]
+            total = sum(value) if isinstance(value, list) else value
+            key = metric["Name"] + "".join(f"|{name}={dimensions[name]}" for name in sorted(dimensions))
+            found[key] = (found.get(key, (0.0, "", {}))[0] + total, metric["Unit"], dimensions)
+    return found
 
 
 @contextmanager
