@@ -54,8 +54,10 @@ def main(argv: list[str] | None = None) -> None:
         from studio_credits.domain.clock import FixedClock
         from studio_credits.jobs.scheduled import run_job
 
-        services = bootstrap(clock=SystemClock() if args.now is None else FixedClock(args.now))
-        print(json.dumps(run_job(args.command, services).as_log()))
+        clock = SystemClock() if args.now is None else FixedClock(args.now)
+        # The run's log line is its report; its ledger entries name it, as a Lambda run's name its event.
+        services = bootstrap(clock=clock, correlation_id=f"cli-{args.command}-{clock.now().isoformat()}")
+        run_job(args.command, services)
     elif args.command == "clock":
         _clock(args)
     elif args.command == "outbox":
