@@ -33,15 +33,22 @@ class RequestLog(SchemaExtension):
         self._account: str | None = None
 
     def on_operation(self) -> Iterator[None]:
-        context: RequestContext = self.execution_context.context
-        repository = context.services.repository
+        repository = self.execution_context.context.services.repository
         started = time.perf_counter()
         calls_before = repository.calls_made()
-        yield
-        duration_ms = (time.perf_counter() - started) * 1000
+        try:
+            yield
+        except GraphQLError as raised:  # e.g. a syntax error, thrown through the operation
+            self._write_line(started, repository.calls_made() - calls_before, [raised])
+            raise
         result = self.execution_context.result
         errors = list(result.errors or []) if result is not None else []
         errors = errors or list(self.execution_context.pre_execution_errors or [])
+        self._write_line(started, repository.calls_made() - calls_before, errors)
+
+    def _write_line(self, started: float, dynamodb_calls: int, errors: list[GraphQLError]) -> None:
+        context: RequestContext = self.execution_context.context
+        duration_ms = (time.perf_counter() - started) * 1000
         outcome, refusal_type, unexpected = _outcome(errors, self._refusal_answer)
         caller = context.identified
         account = self._account or (caller.subject if caller and caller.role is Role.USER else None)
@@ -52,7 +59,7 @@ class RequestLog(SchemaExtension):
             "account": account,
             "outcome": outcome,
             "refusal_type": refusal_type,
-            "dynamodb_calls": repository.calls_made() - calls_before,
+            "dynamodb_calls": dynamodb_calls,
             "duration_ms": round(duration_ms, 1),
             "correlation_id": context.request_id,
         }

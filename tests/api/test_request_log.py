@@ -136,3 +136,15 @@ def test_no_token_or_secret_is_ever_logged(dynamodb: None, monkeypatch: pytest.M
     assert len(output.logs) == 4
     for secret in [*tokens, Settings().dev_token_secret, claims("user")["email"]]:
         assert secret not in output.text
+
+
+@pytest.mark.parametrize("query", ["{ plans { id ", "{ plans { nope } }"])
+def test_an_operation_graphql_refuses_is_logged_as_an_invalid_operation(dynamodb: None, query: str) -> None:
+    with captured_output() as output:
+        graphql("user", query)
+
+    [line] = output.logs
+    assert (
+        line.items() >= {"level": "INFO", "outcome": "refused", "refusal_type": "INVALID_OPERATION"}.items()
+    )
+    assert output.metrics["Refusals|RefusalType=INVALID_OPERATION|service=studio-credits"][:2] == (1, "Count")
