@@ -25,7 +25,7 @@ def bootstrap(
     mailer: Mailer | None = None,
 ) -> Services:
     """The services on DynamoDB, the real clock and SES, unless told otherwise."""
-    settings = settings or Settings()
+    settings = settings or Settings.from_environment()
     if repository is None:
         from studio_credits.store.repository import DynamoRepository
 
