@@ -29,7 +29,7 @@ def bootstrap(
     correlation_id: str | None = None,
 ) -> Services:
     """The services on DynamoDB, the real clock and SES, keeping no metrics, unless told otherwise."""
-    settings = settings or Settings()
+    settings = settings or Settings.from_environment()
     if repository is None:
         from studio_credits.store.repository import DynamoRepository
 

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
         from studio_credits.api.identity import DevTokens
         from studio_credits.settings import Settings
 
-        tokens = DevTokens(Settings().dev_token_secret)
+        tokens = DevTokens(Settings.from_environment().dev_token_secret)
         print(tokens.mint(args.sub, Role(args.role), SystemClock().now(), email=args.email))
     elif args.command == "schema":
         from studio_credits.api.schema import build_schema

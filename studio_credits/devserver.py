@@ -148,7 +148,7 @@ def serve(host: str, port: int, now: datetime | None) -> None:
         from studio_credits.telemetry.logs import plain_text_logs
 
         plain_text_logs()
-        settings = Settings()
+        settings = Settings.from_environment()
         clock: Clock = SystemClock() if now is None else FixedClock(now)
         ses = SesMailer(settings.ses_sender, settings.region, settings.ses_endpoint)
         services = bootstrap(settings, clock=clock, mailer=Outbox(ses, clock, settings.region))

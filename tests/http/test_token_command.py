@@ -20,14 +20,14 @@ def mint(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 def decoded(token: str) -> dict[str, Any]:
     claims: dict[str, Any] = jwt.decode(
-        token, Settings().dev_token_secret, algorithms=["HS256"], issuer=DEV_ISSUER
+        token, Settings.from_environment().dev_token_secret, algorithms=["HS256"], issuer=DEV_ISSUER
     )
     return claims
 
 
 def identify(token: str) -> Principal:
     request = Request({"type": "http", "headers": [(b"authorization", f"Bearer {token}".encode())]})
-    return DevTokens(Settings().dev_token_secret).identify(request)
+    return DevTokens(Settings.from_environment().dev_token_secret).identify(request)
 
 
 def test_a_user_token_by_default(capsys: pytest.CaptureFixture[str]) -> None:

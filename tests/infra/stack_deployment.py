@@ -38,8 +38,9 @@ Json = dict[str, Any]
 # moto's CloudFormation has no model for these (moto 5.2 warns and skips them), and none of
 # them matters to running the functions: the HTTP API (routing and the JWT check: the tests
 # send the event API Gateway would, verified claims included), the functions' async-failure
-# configuration, the resource policies of the buckets and the job-failures queue, and the web
-# client's CloudFront distribution and Cognito app client (infra/web.yml).
+# configuration, the API's SnapStart alias (the tests invoke the function itself), the resource
+# policies of the buckets and the job-failures queue, and the web client's CloudFront distribution
+# and Cognito app client (infra/web.yml).
 # The template tests check them instead. Dropped here, so the stack holds what moto creates.
 NOT_MODELLED_BY_MOTO = {
     "AWS::CloudFront::Distribution",
@@ -51,6 +52,7 @@ NOT_MODELLED_BY_MOTO = {
     "AWS::ApiGatewayV2::Authorizer",
     "AWS::ApiGatewayV2::Integration",
     "AWS::ApiGatewayV2::Route",
+    "AWS::Lambda::Alias",
     "AWS::Lambda::EventInvokeConfig",
     "AWS::S3::BucketPolicy",
     "AWS::SQS::QueuePolicy",
@@ -187,6 +189,8 @@ class Invocation:
     result: Any
     calls: list[list[str | None]]
     """[service, IAM-style operation, table, index, SES source] for each AWS call."""
+    init_calls: list[list[str | None]]
+    """Those made while the handler's module was imported (Lambda's init)."""
     modules: dict[str, str | None]
     printed: list[Json] = field(default_factory=list)
     """What the function printed, each line parsed as JSON: its log lines and its metrics (EMF)."""
@@ -240,9 +244,8 @@ def run_function(
     assert completed.returncode == 0, completed.stderr
     *printed, last = completed.stdout.strip().splitlines()
     output = json.loads(last)
-    return Invocation(
-        output["result"], output["calls"], output["modules"], [json.loads(line) for line in printed]
-    )
+    parsed = [json.loads(line) for line in printed]  # every line the function prints is JSON
+    return Invocation(output["result"], output["calls"], output["init_calls"], output["modules"], parsed)
 
 
 def graphql_event(fixture: str, query: str, variables: Json | None = None) -> Json:
