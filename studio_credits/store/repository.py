@@ -26,7 +26,7 @@ from studio_credits.service.ports import (
     VersionConflict,
 )
 from studio_credits.store import due
-from studio_credits.store.call_counter import DynamoCallCounter
+from studio_credits.store.call_counter import DynamoCallCounter, count_every_call
 from studio_credits.store.mapping import (
     account_from_item,
     account_to_item,
@@ -70,7 +70,7 @@ USAGE_ATTRIBUTES = {
 class DynamoRepository:
     tables: Tables
     index_shards: int
-    _counter: DynamoCallCounter = field(default_factory=DynamoCallCounter, init=False, repr=False)
+    _counter: DynamoCallCounter = field(default_factory=count_every_call, init=False, repr=False)
 
     def __post_init__(self) -> None:
         bind_tables(self.tables)
@@ -86,10 +86,7 @@ class DynamoRepository:
         yield self._connection.client
 
     def calls_made(self) -> int:
-        """DynamoDB API calls counted so far: counting starts the first time this is asked (which
-        makes the clients, as the first call would)."""
-        for client in self.clients():
-            self._counter.attach(client)
+        """DynamoDB API calls this process has made through the sessions made since the repository."""
         return self._counter.calls.total()
 
     def get(self, account_id: str) -> Account | None:
