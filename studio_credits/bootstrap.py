@@ -58,13 +58,14 @@ def tables(settings: Settings) -> "Tables":
     return Tables(settings.accounts_table, settings.ledger_table, settings.region, settings.dynamodb_endpoint)
 
 
-def lambda_app(services: Services) -> "Starlette":
-    """Production: identity from API Gateway's JWT authorizer, no GraphiQL, no introspection, no
-    `/dev/` routes."""
+def lambda_app(services: Services, settings: Settings | None = None) -> "Starlette":
+    """Production: identity from API Gateway's JWT authorizer (tokens of the configured app clients
+    only), no GraphiQL, no introspection, no `/dev/` routes."""
     from studio_credits.api.app import create_app
     from studio_credits.api.identity import AuthorizerClaims
 
-    return create_app(services, AuthorizerClaims(), production=True)
+    clients = (settings or Settings()).app_clients
+    return create_app(services, AuthorizerClaims(clients), production=True)
 
 
 def dev_app(services: Services, settings: Settings, web_app: Path | None = None) -> "Starlette":
@@ -94,7 +95,7 @@ def dev_app(services: Services, settings: Settings, web_app: Path | None = None)
     )
     return create_app(
         services,
-        DevTokens(settings.dev_token_secret),
+        DevTokens(settings.dev_token_secret, settings.app_clients),
         production=False,
         more_routes=dev_routes(travel, services.mailer),
         web_app=web_app,

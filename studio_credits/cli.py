@@ -22,7 +22,11 @@ def main(argv: list[str] | None = None) -> None:
     dev.add_argument("--now", type=parse_moment, help="run on a test clock frozen at this ISO-8601 moment")
 
     token = commands.add_parser("token", help="mint a dev token for the local server")
-    token.add_argument("--sub", required=True, help="the subject: an account id for a user")
+    token.add_argument(
+        "--sub",
+        required=True,
+        help="the subject: an account id for a user or an admin (the service's token names its app client)",
+    )
     token.add_argument("--email")
     token.add_argument("--role", choices=[role.value for role in Role], default=Role.USER.value)
 
@@ -43,7 +47,8 @@ def main(argv: list[str] | None = None) -> None:
         from studio_credits.api.identity import DevTokens
         from studio_credits.settings import Settings
 
-        tokens = DevTokens(Settings().dev_token_secret)
+        settings = Settings()
+        tokens = DevTokens(settings.dev_token_secret, settings.app_clients)
         print(tokens.mint(args.sub, Role(args.role), SystemClock().now(), email=args.email))
     elif args.command == "schema":
         from studio_credits.api.schema import build_schema

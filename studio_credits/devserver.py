@@ -56,7 +56,7 @@ def prepare(services: "Services", settings: "Settings") -> dict[str, str]:
 
     create_tables()
     seed_demo_account(services)
-    tokens = DevTokens(settings.dev_token_secret)
+    tokens = DevTokens(settings.dev_token_secret, settings.app_clients)
     now = SystemClock().now()
     return {
         "user": tokens.mint(DEMO_USER, Role.USER, now, email=DEMO_EMAIL),

@@ -24,6 +24,11 @@ class Unauthenticated(PublicError):
         super().__init__(reason, "UNAUTHENTICATED")
 
 
+class Forbidden(PublicError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, "FORBIDDEN")
+
+
 def bad_user_input(path: str, message: str) -> PublicError:
     return PublicError(f"{path}: {message}", "BAD_USER_INPUT", field=path)
 
@@ -56,7 +61,7 @@ def public_error(error: DomainError) -> PublicError:
     if isinstance(error, InvalidInput):
         return bad_user_input(graphql_path(error.field), error.message)
     if isinstance(error, NotAllowed):
-        return PublicError(str(error), "FORBIDDEN")
+        return Forbidden(str(error))
     return refused(str(error))
 
 

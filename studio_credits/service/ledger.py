@@ -162,7 +162,7 @@ def grant(
     note: str,
     key: str,
 ) -> Recorded | Rejected | IdempotencyConflict:
-    check_may_grant(principal)
+    check_may_grant(principal, account_id)
     request = {"amount": amount, "source": source.value, "expires_at": expires_at, "note": note}
 
     def decide(account: Account, now: datetime) -> Decision[Recorded, Rejected]:

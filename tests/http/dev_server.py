@@ -17,10 +17,19 @@ from typing import Any
 import httpx
 import pytest
 
+from studio_credits.api.identity import DevTokens
 from studio_credits.devserver import built_web_app
+from studio_credits.settings import Settings
 
 SECRET = "http-suite-secret-0123456789abcdef"
 """The dev token secret the server runs with, so tests can mint tokens of their own."""
+
+
+def dev_tokens(secret: str = SECRET) -> DevTokens:
+    """Mints tokens as `studio-credits token` does for the server (the same app clients)."""
+    return DevTokens(secret, Settings().app_clients)
+
+
 STARTUP_SECONDS = 60
 TOKEN_LINE = re.compile(r"^\s+(user|service|admin)\s+(\S+)$")
 COMMAND = Path(sys.executable).parent / "studio-credits"
