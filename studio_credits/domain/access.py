@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from studio_credits.domain.errors import InvalidInput, NotAllowed, NotIdentified
+from studio_credits.domain.inputs import ACCOUNT_ID
 
 SERVICE_SCOPE = "credits/service"
 ADMIN_GROUP = "admins"
@@ -67,8 +68,8 @@ def principal_of(token: TokenClaims, clients: AppClients) -> Principal:
     if token.token_use == ID_TOKEN:
         if token.audience != {clients.web}:
             raise NotIdentified("ID tokens are accepted only from the web client")
-        if not token.subject:
-            raise NotIdentified("the ID token names no subject")
+        if token.subject is None or not ACCOUNT_ID.accepts(token.subject):
+            raise NotIdentified("the ID token's subject is not an account id")
         role = Role.ADMIN if ADMIN_GROUP in token.groups else Role.USER
         return Principal(token.subject, role, token.email)
     raise NotIdentified("sign in: an ID token of the web client, or the service's access token")

@@ -69,9 +69,8 @@ def consume(
     def decide(account: Account, now: datetime) -> Decision[Recorded, InsufficientCredits | FeatureNotInPlan]:
         return _decided(spending.consume(account, creative, job_id, principal.actor, now))
 
-    outcome = execute(
-        services, account_id, decide, Idempotency(key, "consume", request, _replay_entry(services))
-    )
+    keyed = Idempotency(key, principal.actor, "consume", request, _replay_entry(services))
+    outcome = execute(services, account_id, decide, keyed)
     return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
@@ -96,7 +95,8 @@ def reserve(
     def replay(record: IdempotencyRecord, account: Account) -> Recorded:
         return Recorded(None, account, services.repository.get_reservation(account.id, record.result_id))
 
-    outcome = execute(services, account_id, decide, Idempotency(key, "reserve", request, replay))
+    keyed = Idempotency(key, principal.actor, "reserve", request, replay)
+    outcome = execute(services, account_id, decide, keyed)
     return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
@@ -144,9 +144,8 @@ def refund(
         return _decided(spending.refund(account, spent, credits, reason, principal.actor, now))
 
     try:
-        outcome = execute(
-            services, account_id, decide, Idempotency(key, "refund", request, _replay_entry(services))
-        )
+        keyed = Idempotency(key, principal.actor, "refund", request, _replay_entry(services))
+        outcome = execute(services, account_id, decide, keyed)
     except AlreadyRefunded:
         return Rejected("this entry was already refunded; a consumption is refunded once")
     return outcome.reason if isinstance(outcome, Refused) else outcome
@@ -168,9 +167,8 @@ def grant(
     def decide(account: Account, now: datetime) -> Decision[Recorded, Rejected]:
         return _decided(spending.grant(account, amount, source, expires_at, note, principal.actor, now))
 
-    outcome = execute(
-        services, account_id, decide, Idempotency(key, "grant", request, _replay_entry(services))
-    )
+    keyed = Idempotency(key, principal.actor, "grant", request, _replay_entry(services))
+    outcome = execute(services, account_id, decide, keyed)
     return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
