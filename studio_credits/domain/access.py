@@ -102,6 +102,11 @@ def quoted_account(principal: Principal, account_id: str | None) -> str | None:
     return None if account_id in (None, principal.subject) else account_id
 
 
+def may_see_who_recorded(principal: Principal) -> bool:
+    """Who made an entry (an admin's subject among them) is for the service and admins, not people."""
+    return principal.role is not Role.USER
+
+
 def check_may_spend(principal: Principal) -> None:
     """Consuming, reserving, settling and refunding belong to the generation service."""
     if principal.role is not Role.SERVICE:

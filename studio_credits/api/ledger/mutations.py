@@ -19,6 +19,7 @@ from studio_credits.api.ledger.inputs import (
 from studio_credits.api.ledger.types import (
     ConsumeResult,
     CreditBalance,
+    CreditLimitExceeded,
     CreditsConsumed,
     CreditsGranted,
     CreditsRefunded,
@@ -36,7 +37,7 @@ from studio_credits.api.ledger.types import (
     ReserveResult,
     SettleResult,
 )
-from studio_credits.domain import spending
+from studio_credits.domain import credit_limits, spending
 from studio_credits.domain.inputs import ACCOUNT_ID, IDEMPOTENCY_KEY, INSTANT, JOB_ID, PUBLIC_ID, TEXT
 from studio_credits.service import execution, ledger
 
@@ -174,6 +175,8 @@ class LedgerMutations:
                 return CreditsRefunded(entry=entry, balance=CreditBalance.of(outcome.account))
             case spending.Rejected(message=message):
                 return RefundRejected(message=message)
+            case credit_limits.CreditLimitExceeded():
+                return CreditLimitExceeded.of(outcome)
             case execution.IdempotencyConflict():
                 return IdempotencyConflict.of(outcome)
             case _:
@@ -199,6 +202,8 @@ class LedgerMutations:
                 return CreditsGranted(entry=entry, balance=CreditBalance.of(outcome.account))
             case spending.Rejected(message=message):
                 return GrantRejected(message=message)
+            case credit_limits.CreditLimitExceeded():
+                return CreditLimitExceeded.of(outcome)
             case execution.IdempotencyConflict():
                 return IdempotencyConflict.of(outcome)
             case _:
