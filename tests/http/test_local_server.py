@@ -12,6 +12,7 @@ from studio_credits.api.identity import DEV_TOKEN_LIFETIME
 from studio_credits.devserver import DEMO_USER
 from studio_credits.domain.access import Role
 from tests.http.dev_server import DevServer, dev_server, dev_tokens, require_built_web_app
+from tests.support.bodies import MALFORMED_BODIES
 
 VIEWER = {"query": "{ viewer { id email plan { id } credits { available } } }"}
 
@@ -150,3 +151,15 @@ def test_without_now_the_server_runs_on_the_real_clock_which_does_not_move(serve
 
 def test_the_outbox_starts_empty(server: DevServer) -> None:
     assert httpx.get(f"{server.url}/dev/outbox", timeout=10).json() == []
+
+
+@pytest.mark.parametrize("body", MALFORMED_BODIES.values(), ids=MALFORMED_BODIES.keys())
+def test_a_malformed_body_is_a_bad_request(server: DevServer, body: bytes) -> None:
+    response = httpx.post(
+        f"{server.url}/graphql",
+        content=body,
+        headers={"Authorization": f"Bearer {server.tokens['user']}", "Content-Type": "application/json"},
+        timeout=30,
+    )
+
+    assert response.status_code == 400, response.text[:300]
