@@ -70,6 +70,10 @@ ACCOUNT_ID: Accepted[str] = _accepted(
     Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH, pattern=r"^[A-Za-z0-9_.:@+-]+$")],
     f"an account id is 1 to {MAX_ID_LENGTH} of A-Z a-z 0-9 _ . : @ + -",
 )
+PLAN_ID: Accepted[str] = _accepted(
+    Annotated[str, Field(min_length=1, max_length=MAX_KEY_LENGTH, pattern=r"^[A-Za-z0-9_-]+$")],
+    f"a plan id is 1 to {MAX_KEY_LENGTH} of A-Z a-z 0-9 _ - (the plans query lists them)",
+)
 JOB_ID: Accepted[str] = _accepted(
     Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH, pattern=r"^[A-Za-z0-9_.:/-]+$")],
     f"a job id is 1 to {MAX_ID_LENGTH} of A-Z a-z 0-9 _ . : / -",

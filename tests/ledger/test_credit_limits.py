@@ -15,9 +15,8 @@ from studio_credits.domain.lots import Lot, LotSource
 from studio_credits.service import ledger
 from studio_credits.service.ports import Services
 from tests.conftest import START
-from tests.ledger.test_service_flow import recorded
 from tests.support.accounts import ADMIN, MONTHLY, SERVICE, on_plan
-from tests.support.ledger import image, ledger_entries, stored_account
+from tests.support.ledger import image, ledger_entries, recorded, stored_account
 
 
 def test_one_grant_or_adjustment_moves_at_most_a_million_credits(

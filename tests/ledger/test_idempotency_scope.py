@@ -7,9 +7,8 @@ from studio_credits.domain.lots import LotSource
 from studio_credits.service import ledger, plans
 from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
-from tests.ledger.test_service_flow import recorded
 from tests.support.accounts import ADMIN, MONTHLY, SERVICE, person
-from tests.support.ledger import image
+from tests.support.ledger import image, recorded
 
 
 def test_a_person_s_key_does_not_block_the_service_s_charge(services: Services) -> None:

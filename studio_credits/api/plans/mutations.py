@@ -23,7 +23,7 @@ from studio_credits.api.plans.types import (
     ResumePlanResult,
 )
 from studio_credits.domain import account, cancellation, plan_changes
-from studio_credits.domain.inputs import IDEMPOTENCY_KEY
+from studio_credits.domain.inputs import IDEMPOTENCY_KEY, PLAN_ID
 from studio_credits.service import execution, plans
 
 
@@ -36,7 +36,7 @@ class PlanMutations:
             outcome = plans.change_plan(
                 context.services,
                 context.principal,
-                str(input.plan_id),
+                PLAN_ID.check("plan_id", input.plan_id),
                 input.interval,
                 IDEMPOTENCY_KEY.check("idempotency_key", input.idempotency_key),
             )
