@@ -25,7 +25,7 @@ def bootstrap(
     mailer: Mailer | None = None,
 ) -> Services:
     """The services on DynamoDB, the real clock and SES, unless told otherwise."""
-    settings = settings or Settings()
+    settings = settings or Settings.from_environment()
     if repository is None:
         from studio_credits.store.repository import DynamoRepository
 
@@ -64,7 +64,7 @@ def lambda_app(services: Services, settings: Settings | None = None) -> "Starlet
     from studio_credits.api.app import create_app
     from studio_credits.api.identity import AuthorizerClaims
 
-    clients = (settings or Settings()).app_clients
+    clients = (settings or Settings.from_environment()).app_clients
     return create_app(services, AuthorizerClaims(clients), production=True)
 
 

@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
         from studio_credits.api.identity import DevTokens
         from studio_credits.settings import Settings
 
-        settings = Settings()
+        settings = Settings.from_environment()
         tokens = DevTokens(settings.dev_token_secret, settings.app_clients)
         print(tokens.mint(args.sub, Role(args.role), SystemClock().now(), email=args.email))
     elif args.command == "schema":

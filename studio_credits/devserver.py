@@ -146,7 +146,7 @@ def serve(host: str, port: int, now: datetime | None) -> None:
         from studio_credits.outbox import Outbox
         from studio_credits.settings import Settings
 
-        settings = Settings()
+        settings = Settings.from_environment()
         clock: Clock = SystemClock() if now is None else FixedClock(now)
         ses = SesMailer(settings.ses_sender, settings.region, settings.ses_endpoint)
         services = bootstrap(settings, clock=clock, mailer=Outbox(ses, clock, settings.region))

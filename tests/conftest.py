@@ -36,7 +36,7 @@ from tests.support.mailer import RecordingMailer
 from tests.support.memory_repository import MemoryRepository
 
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-SETTINGS = Settings()
+SETTINGS = Settings.from_environment()
 
 
 def open_tables() -> None:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Generic, TypeAlias, TypeVar, overload
+from typing import TypeVar, overload
 
 from studio_credits.domain.account import Account
 from studio_credits.domain.as_of import as_of
@@ -36,7 +36,7 @@ class Contention(DomainError):
 
 
 @dataclass(frozen=True)
-class Planned(Generic[Result]):
+class Planned[Result]:
     """A decided change, and how to describe its result once committed."""
 
     change: Change
@@ -47,7 +47,7 @@ class Planned(Generic[Result]):
 
 
 @dataclass(frozen=True)
-class Refused(Generic[Refusal]):
+class Refused[Refusal]:
     """A decision not to change anything, and the rule's reason, as data (e.g. insufficient credits).
 
     Only a decision is wrapped, so `execute` can tell it from a result; each use case hands its
@@ -65,7 +65,7 @@ class IdempotencyConflict:
 
 
 @dataclass(frozen=True)
-class Idempotency(Generic[Result]):
+class Idempotency[Result]:
     key: str
     caller: str
     """Whose key it is (`Principal.actor`): keys of different callers never meet."""
@@ -84,12 +84,12 @@ class Idempotency(Generic[Result]):
         )
 
 
-Decision: TypeAlias = Planned[Result] | Refused[Refusal]
+type Decision[Result, Refusal] = Planned[Result] | Refused[Refusal]
 """What a `decide` function returns: the change to make, or why not."""
 
 
 @overload
-def execute(
+def execute[Result, Refusal](
     services: Services,
     account_id: str,
     decide: Callable[[Account, datetime], Decision[Result, Refusal]],
@@ -98,7 +98,7 @@ def execute(
 
 
 @overload
-def execute(
+def execute[Result, Refusal](
     services: Services,
     account_id: str,
     decide: Callable[[Account, datetime], Decision[Result, Refusal]],
@@ -106,7 +106,7 @@ def execute(
 ) -> Result | Refused[Refusal] | IdempotencyConflict: ...
 
 
-def execute(
+def execute[Result, Refusal](
     services: Services,
     account_id: str,
     decide: Callable[[Account, datetime], Decision[Result, Refusal]],
@@ -155,7 +155,7 @@ def _back_off(attempt: int) -> None:
     time.sleep(random.uniform(0, BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311 (not a secret)
 
 
-def _replay(
+def _replay[Result](
     services: Services, account: Account, idempotency: Idempotency[Result]
 ) -> Result | IdempotencyConflict | None:
     record = services.repository.get_idempotency(account.id, idempotency.stored_key)

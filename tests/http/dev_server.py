@@ -27,7 +27,7 @@ SECRET = "http-suite-secret-0123456789abcdef"
 
 def dev_tokens(secret: str = SECRET) -> DevTokens:
     """Mints tokens as `studio-credits token` does for the server (the same app clients)."""
-    return DevTokens(secret, Settings().app_clients)
+    return DevTokens(secret, Settings.from_environment().app_clients)
 
 
 STARTUP_SECONDS = 60

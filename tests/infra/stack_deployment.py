@@ -36,8 +36,9 @@ Json = dict[str, Any]
 # moto's CloudFormation has no model for these (moto 5.2 warns and skips them), and none of
 # them matters to running the functions: the HTTP API (routing and the JWT check: the tests
 # send the event API Gateway would, verified claims included), the functions' async-failure
-# configuration, the resource policies of the buckets and the job-failures queue, and the web
-# client's CloudFront distribution and Cognito app client (infra/web.yml).
+# configuration, the API's SnapStart alias (the tests invoke the function itself), the resource
+# policies of the buckets and the job-failures queue, and the web client's CloudFront distribution
+# and Cognito app client (infra/web.yml).
 # The template tests check them instead. Dropped here, so the stack holds what moto creates.
 NOT_MODELLED_BY_MOTO = {
     "AWS::CloudFront::Distribution",
@@ -49,6 +50,7 @@ NOT_MODELLED_BY_MOTO = {
     "AWS::ApiGatewayV2::Authorizer",
     "AWS::ApiGatewayV2::Integration",
     "AWS::ApiGatewayV2::Route",
+    "AWS::Lambda::Alias",
     "AWS::Lambda::EventInvokeConfig",
     "AWS::S3::BucketPolicy",
     "AWS::SQS::QueuePolicy",
@@ -202,6 +204,8 @@ class Invocation:
     result: Any
     calls: list[list[str | None]]
     """[service, IAM-style operation, table, index, SES source] for each AWS call."""
+    init_calls: list[list[str | None]]
+    """Those made while the handler's module was imported (Lambda's init)."""
     modules: dict[str, str | None]
 
 
@@ -241,7 +245,7 @@ def run_function(
     )
     assert completed.returncode == 0, completed.stderr
     output = json.loads(completed.stdout.strip().splitlines()[-1])
-    return Invocation(output["result"], output["calls"], output["modules"])
+    return Invocation(output["result"], output["calls"], output["init_calls"], output["modules"])
 
 
 def graphql_event(fixture: str, query: str, variables: Json | None = None) -> Json:

@@ -5,6 +5,7 @@ web client's hosting and sign-in."""
 import importlib
 import json
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
@@ -130,6 +131,25 @@ def test_the_api_is_behind_the_jwt_authorizer(template: Json) -> None:
     for route in routes.values():
         assert route["AuthorizationType"] == "JWT"
         assert route["AuthorizerId"] == {"Ref": authorizer_id}
+
+
+def test_every_function_runs_on_the_python_the_zip_is_built_and_tested_with(template: Json) -> None:
+    runtimes = {function["Properties"]["Runtime"] for function in lambda_functions(template).values()}
+    assert runtimes == {f"python{sys.version_info.major}.{sys.version_info.minor}"}
+
+
+def test_the_http_api_invokes_the_api_s_snapstart_alias(template: Json) -> None:
+    api = lambda_functions(template)["api"]
+    assert api["Properties"]["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    ((alias_id, alias),) = resources_of_type(template, "AWS::Lambda::Alias").items()
+    assert alias["Properties"]["FunctionName"] == {"Ref": "ApiLambdaFunction"}
+    (version,) = references(alias["Properties"]["FunctionVersion"])
+    assert template["Resources"][version]["Type"] == "AWS::Lambda::Version"
+    aliased = {"Fn::Join": [":", [{"Fn::GetAtt": ["ApiLambdaFunction", "Arn"]}, alias["Properties"]["Name"]]]}
+    (integration,) = resources_of_type(template, "AWS::ApiGatewayV2::Integration").values()
+    assert integration["Properties"]["IntegrationUri"] == aliased
+    assert template["Resources"]["ApiLambdaPermissionHttpApi"]["Properties"]["FunctionName"] == aliased
+    assert alias_id == "ApiSnapStartLambdaAlias"
 
 
 @pytest.mark.parametrize("function", QUERIED_INDEXES)

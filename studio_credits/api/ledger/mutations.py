@@ -75,7 +75,7 @@ def _settled(outcome: ledger.Recorded | spending.NotHeld) -> SettleResult:
             assert_never(outcome)
 
 
-def _required(value: _T | None) -> _T:
+def _required[T](value: T | None) -> T:
     if value is None:
         raise RuntimeError("a recorded change lost what it made")
     return value
