@@ -173,3 +173,65 @@ def test_a_bad_range_of_the_viewer_s_usage_or_history(
     [error] = body["errors"]
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
     assert error["message"] == f"{field}: {accepted.says}"
+
+
+@pytest.mark.parametrize(
+    ("caller", "query", "variables", "field", "message"),
+    [
+        (
+            "service",
+            GRANT,
+            grant(source="BOGUS"),
+            "input.source",
+            "Variable '$input' has invalid value at .source: "
+            "Value 'BOGUS' does not exist in 'LotSource' enum.",
+        ),
+        (
+            "service",
+            CONSUME,
+            spend(creative={"kind": "GIF", "resolution": "RES_2K"}),
+            "input.creative.kind",
+            "Variable '$input' has invalid value at .creative.kind: "
+            "Value 'GIF' does not exist in 'CreativeKind' enum.",
+        ),
+        (
+            "user",
+            CHANGE,
+            change(interval="WEEKLY"),
+            "input.interval",
+            "Variable '$input' has invalid value at .interval: "
+            "Value 'WEEKLY' does not exist in 'BillingInterval' enum.",
+        ),
+        (
+            "service",
+            GRANT,
+            grant(amount="ten"),
+            "input.amount",
+            "Variable '$input' has invalid value at .amount: Int cannot represent non-integer value: 'ten'",
+        ),
+        (
+            "service",
+            ACCOUNT,
+            {},
+            "id",
+            "Variable '$id' has invalid value: Expected a value of non-null type 'ID!' to be provided.",
+        ),
+    ],
+    ids=["grant source", "creative kind", "billing interval", "amount", "missing"],
+)
+def test_a_variable_graphql_refuses_is_bad_user_input_naming_where(
+    handler: LambdaHandler,
+    untouchable: Untouchable,
+    caller: str,
+    query: str,
+    variables: dict[str, Any],
+    field: str,
+    message: str,
+) -> None:
+    body = graphql(caller, query, variables, handler)
+
+    assert body == {
+        "data": None,
+        "errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT", "field": field}}],
+    }
+    assert untouchable.calls == []
