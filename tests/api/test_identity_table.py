@@ -98,8 +98,17 @@ def test_a_token_with_only_a_client_id_is_nobody(dynamodb: None) -> None:
     assert caller(only_client) == ("UNAUTHENTICATED", "UNAUTHENTICATED")
 
 
-def test_an_id_token_without_a_subject_is_nobody(dynamodb: None) -> None:
-    assert caller(with_claims("user", {}, drop=("sub",))) == ("UNAUTHENTICATED", "UNAUTHENTICATED")
+@pytest.mark.parametrize("subject", [None, "", "a b", "x" * 129], ids=["none", "empty", "space", "too long"])
+def test_an_id_token_without_a_subject_that_is_an_account_id_is_nobody(
+    dynamodb: None, subject: str | None
+) -> None:
+    token = (
+        with_claims("user", {"sub": subject})
+        if subject is not None
+        else with_claims("user", {}, drop=("sub",))
+    )
+
+    assert caller(token) == ("UNAUTHENTICATED", "UNAUTHENTICATED")
 
 
 def test_a_request_without_verified_claims_is_nobody(dynamodb: None) -> None:
