@@ -114,6 +114,7 @@ simulate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/refresh.py
+	$(BIN)/python bench/hot_account.py
 
 schema: $(STAMP)
 	$(BIN)/studio-credits schema > graphql/schema.graphql
