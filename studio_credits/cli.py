@@ -20,6 +20,13 @@ def main(argv: list[str] | None = None) -> None:
     dev.add_argument("--host", default="127.0.0.1")
     dev.add_argument("--port", type=int, default=8000)
     dev.add_argument("--now", type=parse_moment, help="run on a test clock frozen at this ISO-8601 moment")
+    dev.add_argument(
+        "--dynamodb-endpoint",
+        metavar="URL",
+        help="use this DynamoDB instead of the embedded one: another local server's (the DynamoDB "
+        "endpoint it printed), so that several serve the same tables, or DynamoDB Local "
+        "(default: $AWS_ENDPOINT_URL_DYNAMODB)",
+    )
 
     token = commands.add_parser("token", help="mint a dev token for the local server")
     token.add_argument(
@@ -42,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "dev":
         from studio_credits.devserver import serve
 
-        serve(args.host, args.port, args.now)
+        serve(args.host, args.port, args.now, args.dynamodb_endpoint)
     elif args.command == "token":
         from studio_credits.api.identity import DevTokens
         from studio_credits.settings import Settings
