@@ -12,9 +12,8 @@ from typing import Any
 
 import httpx
 
-from studio_credits.api.identity import DevTokens
 from studio_credits.domain.access import Role
-from tests.http.dev_server import SECRET
+from tests.http.dev_server import dev_tokens
 
 IMAGE_CREDITS = 4
 """What one 1080p image costs (the spend every worker makes)."""
@@ -44,7 +43,7 @@ REQUEST_SECONDS = 120
 
 
 def service_token() -> str:
-    return DevTokens(SECRET).mint("generation-service", Role.SERVICE, datetime.now(UTC))
+    return dev_tokens().mint("generation-service", Role.SERVICE, datetime.now(UTC))
 
 
 def graphql(client: httpx.Client, url: str, token: str, query: str, variables: dict[str, Any]) -> Any:
@@ -62,7 +61,7 @@ def open_account(url: str, account_id: str, plan: str | None = None) -> None:
     """The person's account, opened by their first call: on the free plan (100 credits), or moved to
     `plan` at once (Business: 100 + 6,900 = 7,000 credits)."""
     email = f"{account_id}@studio.example"
-    person = DevTokens(SECRET).mint(account_id, Role.USER, datetime.now(UTC), email=email)
+    person = dev_tokens().mint(account_id, Role.USER, datetime.now(UTC), email=email)
     with httpx.Client() as client:
         opened = graphql(client, url, person, "{ viewer { id } }", {})
         assert opened == {"data": {"viewer": {"id": account_id}}}, opened
