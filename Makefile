@@ -119,6 +119,7 @@ bench: $(STAMP) $(LAMBDA_ZIP)
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/refresh.py
+	$(BIN)/python bench/hot_account.py
 
 schema: $(STAMP)
 	$(BIN)/studio-credits schema > graphql/schema.graphql

@@ -46,9 +46,14 @@ class Operation:
     """The variables of the n-th request (for instance a fresh idempotency key each time)."""
 
 
-VIEWER_ID = json.loads((EVENTS / "user.json").read_text())["requestContext"]["authorizer"]["jwt"]["claims"][
-    "sub"
-]
+def fixture_claims(caller: str) -> Json:
+    claims: Json = json.loads((EVENTS / f"{caller}.json").read_text())["requestContext"]["authorizer"]["jwt"][
+        "claims"
+    ]
+    return claims
+
+
+VIEWER_ID = fixture_claims("user")["sub"]
 VIDEO = {"kind": "VIDEO", "resolution": "RES_720P", "durationSeconds": 10}
 QUOTE = "query($c: CreativeInput!, $a: ID) { quote(creative: $c, accountId: $a) { credits allowed } }"
 
@@ -198,14 +203,18 @@ def measure_operations(runs: int) -> tuple[list[Measured], tuple[float, float]]:
 
     with mock_aws():
         from studio_credits.bootstrap import bootstrap, lambda_app
+        from studio_credits.settings import Settings
         from studio_credits.store.call_counter import DynamoCallCounter
         from studio_credits.store.repository import DynamoRepository
         from studio_credits.store.tables import create_tables
 
         services = bootstrap()
         create_tables()
-        # The production app, as functions/api.py builds it, with a hand on its repository.
-        handler = Mangum(lambda_app(services), lifespan="off")
+        # The production app, as functions/api.py builds it, with a hand on its repository; it
+        # accepts the tokens of the fixtures' app clients.
+        web_client, service_client = fixture_claims("user")["aud"], fixture_claims("service")["client_id"]
+        clients = Settings(web_client_id=web_client, service_client_id=service_client)
+        handler = Mangum(lambda_app(services, clients), lifespan="off")
         assert isinstance(services.repository, DynamoRepository)
         counter = DynamoCallCounter()
         for client in services.repository.clients():
@@ -221,7 +230,7 @@ def measure_operations(runs: int) -> tuple[list[Measured], tuple[float, float]]:
         request(OPERATIONS[0], 0)  # opens the viewer's account: every row reads an existing one
         budget = {
             "accountId": VIEWER_ID,
-            "amount": 10_000_000,
+            "amount": 990_000,  # within a period's grants (domain/credit_limits.py)
             "source": "ADJUSTMENT",
             "note": "bench",
             "idempotencyKey": "bench-budget",

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict
 
+from studio_credits.domain.access import AppClients
+
 PREFIX = "STUDIO_CREDITS_"
 AWS_SDK_VARIABLES = {
     "region": ("AWS_REGION", "AWS_DEFAULT_REGION"),
@@ -31,6 +33,10 @@ class Settings(BaseModel):
     ledger_table: str = ""
     index_shards: int = 8
     ses_sender: str = "credits@studio.example"
+    web_client_id: str = "local-web-client"
+    """The user pool's app client people sign in with: only its ID tokens name a person or an admin."""
+    service_client_id: str = "local-service-client"
+    """The generation service's app client: only its access tokens (with the scope) are the service."""
     dev_token_secret: str = "local-dev-secret-change-me-0123456789"  # noqa: S105 (local only)
     """Signs HS256 tokens on the local server only; Lambda never reads it."""
     dev_clock_max_job_runs: int = 2_000
@@ -49,3 +55,7 @@ class Settings(BaseModel):
     def model_post_init(self, _context: object) -> None:
         self.accounts_table = self.accounts_table or f"studio-credits-{self.stage}-accounts"
         self.ledger_table = self.ledger_table or f"studio-credits-{self.stage}-ledger"
+
+    @property
+    def app_clients(self) -> AppClients:
+        return AppClients(web=self.web_client_id, service=self.service_client_id)

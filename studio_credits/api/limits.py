@@ -14,7 +14,7 @@ from strawberry.extensions import (
 )
 
 from studio_credits.api.context import RequireIdentity
-from studio_credits.api.errors import DomainErrorsArePublic
+from studio_credits.api.errors import DomainErrorsArePublic, InvalidVariablesAreBadUserInput
 from studio_credits.api.observability import MaskInternalErrors, RequestLog
 
 MAX_DEPTH = 10
@@ -33,6 +33,7 @@ def extensions(production: bool) -> list[Any]:
         partial(ParserCache, maxsize=CACHED_OPERATIONS),
         partial(ValidationCache, maxsize=CACHED_OPERATIONS),
         RequireIdentity,
+        InvalidVariablesAreBadUserInput,
         DomainErrorsArePublic,
     ]
     if production:

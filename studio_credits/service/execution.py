@@ -17,7 +17,7 @@ from studio_credits.domain.account import Account
 from studio_credits.domain.as_of import as_of
 from studio_credits.domain.change import Change
 from studio_credits.domain.errors import DomainError
-from studio_credits.domain.idempotency import IdempotencyRecord, fingerprint
+from studio_credits.domain.idempotency import IdempotencyRecord, fingerprint, scoped_key
 from studio_credits.service.accounts import AccountNotFound
 from studio_credits.service.metering import count_committed
 from studio_credits.service.ports import IdempotencyKeyUsed, Services, VersionConflict
@@ -68,14 +68,20 @@ class IdempotencyConflict:
 @dataclass(frozen=True)
 class Idempotency[Result]:
     key: str
+    caller: str
+    """Whose key it is (`Principal.actor`): keys of different callers never meet."""
     operation: str
     request: Mapping[str, object]
     replay: Callable[[IdempotencyRecord, Account], Result]
     """Rebuilds the first call's result from its record, for an identical retry."""
 
+    @property
+    def stored_key(self) -> str:
+        return scoped_key(self.operation, self.caller, self.key)
+
     def record(self, result_id: str, at: datetime) -> IdempotencyRecord:
         return IdempotencyRecord(
-            self.key, self.operation, fingerprint(self.operation, self.request), result_id, at
+            self.stored_key, self.operation, fingerprint(self.operation, self.request), result_id, at
         )
 
 
@@ -164,7 +170,7 @@ def _back_off(attempt: int) -> None:
 def _replay[Result](
     services: Services, account: Account, idempotency: Idempotency[Result]
 ) -> Result | IdempotencyConflict | None:
-    record = services.repository.get_idempotency(account.id, idempotency.key)
+    record = services.repository.get_idempotency(account.id, idempotency.stored_key)
     if record is None:
         return None
     expected = fingerprint(idempotency.operation, idempotency.request)

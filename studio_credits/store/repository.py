@@ -54,7 +54,7 @@ from studio_credits.store.models import (
     ReservationItem,
     UsageItem,
 )
-from studio_credits.store.tables import Tables, bind_tables
+from studio_credits.store.tables import Tables, bind_tables, with_subclasses
 from studio_credits.store.transaction import LabelledTransaction, TransactionCanceled
 
 ACCOUNT, IDEMPOTENCY, REFUND = "account", "idempotency", "refund"
@@ -81,8 +81,8 @@ class DynamoRepository:
 
     def clients(self) -> Iterator[Any]:
         """The botocore clients this repository calls through (for counting calls)."""
-        yield AccountModel._get_connection().connection.client
-        yield LedgerItem._get_connection().connection.client
+        for model in (*with_subclasses(AccountModel), *with_subclasses(LedgerItem)):
+            yield model._get_connection().connection.client
         yield self._connection.client
 
     def calls_made(self) -> int:

@@ -59,6 +59,21 @@ NOT_MODELLED_BY_MOTO = {
 }
 
 
+STAND_INS = {"WebAppClient": "4f1kq0c2m7r8s9t0u1v2w3x4y5"}
+"""Values for references to what moto does not make: the web client's id is the `aud` of the ID
+tokens in tests/events/."""
+
+
+def with_stand_ins(node: object) -> object:
+    if isinstance(node, list):
+        return [with_stand_ins(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"Ref"} and node["Ref"] in STAND_INS:
+        return STAND_INS[node["Ref"]]
+    return {key: with_stand_ins(value) for key, value in node.items()}
+
+
 def load_template() -> Json:
     if not TEMPLATE.exists():
         pytest.fail("no packaged template: run `make package` first")
@@ -111,7 +126,9 @@ def for_moto(template: Json) -> Json:
     osls puts the code in a deployment bucket the stack itself creates, and uploads the zip
     between creating that bucket and the functions; here the zip is uploaded beforehand.
     """
-    adapted = copy.deepcopy(template)
+    adapted: Json = copy.deepcopy(template)
+    for body in resources_of_type(adapted, "AWS::Lambda::Function").values():
+        body["Properties"]["Environment"] = with_stand_ins(body["Properties"].get("Environment", {}))
     resources, outputs = adapted["Resources"], adapted.get("Outputs", {})
     dropped = {name for name, body in resources.items() if body["Type"] in NOT_MODELLED_BY_MOTO}
     while pointing := {name for name, body in resources.items() if references(body) & dropped} - dropped:

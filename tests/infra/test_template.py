@@ -276,3 +276,14 @@ def test_the_web_client_signs_in_with_the_hosted_ui_code_flow_and_pkce(template:
     assert config["signIn"] == "cognito" and config["clientId"] == f"${{{client_id}}}"
     assert config["issuer"] == "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}"
     assert variables["Pool"] in authorizer["Properties"]["JwtConfiguration"]["Issuer"]
+
+
+def test_the_functions_know_the_two_app_clients_the_authorizer_accepts(template: Json) -> None:
+    [web_client] = resources_of_type(template, "AWS::Cognito::UserPoolClient")
+    (authorizer,) = resources_of_type(template, "AWS::ApiGatewayV2::Authorizer").values()
+    environment = next(iter(lambda_functions(template).values()))["Properties"]["Environment"]["Variables"]
+
+    clients = [environment["STUDIO_CREDITS_WEB_CLIENT_ID"], environment["STUDIO_CREDITS_SERVICE_CLIENT_ID"]]
+
+    assert clients == [{"Ref": web_client}, "6q7r8s9t0u1v2w3x4y5z6a7b8c"]  # the test stage's parameter
+    assert authorizer["Properties"]["JwtConfiguration"]["Audience"] == clients

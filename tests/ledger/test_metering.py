@@ -9,9 +9,8 @@ from studio_credits.domain.ids import public_id
 from studio_credits.domain.lots import LotSource
 from studio_credits.service import ledger
 from studio_credits.service.ports import Services, VersionConflict
-from tests.ledger.test_service_flow import recorded
 from tests.support.accounts import ADMIN, SERVICE
-from tests.support.ledger import image
+from tests.support.ledger import image, recorded
 from tests.support.memory_repository import MemoryRepository
 from tests.support.telemetry import RecordingMetrics
 
