@@ -134,7 +134,9 @@ OFFLINE_AWS = {
 
 
 def lambda_environment(endpoint: str) -> dict[str, str]:
-    """What serverless.yml gives every function, with the SDK pointed at moto."""
+    """What serverless.yml gives every function, with the SDK pointed at moto and the app clients
+    of the fixtures' tokens."""
+    claims = event("user")["requestContext"]["authorizer"]["jwt"]["claims"]
     return {
         "PATH": os.environ.get("PATH", ""),
         "PYTHONDONTWRITEBYTECODE": "1",
@@ -144,6 +146,7 @@ def lambda_environment(endpoint: str) -> dict[str, str]:
         "STUDIO_CREDITS_ACCOUNTS_TABLE": f"studio-credits-{STAGE}-accounts",
         "STUDIO_CREDITS_LEDGER_TABLE": f"studio-credits-{STAGE}-ledger",
         "STUDIO_CREDITS_SES_SENDER": "credits@studio.example",
+        "STUDIO_CREDITS_WEB_CLIENT_ID": claims["aud"],
     }
 
 

@@ -32,10 +32,7 @@ def _invalid(message: str) -> PydanticCustomError:
 
 
 class Creative(BaseModel):
-    """A creative as priced. Field order matters: each check sees the fields before it.
-
-    Checked by validators, not `Field` constraints: `pydantic.fields` brings annotated_types and
-    pydantic.types, a tenth of what the API's cold start adds to the bare stack's."""
+    """A creative as priced. Field order matters: each check sees the fields before it."""
 
     model_config = ConfigDict(
         frozen=True, alias_generator=to_camel, populate_by_name=True, validate_default=True, defer_build=True
