@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from studio_credits.domain.clock import Clock, SystemClock
 from studio_credits.mail import Mailer
-from studio_credits.service.ports import Repository, Services
+from studio_credits.service.ports import DEFAULT_RETRY, Repository, Services
+from studio_credits.service.retry import RetryPolicy
 from studio_credits.settings import Settings
 
 if TYPE_CHECKING:
@@ -23,8 +24,9 @@ def bootstrap(
     clock: Clock | None = None,
     repository: Repository | None = None,
     mailer: Mailer | None = None,
+    retry: RetryPolicy | None = None,
 ) -> Services:
-    """The services on DynamoDB, the real clock and SES, unless told otherwise."""
+    """The services on DynamoDB, the real clock, SES and the default retry policy, unless told otherwise."""
     settings = settings or Settings()
     if repository is None:
         from studio_credits.store.repository import DynamoRepository
@@ -34,7 +36,7 @@ def bootstrap(
         from studio_credits.mail.ses import SesMailer
 
         mailer = SesMailer(settings.ses_sender, settings.region, settings.ses_endpoint)
-    return Services(repository, clock or SystemClock(), mailer)
+    return Services(repository, clock or SystemClock(), mailer, retry or DEFAULT_RETRY)
 
 
 class LambdaContext(Protocol):
@@ -55,7 +57,14 @@ def run_scheduled(job: str, event: dict[str, Any], context: LambdaContext) -> di
 def tables(settings: Settings) -> "Tables":
     from studio_credits.store.tables import Tables
 
-    return Tables(settings.accounts_table, settings.ledger_table, settings.region, settings.dynamodb_endpoint)
+    return Tables(
+        settings.accounts_table,
+        settings.ledger_table,
+        settings.region,
+        settings.dynamodb_endpoint,
+        settings.dynamodb_connect_timeout_seconds,
+        settings.dynamodb_read_timeout_seconds,
+    )
 
 
 def lambda_app(services: Services) -> "Starlette":

@@ -15,6 +15,10 @@ class Settings(BaseSettings):
     ses_endpoint: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_SES")
     accounts_table: str = ""
     ledger_table: str = ""
+    dynamodb_connect_timeout_seconds: float = 1.0
+    dynamodb_read_timeout_seconds: float = 1.0
+    """One DynamoDB call's wait for an answer (single-digit milliseconds, a long catch-up's transaction
+    tens): each call is made once, and the service's RetryPolicy retries writes (service/retry.py)."""
     index_shards: int = 8
     ses_sender: str = "credits@studio.example"
     dev_token_secret: str = "local-dev-secret-change-me-0123456789"  # noqa: S105 (local only)
