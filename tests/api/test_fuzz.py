@@ -37,7 +37,8 @@ MASKED = "Unexpected error."
 
 ids = st.one_of(st.sampled_from([*PEOPLE, "nobody", ""]), st.text(max_size=40))
 offsets = st.timedeltas(min_value=timedelta(hours=-23), max_value=timedelta(hours=23)).map(timezone)
-moments = st.datetimes(datetime(1900, 1, 1), datetime(2200, 1, 1), timezones=st.none() | st.just(UTC) | offsets)
+zones = st.none() | st.just(UTC) | offsets
+moments = st.datetimes(datetime(1900, 1, 1), datetime(2200, 1, 1), timezones=zones)
 OPERATIONS = from_schema(
     build_schema(production=True).as_str(),
     custom_scalars={
