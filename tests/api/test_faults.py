@@ -194,3 +194,41 @@ def test_a_read_the_store_does_not_answer_is_unavailable(
 
     assert_unavailable(body, "viewer")
     assert len(faults.injected) == 1
+
+
+RESERVE = """
+mutation Reserve($account: ID!) {
+  reserveCredits(input: {
+    accountId: $account, jobId: "job-2", idempotencyKey: "reserve-job-2"
+    creative: { kind: IMAGE, resolution: RES_1080P }
+  }) { ... on CreditsReserved { reservation { id } } }
+}
+"""
+CAPTURE = """
+mutation Capture($reservation: ID!) {
+  captureReservation(input: { reservationId: $reservation }) {
+    __typename
+    ... on ReservationSettled { balance { available reserved } }
+    ... on ReservationNotHeld { reservation { status } }
+  }
+}
+"""
+
+
+def test_a_capture_whose_answer_was_lost_is_not_captured_twice(
+    services: Services, handler: LambdaHandler, faults: InjectedFaults
+) -> None:
+    """A capture takes no key: its retry finds the hold settled and says so."""
+    reserved = post(handler, "service", RESERVE, {"account": USER})["data"]["reserveCredits"]
+    faults.plan("TransactWriteItems", ANSWER_LOST)
+
+    captured = post(handler, "service", CAPTURE, {"reservation": reserved["reservation"]["id"]})
+
+    assert captured["data"]["captureReservation"] == {
+        "__typename": "ReservationNotHeld",
+        "reservation": {"status": "CAPTURED"},
+    }
+    account = stored_account(services.repository, USER)
+    assert (account.available, account.reserved) == (96, 0)  # 100 - 4 for a 1080p image, charged once
+    kinds = [entry.kind for entry in checked_ledger(services.repository, account)]
+    assert kinds.count(EntryKind.CAPTURE) == 1
