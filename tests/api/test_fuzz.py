@@ -69,12 +69,13 @@ def test_generated_operations_answer_without_errors_or_leaks_and_keep_the_books(
     def answers_well(operation: str, caller: str) -> None:
         response = invoke(event(caller, operation), handler)
         said = response["body"].lower()
+        seen = f"as {caller}: {operation}\n-> {response['statusCode']} {response['body']}"
 
-        assert response["statusCode"] < 500, response
+        assert response["statusCode"] < 500, seen
         leaks = [name for name in INTERNAL_NAMES if name in said and name not in operation.lower()]
-        assert not leaks, response["body"]
+        assert not leaks, seen
         errors = json.loads(response["body"]).get("errors") or []
-        assert not [error for error in errors if error["message"] == MASKED], response["body"]
+        assert not [error for error in errors if error["message"] == MASKED], seen
 
     errors_log = logging.getLogger("strawberry.execution")
     was_disabled, errors_log.disabled = errors_log.disabled, True  # each error request logs a traceback
