@@ -27,7 +27,7 @@ def bootstrap(
     retry: RetryPolicy | None = None,
 ) -> Services:
     """The services on DynamoDB, the real clock, SES and the default retry policy, unless told otherwise."""
-    settings = settings or Settings()
+    settings = settings or Settings.from_environment()
     if repository is None:
         from studio_credits.store.repository import DynamoRepository
 
@@ -67,21 +67,24 @@ def tables(settings: Settings) -> "Tables":
     )
 
 
-def lambda_app(services: Services) -> "Starlette":
-    """Production: identity from API Gateway's JWT authorizer, no GraphiQL, no introspection, no
-    `/dev/` routes."""
+def lambda_app(services: Services, settings: Settings | None = None) -> "Starlette":
+    """Production: identity from API Gateway's JWT authorizer (tokens of the configured app clients
+    only), no GraphiQL, no introspection, no `/dev/` routes."""
     from studio_credits.api.app import create_app
     from studio_credits.api.identity import AuthorizerClaims
 
-    return create_app(services, AuthorizerClaims(), production=True)
+    clients = (settings or Settings.from_environment()).app_clients
+    return create_app(services, AuthorizerClaims(clients), production=True)
 
 
 def dev_app(services: Services, settings: Settings, web_app: Path | None = None) -> "Starlette":
     """The local server: dev tokens, GraphiQL, the built web client if there is one, and `/dev/`: the
-    test clock (frozen when the services' clock is a FixedClock), the jobs it runs, and the outbox of
-    the emails they send (the services' mailer, an Outbox)."""
+    test clock (frozen when the services' clock is a FixedClock), the jobs it runs, the outbox of
+    the emails they send (the services' mailer, an Outbox), and the count of version conflicts (the
+    services' repository counts them)."""
     from studio_credits.api.app import create_app
     from studio_credits.api.identity import DevTokens
+    from studio_credits.conflict_count import ConflictCountingRepository
     from studio_credits.dev_routes import dev_routes
     from studio_credits.jobs.scheduled import run_job
     from studio_credits.outbox import Outbox
@@ -90,6 +93,9 @@ def dev_app(services: Services, settings: Settings, web_app: Path | None = None)
 
     if not isinstance(services.mailer, Outbox):
         raise TypeError("the local server's mailer is its outbox")
+    repository = services.repository
+    if not isinstance(repository, ConflictCountingRepository):
+        raise TypeError("the local server's repository counts version conflicts")
     earliest = {
         "refresh": due.earliest_refresh,
         "notices": due.earliest_notice,
@@ -103,8 +109,8 @@ def dev_app(services: Services, settings: Settings, web_app: Path | None = None)
     )
     return create_app(
         services,
-        DevTokens(settings.dev_token_secret),
+        DevTokens(settings.dev_token_secret, settings.app_clients),
         production=False,
-        more_routes=dev_routes(travel, services.mailer),
+        more_routes=dev_routes(travel, services.mailer, lambda: repository.version_conflicts),
         web_app=web_app,
     )

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from strawberry.extensions import SchemaExtension
 
 from graphql import ExecutionResult, OperationDefinitionNode
-from studio_credits.api.errors import Unauthenticated
+from studio_credits.api.errors import PublicError
 from studio_credits.api.identity import IdentitySource
 from studio_credits.domain.access import Principal
 from studio_credits.service.ports import Services
@@ -43,7 +43,7 @@ class RequireIdentity(SchemaExtension):
         if not _introspection_only(self.execution_context.graphql_document):
             try:
                 context.principal  # noqa: B018 (identifies the caller, once)
-            except Unauthenticated as error:
+            except PublicError as error:  # not signed in, or a token no role accepts
                 self.execution_context.result = ExecutionResult(data=None, errors=[error])
         yield
 

@@ -15,7 +15,7 @@ from strawberry.extensions import (
 )
 
 from studio_credits.api.context import RequireIdentity
-from studio_credits.api.errors import DomainErrorsArePublic, is_internal
+from studio_credits.api.errors import DomainErrorsArePublic, InvalidVariablesAreBadUserInput, is_internal
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2_000
@@ -33,6 +33,7 @@ def extensions(production: bool) -> list[Any]:
         partial(ParserCache, maxsize=CACHED_OPERATIONS),
         partial(ValidationCache, maxsize=CACHED_OPERATIONS),
         RequireIdentity,
+        InvalidVariablesAreBadUserInput,
         DomainErrorsArePublic,
     ]
     if production:

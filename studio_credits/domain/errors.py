@@ -5,6 +5,7 @@ a dataclass returned beside the result, one of the closed set a use case's retur
 What is raised instead, and shown by the API as a coded error:
 
 - `InvalidInput`: an input no rule accepts;
+- `NotIdentified`: the request names no caller this service accepts;
 - `NotAllowed`: the caller's role does not permit the request;
 - `Unavailable`: not about the request; it could not be carried out now, and the same request
   (with the same idempotency key) may be sent again;
@@ -34,3 +35,7 @@ class NotAllowed(DomainError):
 class Unavailable(DomainError):
     """Not about the request: it could not be carried out now (the account busy with other changes,
     the store not answering); sent again as it is, it may succeed."""
+
+
+class NotIdentified(DomainError):
+    """The request's token names no caller this service accepts."""

@@ -11,13 +11,13 @@ store that did not answer is tried again from a fresh read, as the services' Ret
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Generic, TypeAlias, TypeVar, overload
+from typing import TypeVar, overload
 
 from studio_credits.domain.account import Account
 from studio_credits.domain.as_of import as_of
 from studio_credits.domain.change import Change
 from studio_credits.domain.errors import Unavailable
-from studio_credits.domain.idempotency import IdempotencyRecord, fingerprint
+from studio_credits.domain.idempotency import IdempotencyRecord, fingerprint, scoped_key
 from studio_credits.service.accounts import AccountNotFound
 from studio_credits.service.ports import IdempotencyKeyUsed, Services, StoreUnavailable, VersionConflict
 
@@ -33,7 +33,7 @@ class Contention(Unavailable):
 
 
 @dataclass(frozen=True)
-class Planned(Generic[Result]):
+class Planned[Result]:
     """A decided change, and how to describe its result once committed."""
 
     change: Change
@@ -44,7 +44,7 @@ class Planned(Generic[Result]):
 
 
 @dataclass(frozen=True)
-class Refused(Generic[Refusal]):
+class Refused[Refusal]:
     """A decision not to change anything, and the rule's reason, as data (e.g. insufficient credits).
 
     Only a decision is wrapped, so `execute` can tell it from a result; each use case hands its
@@ -62,25 +62,31 @@ class IdempotencyConflict:
 
 
 @dataclass(frozen=True)
-class Idempotency(Generic[Result]):
+class Idempotency[Result]:
     key: str
+    caller: str
+    """Whose key it is (`Principal.actor`): keys of different callers never meet."""
     operation: str
     request: Mapping[str, object]
     replay: Callable[[IdempotencyRecord, Account], Result]
     """Rebuilds the first call's result from its record, for an identical retry."""
 
+    @property
+    def stored_key(self) -> str:
+        return scoped_key(self.operation, self.caller, self.key)
+
     def record(self, result_id: str, at: datetime) -> IdempotencyRecord:
         return IdempotencyRecord(
-            self.key, self.operation, fingerprint(self.operation, self.request), result_id, at
+            self.stored_key, self.operation, fingerprint(self.operation, self.request), result_id, at
         )
 
 
-Decision: TypeAlias = Planned[Result] | Refused[Refusal]
+type Decision[Result, Refusal] = Planned[Result] | Refused[Refusal]
 """What a `decide` function returns: the change to make, or why not."""
 
 
 @overload
-def execute(
+def execute[Result, Refusal](
     services: Services,
     account_id: str,
     decide: Callable[[Account, datetime], Decision[Result, Refusal]],
@@ -89,7 +95,7 @@ def execute(
 
 
 @overload
-def execute(
+def execute[Result, Refusal](
     services: Services,
     account_id: str,
     decide: Callable[[Account, datetime], Decision[Result, Refusal]],
@@ -97,7 +103,7 @@ def execute(
 ) -> Result | Refused[Refusal] | IdempotencyConflict: ...
 
 
-def execute(
+def execute[Result, Refusal](
     services: Services,
     account_id: str,
     decide: Callable[[Account, datetime], Decision[Result, Refusal]],
@@ -116,7 +122,7 @@ def execute(
     raise last_failure
 
 
-def _attempt(
+def _attempt[Result, Refusal](
     services: Services,
     account_id: str,
     decide: Callable[[Account, datetime], Decision[Result, Refusal]],
@@ -155,10 +161,10 @@ def _attempt(
     return decision.result(replace(change, account=committed))
 
 
-def _replay(
+def _replay[Result](
     services: Services, account: Account, idempotency: Idempotency[Result]
 ) -> Result | IdempotencyConflict | None:
-    record = services.repository.get_idempotency(account.id, idempotency.key)
+    record = services.repository.get_idempotency(account.id, idempotency.stored_key)
     if record is None:
         return None
     expected = fingerprint(idempotency.operation, idempotency.request)

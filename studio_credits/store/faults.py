@@ -10,7 +10,6 @@ does not retry), so the service's policy is the one retry budget.
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
 
 from botocore.exceptions import HTTPClientError
 from pynamodb.exceptions import PynamoDBException
@@ -30,10 +29,6 @@ TRANSIENT = frozenset(
 THROTTLED_IN_TRANSACTION = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})
 """Cancellation reasons of a TransactWriteItems that say an item's partition was throttled."""
 TRANSACTION_CANCELED = "TransactionCanceledException"
-
-Item = TypeVar("Item")
-Params = ParamSpec("Params")
-Returned = TypeVar("Returned")
 
 
 def is_transient(error: PynamoDBException) -> bool:
@@ -58,13 +53,13 @@ def store_faults() -> Iterator[None]:
         raise
 
 
-def classified(items: Iterator[Item]) -> Iterator[Item]:
+def classified[Item](items: Iterator[Item]) -> Iterator[Item]:
     """A lazy query's items, its transient failures as StoreUnavailable."""
     with store_faults():
         yield from items
 
 
-def classifying(call: Callable[Params, Returned]) -> Callable[Params, Returned]:
+def classifying[**Params, Returned](call: Callable[Params, Returned]) -> Callable[Params, Returned]:
     """`call`, its transient DynamoDB failures as StoreUnavailable."""
 
     @functools.wraps(call)

@@ -54,7 +54,7 @@ from studio_credits.store.models import (
     ReservationItem,
     UsageItem,
 )
-from studio_credits.store.tables import Tables, bind_tables, every_model
+from studio_credits.store.tables import Tables, bind_tables, with_subclasses
 from studio_credits.store.transaction import LabelledTransaction, TransactionCanceled, TransactionConflicted
 
 ACCOUNT, IDEMPOTENCY, REFUND = "account", "idempotency", "refund"
@@ -80,7 +80,7 @@ class DynamoRepository:
 
     def clients(self) -> Iterator[Any]:
         """The botocore clients this repository calls through (for counting calls)."""
-        for model in every_model():
+        for model in (*with_subclasses(AccountModel), *with_subclasses(LedgerItem)):
             yield model._get_connection().connection.client
         yield self._connection.client
 

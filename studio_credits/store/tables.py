@@ -43,13 +43,8 @@ def bind_tables(tables: Tables) -> None:
         model.Meta.connect_timeout_seconds = tables.connect_timeout_seconds
         model.Meta.read_timeout_seconds = tables.read_timeout_seconds
         model.Meta.max_retry_attempts = BOTOCORE_RETRIES
-    for cls in every_model():
-        cls._connection = None  # made again from the Meta above at the next call
-
-
-def every_model() -> list[type[Model]]:
-    """The two tables' models and the item kinds under them: each keeps its own connection."""
-    return [cls for model in (AccountModel, LedgerItem) for cls in (model, *_subclasses(model))]
+        for cls in with_subclasses(model):
+            cls._connection = None  # made again from the Meta above at the next call
 
 
 def create_tables() -> None:
@@ -58,8 +53,9 @@ def create_tables() -> None:
             model.create_table(wait=True)
 
 
-def _subclasses(model: type[Model]) -> list[type[Model]]:
-    found = []
+def with_subclasses(model: type[Model]) -> list[type[Model]]:
+    """The model and every model derived from it: each keeps a connection of its own."""
+    found = [model]
     for subclass in model.__subclasses__():
-        found += [subclass, *_subclasses(subclass)]
+        found += with_subclasses(subclass)
     return found

@@ -6,6 +6,7 @@ from typing import Annotated
 import strawberry
 
 from studio_credits.api.catalogue.types import Plan
+from studio_credits.api.context import Info
 from studio_credits.api.enums import (
     CreativeKind,
     EntryKind,
@@ -15,7 +16,8 @@ from studio_credits.api.enums import (
     Resolution,
 )
 from studio_credits.api.idempotency import IdempotencyConflict
-from studio_credits.domain import account, ledger, notices, reservations, usage
+from studio_credits.domain import account, credit_limits, ledger, notices, reservations, usage
+from studio_credits.domain.access import may_see_who_recorded
 from studio_credits.domain.ids import public_id
 
 
@@ -91,6 +93,14 @@ class LedgerEntry:
     creative: CreativeSummary | None
     job_id: str | None
     lots: list[LotMovement]
+    actor: strawberry.Private[str]
+
+    @strawberry.field(
+        description='Who made the entry: "service", "admin:<subject>", "user:<subject>", or the '
+        "service's own jobs; shown to the service and admins, null to the account's person."
+    )
+    def recorded_by(self, info: Info) -> str | None:
+        return self.actor if may_see_who_recorded(info.context.principal) else None
 
     @classmethod
     def of(cls, entry: ledger.LedgerEntry) -> "LedgerEntry":
@@ -113,6 +123,7 @@ class LedgerEntry:
                 advanced_template=creative.advanced_template,
             ),
             job_id=entry.job_id,
+            actor=entry.actor,
             lots=[
                 LotMovement(lot_id=strawberry.ID(m.lot_id), source=m.source, amount=m.amount)
                 for m in entry.lots
@@ -264,6 +275,16 @@ class RefundRejected:
     message: str
 
 
+@strawberry.type(description="The request would move or leave more credits than the product allows.")
+class CreditLimitExceeded:
+    limit: int = strawberry.field(description="The limit the request would break, in credits.")
+    message: str
+
+    @classmethod
+    def of(cls, exceeded: credit_limits.CreditLimitExceeded) -> "CreditLimitExceeded":
+        return cls(limit=exceeded.limit, message=exceeded.message)
+
+
 @strawberry.type
 class CreditsGranted:
     entry: LedgerEntry
@@ -285,6 +306,10 @@ ReserveResult = Annotated[
 ]
 SettleResult = Annotated[ReservationSettled | ReservationNotHeld, strawberry.union("SettleResult")]
 RefundResult = Annotated[
-    CreditsRefunded | RefundRejected | IdempotencyConflict, strawberry.union("RefundResult")
+    CreditsRefunded | RefundRejected | CreditLimitExceeded | IdempotencyConflict,
+    strawberry.union("RefundResult"),
 ]
-GrantResult = Annotated[CreditsGranted | GrantRejected | IdempotencyConflict, strawberry.union("GrantResult")]
+GrantResult = Annotated[
+    CreditsGranted | GrantRejected | CreditLimitExceeded | IdempotencyConflict,
+    strawberry.union("GrantResult"),
+]
