@@ -12,7 +12,7 @@ WEB_APP := web/dist/index.html
 WEB_NODE := web/node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: dev test lint bench schema clean package simulate web web-check codegen
+.PHONY: dev test lint bench schema clean package simulate fuzz web web-check codegen
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -114,6 +114,13 @@ package: $(LAMBDA_ZIP) node_modules/.installed $(WEB_APP)
 SEEDS ?= 1000
 simulate: $(STAMP)
 	$(BIN)/python -m tests.simulation.run --seeds $(SEEDS)
+
+# Generated GraphQL requests through the Lambda handler on moto (tests/api/test_fuzz.py): FUZZ_EXAMPLES
+# of them (make test runs 200), from FUZZ_SEED.
+FUZZ_EXAMPLES ?= 10000
+FUZZ_SEED ?= 13
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(BIN)/pytest -p no:xdist tests/api/test_fuzz.py
 
 bench: $(STAMP) $(LAMBDA_ZIP)
 	$(BIN)/python bench/cold_start.py

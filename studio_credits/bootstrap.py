@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from studio_credits.domain.clock import Clock, SystemClock
 from studio_credits.mail import Mailer
-from studio_credits.service.ports import Repository, Services
+from studio_credits.service.ports import DEFAULT_RETRY, Repository, Services
+from studio_credits.service.retry import RetryPolicy
 from studio_credits.settings import Settings
 from studio_credits.telemetry import Metrics
 
@@ -27,8 +28,10 @@ def bootstrap(
     mailer: Mailer | None = None,
     metrics: Metrics | None = None,
     correlation_id: str | None = None,
+    retry: RetryPolicy | None = None,
 ) -> Services:
-    """The services on DynamoDB, the real clock and SES, keeping no metrics, unless told otherwise."""
+    """The services on DynamoDB, the real clock and SES, keeping no metrics, with the default retry
+    policy, unless told otherwise."""
     settings = settings or Settings.from_environment()
     if repository is None:
         from studio_credits.store.repository import DynamoRepository
@@ -42,7 +45,9 @@ def bootstrap(
         from studio_credits.telemetry import NoMetrics
 
         metrics = NoMetrics()
-    return Services(repository, clock or SystemClock(), mailer, metrics, correlation_id)
+    return Services(
+        repository, clock or SystemClock(), mailer, metrics, correlation_id, retry or DEFAULT_RETRY
+    )
 
 
 class LambdaContext(Protocol):
@@ -78,7 +83,14 @@ def run_scheduled(job: str, event: dict[str, Any], context: LambdaContext) -> di
 def tables(settings: Settings) -> "Tables":
     from studio_credits.store.tables import Tables
 
-    return Tables(settings.accounts_table, settings.ledger_table, settings.region, settings.dynamodb_endpoint)
+    return Tables(
+        settings.accounts_table,
+        settings.ledger_table,
+        settings.region,
+        settings.dynamodb_endpoint,
+        settings.dynamodb_connect_timeout_seconds,
+        settings.dynamodb_read_timeout_seconds,
+    )
 
 
 def api_handler(clock: Clock | None = None) -> Callable[[dict[str, Any], Any], dict[str, Any]]:

@@ -31,6 +31,10 @@ class Settings(BaseModel):
     ses_endpoint: str | None = None
     accounts_table: str = ""
     ledger_table: str = ""
+    dynamodb_connect_timeout_seconds: float = 1.0
+    dynamodb_read_timeout_seconds: float = 1.0
+    """One DynamoDB call's wait for an answer (single-digit milliseconds, a long catch-up's transaction
+    tens): each call is made once, and the service's RetryPolicy retries writes (service/retry.py)."""
     index_shards: int = 8
     ses_sender: str = "credits@studio.example"
     web_client_id: str = "local-web-client"

@@ -12,7 +12,10 @@ from typing import Any
 from strawberry.extensions import SchemaExtension
 
 from graphql import GraphQLError
-from studio_credits.domain.errors import DomainError, InvalidInput, NotAllowed
+from studio_credits.domain.errors import DomainError, InvalidInput, NotAllowed, Unavailable
+
+RETRY_AFTER_SECONDS = 1
+"""The hint an UNAVAILABLE error carries: the service already retried for up to a few seconds."""
 
 
 class RefusalAnswer:
@@ -37,6 +40,12 @@ class Forbidden(PublicError):
 
 def bad_user_input(path: str, message: str) -> PublicError:
     return PublicError(f"{path}: {message}", "BAD_USER_INPUT", field=path)
+
+
+def unavailable(message: str) -> PublicError:
+    """Nothing was changed, or the change is stored and its idempotency key answers it: the same
+    request may be sent again."""
+    return PublicError(message, "UNAVAILABLE", retryable=True, retryAfterSeconds=RETRY_AFTER_SECONDS)
 
 
 def refused(message: str) -> PublicError:
@@ -68,6 +77,8 @@ def public_error(error: DomainError) -> PublicError:
         return bad_user_input(graphql_path(error.field), error.message)
     if isinstance(error, NotAllowed):
         return Forbidden(str(error))
+    if isinstance(error, Unavailable):
+        return unavailable(str(error))
     return refused(str(error))
 
 

@@ -7,7 +7,9 @@ What is raised instead, and shown by the API as a coded error:
 - `InvalidInput`: an input no rule accepts;
 - `NotIdentified`: the request names no caller this service accepts;
 - `NotAllowed`: the caller's role does not permit the request;
-- any other `DomainError`: the request cannot be carried out now (no such account, too busy).
+- `Unavailable`: not about the request; it could not be carried out now, and the same request
+  (with the same idempotency key) may be sent again;
+- any other `DomainError`: the request cannot be carried out (no such account).
 """
 
 
@@ -28,6 +30,11 @@ class InvalidInput(DomainError):
 
 class NotAllowed(DomainError):
     """The caller's role does not permit this."""
+
+
+class Unavailable(DomainError):
+    """Not about the request: it could not be carried out now (the account busy with other changes,
+    the store not answering); sent again as it is, it may succeed."""
 
 
 class NotIdentified(DomainError):

@@ -6,7 +6,7 @@ under a deterministic id that cannot be written twice) and lists them as unsent;
 then emailed; (3) a change forgets the emailed ones. Sending is at most once: a crash
 between the claim and the email loses that email (the notice stays recorded, with its
 sent_at), and nothing can email it twice. An email SES refuses is unclaimed, to be
-sent by a later run.
+sent by a later run; one whose answer was lost (a timeout) stays claimed, as it may have been sent.
 """
 
 from datetime import datetime
@@ -14,6 +14,7 @@ from datetime import datetime
 from studio_credits.domain.account import Account
 from studio_credits.domain.notice_rules import SUBJECTS, record_due, without_unsent
 from studio_credits.jobs.each_due import JobReport, RemainingMillis, apply, for_each_due
+from studio_credits.mail import MailRefused
 from studio_credits.service.execution import Decision, Planned, Refused
 from studio_credits.service.ports import Services
 
@@ -51,7 +52,7 @@ def notify(services: Services, account_id: str) -> int:
         if notice is not None:
             try:
                 services.mailer.send(account.email, SUBJECTS[notice.kind], notice.message)
-            except Exception:
+            except MailRefused:
                 services.repository.unclaim_notice(account.id, notice_id, claimed_at)
                 refused.append(notice_id)
                 continue

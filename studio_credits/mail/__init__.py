@@ -3,7 +3,12 @@
 from typing import Protocol
 
 
+class MailRefused(Exception):
+    """The email service answered that it did not take the email (throttled, rejected): not sent."""
+
+
 class Mailer(Protocol):
     def send(self, to: str, subject: str, body: str) -> str:
-        """Send one email and return its message id, or raise if it was not accepted."""
+        """Send one email and return its message id; MailRefused if it was surely not sent. Anything
+        else raised (a timeout) leaves unknown whether it was."""
         ...

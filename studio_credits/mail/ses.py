@@ -4,8 +4,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from studio_credits.mail import MailRefused
+
 if TYPE_CHECKING:
     from mypy_boto3_ses import SESClient
+
+CONNECT_TIMEOUT_SECONDS = 1
+READ_TIMEOUT_SECONDS = 3
 
 
 @dataclass
@@ -19,19 +24,34 @@ class SesMailer:
     def client(self) -> "SESClient":
         """Made at the first email, so the functions that send none never pay for it."""
         import boto3
+        from botocore.config import Config
 
-        client = boto3.client("ses", region_name=self.region, endpoint_url=self.endpoint)
+        # One try per email: a refused one is sent by the notices job's next run, and a resent one
+        # whose answer was lost would be emailed twice.
+        once = Config(
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            read_timeout=READ_TIMEOUT_SECONDS,
+            retries={"total_max_attempts": 1, "mode": "standard"},
+        )
+        client = boto3.client("ses", region_name=self.region, endpoint_url=self.endpoint, config=once)
         if self.endpoint is not None:
             client.verify_email_identity(EmailAddress=self.sender)  # moto sends only from verified
         return client
 
     def send(self, to: str, subject: str, body: str) -> str:
-        sent = self.client.send_email(
-            Source=self.sender,
-            Destination={"ToAddresses": [to]},
-            Message={
-                "Subject": {"Data": subject, "Charset": "UTF-8"},
-                "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
-            },
-        )
+        from botocore.exceptions import ClientError
+
+        try:
+            sent = self.client.send_email(
+                Source=self.sender,
+                Destination={"ToAddresses": [to]},
+                Message={
+                    "Subject": {"Data": subject, "Charset": "UTF-8"},
+                    "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
+                },
+            )
+        except ClientError as answered:
+            if answered.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 500) >= 500:
+                raise  # SES's own failure: whether it sent the email is unknown
+            raise MailRefused(answered.response.get("Error", {}).get("Code", "refused")) from answered
         return sent["MessageId"]

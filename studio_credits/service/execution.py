@@ -1,13 +1,13 @@
-"""Running a change: read, bring up to date, decide, commit atomically; retry lost races; replay keys.
+"""Running a change: read, bring up to date, decide, commit atomically; retry; replay keys.
 
 Every write goes through `execute`, so each one decides on the account as of now
 (domain/as_of.py) and is a single transaction under the account's version, with the
 entries that brought the account up to date; and the same idempotency key with the
-same input returns the first result instead of applying the change again.
+same input returns the first result instead of applying the change again. A lost race or a
+store that did not answer is tried again from a fresh read, as the services' RetryPolicy allows
+(service/retry.py); past it, the caller is told to try again (`Unavailable`).
 """
 
-import random
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -16,21 +16,18 @@ from typing import TypeVar, overload
 from studio_credits.domain.account import Account
 from studio_credits.domain.as_of import as_of
 from studio_credits.domain.change import Change
-from studio_credits.domain.errors import DomainError
+from studio_credits.domain.errors import Unavailable
 from studio_credits.domain.idempotency import IdempotencyRecord, fingerprint, scoped_key
 from studio_credits.service.accounts import AccountNotFound
 from studio_credits.service.metering import count_committed
-from studio_credits.service.ports import IdempotencyKeyUsed, Services, VersionConflict
-
-MAX_ATTEMPTS = 10
-BACKOFF_BASE_SECONDS = 0.005
+from studio_credits.service.ports import IdempotencyKeyUsed, Services, StoreUnavailable, VersionConflict
 
 Result = TypeVar("Result")
 Refusal = TypeVar("Refusal")
 
 
-class Contention(DomainError):
-    """Not a refusal: the change could not get its turn; the same request may succeed later."""
+class Contention(Unavailable):
+    """Not a refusal: the change could not get its turn, within the retry policy's attempts and time."""
 
     def __init__(self) -> None:
         super().__init__("the account is busy with other changes; try again")
@@ -115,44 +112,58 @@ def execute[Result, Refusal](
 ) -> Result | Refused[Refusal] | IdempotencyConflict:
     """The decided change, committed; or the decision's refusal; or, where a key is given, the
     first call's result replayed or the key's conflict. Only a change with a key can conflict."""
-    for attempt in range(MAX_ATTEMPTS):
-        stored = services.repository.get(account_id)
-        if stored is None:
-            raise AccountNotFound(account_id)
-        now = services.clock.now()
-        current = as_of(stored, now)
-        decision = decide(current.account, now)
-        if isinstance(decision, Refused):
-            # A refusal may be a retry whose first call already succeeded: that result wins.
-            if idempotency is not None:
-                replayed = _replay(services, current.account, idempotency)
-                if replayed is not None:
-                    return replayed
-            return decision
-        change = replace(decision.change, entries=current.entries + decision.change.entries)
-        if change == Change(stored):
-            return decision.result(change)  # nothing to store: no write, no version spent
-        if idempotency is not None:
-            change = replace(change, idempotency=idempotency.record(decision.result_id, now))
-        if services.correlation_id is not None:
-            change = _stamped(change, services.correlation_id)
+    last_failure: Exception = Contention()
+    for _ in services.retry.attempts_left():
         try:
-            committed = services.repository.commit(change)
+            return _attempt(services, account_id, decide, idempotency)
         except VersionConflict:
             services.metrics.conflict_retried()
-            _back_off(attempt)
-            continue
-        except IdempotencyKeyUsed as used:
-            fresh = services.repository.get(account_id) or stored
-            if idempotency is not None:
-                replayed_now = _replay(services, as_of(fresh, now).account, idempotency)
-                if replayed_now is not None:
-                    return replayed_now
-            # Records are never deleted, and only changes with a key write one.
-            raise RuntimeError("idempotency record missing after a key conflict") from used
-        count_committed(services.metrics, change)
-        return decision.result(replace(change, account=committed))
-    raise Contention
+            last_failure = Contention()
+        except StoreUnavailable as unavailable:
+            last_failure = unavailable
+    raise last_failure
+
+
+def _attempt[Result, Refusal](
+    services: Services,
+    account_id: str,
+    decide: Callable[[Account, datetime], Decision[Result, Refusal]],
+    idempotency: Idempotency[Result] | None,
+) -> Result | Refused[Refusal] | IdempotencyConflict:
+    """One try from a fresh read; a lost race (VersionConflict) or a store that did not answer
+    (StoreUnavailable) is raised for `execute` to try again."""
+    stored = services.repository.get(account_id)
+    if stored is None:
+        raise AccountNotFound(account_id)
+    now = services.clock.now()
+    current = as_of(stored, now)
+    decision = decide(current.account, now)
+    if isinstance(decision, Refused):
+        # A refusal may be a retry whose first call already succeeded: that result wins.
+        if idempotency is not None:
+            replayed = _replay(services, current.account, idempotency)
+            if replayed is not None:
+                return replayed
+        return decision
+    change = replace(decision.change, entries=current.entries + decision.change.entries)
+    if change == Change(stored):
+        return decision.result(change)  # nothing to store: no write, no version spent
+    if idempotency is not None:
+        change = replace(change, idempotency=idempotency.record(decision.result_id, now))
+    if services.correlation_id is not None:
+        change = _stamped(change, services.correlation_id)
+    try:
+        committed = services.repository.commit(change)
+    except IdempotencyKeyUsed as used:
+        fresh = services.repository.get(account_id) or stored
+        if idempotency is not None:
+            replayed_now = _replay(services, as_of(fresh, now).account, idempotency)
+            if replayed_now is not None:
+                return replayed_now
+        # Records are never deleted, and only changes with a key write one.
+        raise RuntimeError("idempotency record missing after a key conflict") from used
+    count_committed(services.metrics, change)
+    return decision.result(replace(change, account=committed))
 
 
 def _stamped(change: Change, correlation_id: str) -> Change:
@@ -160,11 +171,6 @@ def _stamped(change: Change, correlation_id: str) -> Change:
     return replace(
         change, entries=tuple(replace(entry, correlation_id=correlation_id) for entry in change.entries)
     )
-
-
-def _back_off(attempt: int) -> None:
-    """Full jitter, so writers that lost a race don't collide again in step."""
-    time.sleep(random.uniform(0, BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311 (not a secret)
 
 
 def _replay[Result](

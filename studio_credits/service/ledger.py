@@ -114,7 +114,14 @@ def capture(
         )
 
     def decide(account: Account, now: datetime) -> Decision[Recorded, NotHeld]:
-        return _decided(spending.capture(account, reservation, delivered_outputs, principal.actor, now))
+        return _decided(
+            _as_settled_now(
+                services,
+                account_id,
+                reservation,
+                lambda held: spending.capture(account, held, delivered_outputs, principal.actor, now),
+            )
+        )
 
     outcome = execute(services, account_id, decide)
     return outcome.reason if isinstance(outcome, Refused) else outcome
@@ -125,7 +132,14 @@ def release(services: Services, principal: Principal, reservation_id: str, reaso
     account_id, reservation = _find_reservation(services, reservation_id)
 
     def decide(account: Account, now: datetime) -> Decision[Recorded, NotHeld]:
-        return _decided(spending.release(account, reservation, reason, principal.actor, now))
+        return _decided(
+            _as_settled_now(
+                services,
+                account_id,
+                reservation,
+                lambda held: spending.release(account, held, reason, principal.actor, now),
+            )
+        )
 
     outcome = execute(services, account_id, decide)
     return outcome.reason if isinstance(outcome, Refused) else outcome
@@ -171,6 +185,22 @@ def grant(
     keyed = Idempotency(key, principal.actor, "grant", request, _replay_entry(services))
     outcome = execute(services, account_id, decide, keyed)
     return outcome.reason if isinstance(outcome, Refused) else outcome
+
+
+def _as_settled_now(
+    services: Services,
+    account_id: str,
+    reservation: Reservation,
+    settle: Callable[[Reservation], spending.LedgerWrite | NotHeld],
+) -> spending.LedgerWrite | NotHeld:
+    """`settle` on the reservation as first read; if it is no longer held, on the reservation as
+    stored now, so the refusal tells its status: a race, or this very write whose answer was lost
+    and which is being retried, may have settled it since."""
+    result = settle(reservation)
+    if not isinstance(result, NotHeld):
+        return result
+    stored = services.repository.get_reservation(account_id, reservation.id)
+    return result if stored is None else settle(stored)
 
 
 def _find_reservation(services: Services, reservation_id: str) -> tuple[str, Reservation]:

@@ -8,6 +8,7 @@ from typing import Protocol
 from studio_credits.domain.account import Account
 from studio_credits.domain.change import Change
 from studio_credits.domain.clock import Clock
+from studio_credits.domain.errors import Unavailable
 from studio_credits.domain.history import HistoryFilter
 from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import LedgerEntry
@@ -15,6 +16,7 @@ from studio_credits.domain.notices import Notice
 from studio_credits.domain.reservations import Reservation
 from studio_credits.domain.usage import DayUsage
 from studio_credits.mail import Mailer
+from studio_credits.service.retry import RetryPolicy
 from studio_credits.telemetry import Metrics, NoMetrics
 
 
@@ -32,6 +34,14 @@ class IdempotencyKeyUsed(Exception):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
+
+
+class StoreUnavailable(Unavailable):
+    """The store did not answer: throttled, failing or timed out. Nothing was read; for a write,
+    whether it was stored is unknown until the account is read again."""
+
+    def __init__(self) -> None:
+        super().__init__("the credits store is not answering right now; try again")
 
 
 class AlreadyRefunded(Exception):
@@ -84,6 +94,9 @@ class Repository(Protocol):
         ...
 
 
+DEFAULT_RETRY = RetryPolicy()
+
+
 @dataclass(frozen=True)
 class Services:
     """What every use case and job works with; built by studio_credits/bootstrap.py."""
@@ -94,3 +107,5 @@ class Services:
     metrics: Metrics = field(default_factory=NoMetrics)
     correlation_id: str | None = None
     """The request or job run these services act for: stamped on every ledger entry they write."""
+    retry: RetryPolicy = DEFAULT_RETRY
+    """How a write tries again after a lost race or a store that did not answer."""

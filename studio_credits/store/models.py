@@ -71,11 +71,14 @@ class HoldExpiryIndex(GlobalSecondaryIndex["AccountModel"]):
 
 class AccountModel(Model):
     class Meta:
-        """Table name, region and endpoint: set by `bind_tables` (store/tables.py) at bootstrap."""
+        """Table name, region, endpoint, call limits: set by `bind_tables` (store/tables.py) at bootstrap."""
 
         table_name: str
         region: str
         host: str | None
+        connect_timeout_seconds: float
+        read_timeout_seconds: float
+        max_retry_attempts: int
         billing_mode = "PAY_PER_REQUEST"
 
     account_id = UnicodeAttribute(hash_key=True)
@@ -127,11 +130,14 @@ class LedgerItem(Model):
     """Every item under an account in the ledger table; `item_type` says which kind."""
 
     class Meta:
-        """Table name, region and endpoint: set by `bind_tables` (store/tables.py) at bootstrap."""
+        """Table name, region, endpoint, call limits: set by `bind_tables` (store/tables.py) at bootstrap."""
 
         table_name: str
         region: str
         host: str | None
+        connect_timeout_seconds: float
+        read_timeout_seconds: float
+        max_retry_attempts: int
         billing_mode = "PAY_PER_REQUEST"
 
     account_id = UnicodeAttribute(hash_key=True)

@@ -27,6 +27,7 @@ from studio_credits.service.ports import (
 )
 from studio_credits.store import due
 from studio_credits.store.call_counter import DynamoCallCounter, count_every_call
+from studio_credits.store.faults import classified, classifying
 from studio_credits.store.mapping import (
     account_from_item,
     account_to_item,
@@ -55,7 +56,7 @@ from studio_credits.store.models import (
     UsageItem,
 )
 from studio_credits.store.tables import Tables, bind_tables, with_subclasses
-from studio_credits.store.transaction import LabelledTransaction, TransactionCanceled
+from studio_credits.store.transaction import LabelledTransaction, TransactionCanceled, TransactionConflicted
 
 ACCOUNT, IDEMPOTENCY, REFUND = "account", "idempotency", "refund"
 
@@ -77,7 +78,7 @@ class DynamoRepository:
 
     @cached_property
     def _connection(self) -> Connection:
-        return Connection(region=self.tables.region, host=self.tables.endpoint)
+        return self.tables.connection()
 
     def clients(self) -> Iterator[Any]:
         """The botocore clients this repository calls through (for counting calls)."""
@@ -89,18 +90,21 @@ class DynamoRepository:
         """DynamoDB API calls this process has made through the sessions made since the repository."""
         return self._counter.calls.total()
 
+    @classifying
     def get(self, account_id: str) -> Account | None:
         try:
             return account_from_item(AccountModel.get(account_id, consistent_read=True))
         except AccountModel.DoesNotExist:
             return None
 
+    @classifying
     def get_entry(self, account_id: str, entry_id: str) -> LedgerEntry | None:
         try:
             return entry_from_item(EntryItem.get(account_id, ENTRY_PREFIX + entry_id))
         except EntryItem.DoesNotExist:
             return None
 
+    @classifying
     def get_reservation(self, account_id: str, reservation_id: str) -> Reservation | None:
         try:
             return reservation_from_item(
@@ -109,6 +113,7 @@ class DynamoRepository:
         except ReservationItem.DoesNotExist:
             return None
 
+    @classifying
     def get_idempotency(self, account_id: str, key: str) -> IdempotencyRecord | None:
         try:
             return idempotency_from_item(
@@ -117,6 +122,7 @@ class DynamoRepository:
         except IdempotencyItem.DoesNotExist:
             return None
 
+    @classifying
     def history_page(
         self, account_id: str, history: HistoryFilter, limit: int, after_entry_id: str | None
     ) -> tuple[list[LedgerEntry], str | None]:
@@ -151,6 +157,7 @@ class DynamoRepository:
         last_read = results.page_iter.last_evaluated_key
         return entries, None if last_read is None else str(last_read["sk"]["S"]).removeprefix(ENTRY_PREFIX)
 
+    @classifying
     def usage_days(self, account_id: str, first_day: str, last_day: str) -> list[DayUsage]:
         days = []
         for item in UsageItem.query(
@@ -163,6 +170,7 @@ class DynamoRepository:
             days.append(DayUsage(item.sk.removeprefix(USAGE_PREFIX), by_kind))
         return days
 
+    @classifying
     def notices(self, account_id: str, limit: int) -> list[Notice]:
         items = NoticeItem.query(
             account_id, NoticeItem.sk.startswith(NOTICE_PREFIX), scan_index_forward=False, limit=limit
@@ -170,20 +178,23 @@ class DynamoRepository:
         return [notice_from_item(item) for item in items]
 
     def due_for_refresh(self, now: datetime) -> Iterator[str]:
-        return due.due_for_refresh(now, self.index_shards)
+        return classified(due.due_for_refresh(now, self.index_shards))
 
     def due_for_notices(self, now: datetime) -> Iterator[str]:
-        return due.due_for_notices(now, self.index_shards)
+        return classified(due.due_for_notices(now, self.index_shards))
 
     def due_for_sweep(self, now: datetime) -> Iterator[str]:
-        return due.due_for_sweep(now, self.index_shards)
+        return classified(due.due_for_sweep(now, self.index_shards))
 
+    @classifying
     def claim_notice(self, account_id: str, notice_id: str, now: datetime) -> Notice | None:
         return due.claim_notice(account_id, notice_id, now)
 
+    @classifying
     def unclaim_notice(self, account_id: str, notice_id: str, claimed_at: datetime) -> None:
         due.unclaim_notice(account_id, notice_id, claimed_at)
 
+    @classifying
     def commit(self, change: Change) -> Account:
         account = change.account
         read_version = account.version
@@ -214,6 +225,8 @@ class DynamoRepository:
             transaction.commit()
         except TransactionCanceled as canceled:
             raise _conflict(change, canceled.failed) from canceled
+        except TransactionConflicted as conflicted:
+            raise VersionConflict() from conflicted
         return replace(account, version=read_version + 1)
 
 

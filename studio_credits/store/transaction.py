@@ -4,6 +4,9 @@ PynamoDB sends the items grouped by operation (condition checks, deletes, puts,
 updates), not in the order they were added, and DynamoDB's cancellation reasons
 follow the order sent. This keeps the same grouping for the labels, so a failed
 condition is reported against the item that carried it.
+
+A transaction DynamoDB canceled because another one was changing one of its items at the same
+time (`TransactionConflict`) is a lost race, as a failed version condition is.
 """
 
 from collections.abc import Sequence
@@ -17,6 +20,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 _GROUPS = ("condition_check", "delete", "put", "update")
+TRANSACTION_CONFLICT = "TransactionConflict"
 
 
 class TransactionCanceled(Exception):
@@ -24,6 +28,10 @@ class TransactionCanceled(Exception):
         super().__init__(f"transaction canceled: {', '.join(sorted(failed)) or '; '.join(reasons)}")
         self.failed = failed
         """Labels of the items whose condition failed."""
+
+
+class TransactionConflicted(Exception):
+    """Another transaction was changing one of the items: nothing was written."""
 
 
 class LabelledTransaction:
@@ -53,6 +61,8 @@ class LabelledTransaction:
                 if reason is not None and reason.code == "ConditionalCheckFailed"
             }
             codes = [reason.code for reason in reasons if reason is not None and reason.code != "None"]
-            if not failed:
-                raise
-            raise TransactionCanceled(failed, codes) from error
+            if failed:
+                raise TransactionCanceled(failed, codes) from error
+            if TRANSACTION_CONFLICT in codes:
+                raise TransactionConflicted(*codes) from error
+            raise

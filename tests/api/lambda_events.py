@@ -12,6 +12,7 @@ from mangum.types import LambdaCognitoIdentity, LambdaMobileClientContext
 from functions.api import handler
 from studio_credits.bootstrap import bootstrap, lambda_app
 from studio_credits.domain.clock import Clock
+from studio_credits.service.ports import Services
 
 EVENTS = Path(__file__).parent.parent / "events"
 
@@ -62,8 +63,13 @@ def graphql(
 
 def handler_at(clock: Clock) -> LambdaHandler:
     """The production app behind Mangum, as functions/api.py builds it, on a clock the test moves."""
-    clocked: LambdaHandler = Mangum(lambda_app(bootstrap(clock=clock)), lifespan="off")
-    return clocked
+    return handler_for(bootstrap(clock=clock))
+
+
+def handler_for(services: Services) -> LambdaHandler:
+    """The production app behind Mangum, as functions/api.py builds it, on the test's services."""
+    built: LambdaHandler = Mangum(lambda_app(services), lifespan="off")
+    return built
 
 
 def claims(fixture: str) -> Json:

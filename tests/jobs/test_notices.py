@@ -19,6 +19,7 @@ from studio_credits.mail.ses import SesMailer
 from studio_credits.service.ports import Services
 from tests.jobs.conftest import Sent
 from tests.support.accounts import store_new, subscribed
+from tests.support.faults import ANSWER_LOST, SES_THROTTLED, InjectedFaults
 from tests.support.mailer import RecordingMailer
 
 ANCHOR = datetime(2026, 11, 15, 10, 0, tzinfo=UTC)
@@ -250,3 +251,47 @@ def test_low_credit_notices_recorded_by_spending_are_emailed_through_ses(
     run_notices(services)
 
     assert [subject for _, subject, _ in ses_sent()] == ["You are running low on credits"]
+
+
+def test_emails_ses_throttles_are_sent_by_a_later_run_once(
+    dynamo_services: Services, clock: FixedClock, ses_mailer: SesMailer, ses_sent: Sent
+) -> None:
+    services = replace(dynamo_services, mailer=ses_mailer)
+    open_pro(services)
+    clock.at = datetime(2026, 12, 13, tzinfo=UTC)
+    faults = InjectedFaults().attach([ses_mailer.client])
+    faults.plan("SendEmail", SES_THROTTLED, SES_THROTTLED)
+
+    throttled = run_notices(services)
+    unclaimed = [n for n in services.repository.notices("a", 10) if n.sent_at is None]
+    later = run_notices(services)
+    again = run_notices(services)
+
+    assert (throttled.failed, throttled.items, len(unclaimed)) == (1, 0, 2)
+    assert (later.done, later.items, again.items) == (1, 2, 0)
+    assert sorted(subject for _, subject, _ in ses_sent()) == [
+        "Some of your credits expire soon",
+        "Your plan renews soon",
+    ]
+
+
+def test_an_email_whose_answer_was_lost_is_never_sent_again(
+    dynamo_services: Services, clock: FixedClock, ses_mailer: SesMailer, ses_sent: Sent
+) -> None:
+    """SES took it but its answer timed out: at most once, the claim stands and no run resends it
+    (botocore makes one try, so it does not resend it either)."""
+    services = replace(dynamo_services, mailer=ses_mailer)
+    open_pro(services)
+    clock.at = datetime(2026, 12, 13, tzinfo=UTC)
+    faults = InjectedFaults().attach([ses_mailer.client])
+    faults.plan("SendEmail", ANSWER_LOST)
+
+    lost = run_notices(services)
+    later = run_notices(services)
+    again = run_notices(services)
+
+    assert faults.injected == [("SendEmail", ANSWER_LOST)]
+    assert (lost.failed, lost.items) == (1, 0)
+    assert (later.items, again.items) == (1, 0)  # the other notice's email; never the lost one again
+    assert len(ses_sent()) == 2
+    assert all(n.sent_at is not None for n in services.repository.notices("a", 10))

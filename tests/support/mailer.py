@@ -3,6 +3,8 @@ adapter has its own tests, in tests/jobs/test_notices.py)."""
 
 from dataclasses import dataclass, field
 
+from studio_credits.mail import MailRefused
+
 
 @dataclass
 class RecordingMailer:
@@ -13,6 +15,6 @@ class RecordingMailer:
 
     def send(self, to: str, subject: str, body: str) -> str:
         if self.refuses:
-            raise RuntimeError("throttled")
+            raise MailRefused("Throttling")
         self.sent.append((to, subject, body))
         return f"message-{len(self.sent)}"
