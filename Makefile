@@ -7,7 +7,7 @@ WEB_APP := web/dist/index.html
 WEB_NODE := web/node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: dev test lint bench schema clean package simulate web web-check codegen
+.PHONY: dev test lint bench schema clean package simulate web web-check codegen mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -111,6 +111,20 @@ SEEDS ?= 1000
 simulate: $(STAMP)
 	$(BIN)/python -m tests.simulation.run --seeds $(SEEDS)
 
+# Mutation testing of the money core (pyproject.toml [tool.mutmut]; survivors explained in
+# docs/mutation.md). Not part of `make test`. mutmut keeps its results in mutants/ and tests again
+# only the functions changed since; `rm -rf mutants` starts over.
+MUTATION_TARGET := 90
+mutate: $(STAMP)
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut export-cicd-stats
+	@$(BIN)/python -c "import json, sys; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
+	tested = s['total'] - s['skipped']; killed = s['killed'] + s['timeout']; \
+	print(f'mutation score: {killed} of {tested} mutants killed ({100 * killed / tested:.1f}%); ' \
+	f'{s[\"survived\"]} survived, {s[\"no_tests\"]} without tests, {s[\"suspicious\"]} suspicious'); \
+	sys.exit(None if 100 * killed >= $(MUTATION_TARGET) * tested else 'below $(MUTATION_TARGET)%')"
+	$(BIN)/mutmut results
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/refresh.py
@@ -120,4 +134,4 @@ schema: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build .serverless node_modules \
-		web/node_modules web/dist
+		web/node_modules web/dist mutants

@@ -47,6 +47,16 @@ hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that run on moto (the `dynamodb` fixture, or `services_on_each`'s DynamoDB case),
+    so `-m "not moto"` selects the fast in-memory ones (`make mutate`)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_each = callspec.params.get("services_on_each") if callspec else None
+        if "dynamodb" in getattr(item, "fixturenames", ()) or on_each == "dynamodb":
+            item.add_marker(pytest.mark.moto)
+
+
 @pytest.fixture
 def dynamodb() -> Iterator[None]:
     with mock_aws():
