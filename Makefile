@@ -116,7 +116,7 @@ simulate: $(STAMP)
 # only the functions changed since; `rm -rf mutants` starts over.
 MUTATION_TARGET := 90
 mutate: $(STAMP)
-	$(BIN)/mutmut run --max-children 2
+	HYPOTHESIS_PROFILE=mutate $(BIN)/mutmut run --max-children 2
 	$(BIN)/mutmut export-cicd-stats
 	@$(BIN)/python -c "import json, sys; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
 	tested = s['total'] - s['skipped']; killed = s['killed'] + s['timeout']; \

@@ -44,7 +44,9 @@ def open_tables() -> None:
 
 # Timings on a shared 2-core machine are not what the properties test (benchmarks are in bench/).
 hypothesis_settings.register_profile("suite", deadline=None)
-hypothesis_settings.load_profile("suite")
+# `make mutate` runs the tests of a function once per mutant of it: fewer examples each.
+hypothesis_settings.register_profile("mutate", deadline=None, max_examples=20)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
