@@ -13,7 +13,7 @@ from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.ids import public_id
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.lots import LotSource
-from studio_credits.domain.spending import Rejected
+from studio_credits.domain.spending import NotHeld, Rejected
 from studio_credits.service import ledger
 from studio_credits.service.ports import Services
 from tests.support.accounts import ADMIN, SERVICE, at
@@ -197,3 +197,47 @@ def test_a_grant_that_expires_now_or_a_negative_promotion_is_rejected(
     assert too_much == Rejected("cannot take away 3001 credits: 3000 are available")
     assert [lot.expires_at for lot in forever.account.lots[-2:]] == [clock.at + timedelta(seconds=1), None]
     assert later.account.available == 3_010 and forever.account.available == 3_020
+
+
+def test_a_refund_is_of_a_consumption_one_credit_at_least(services: Services, account: Account) -> None:
+    spent = recorded(ledger.consume(services, SERVICE, account.id, image(2), "job-1", "c1"))
+    assert spent.entry is not None
+    entry_id = public_id(account.id, spent.entry.id)
+    grant_id = public_id(account.id, ledger_entries(services.repository, account.id)[0].id)
+
+    nothing = ledger.refund(services, SERVICE, entry_id, 0, "none", "f0")
+    too_much = ledger.refund(services, SERVICE, entry_id, 9, "more", "f9")
+    a_grant = ledger.refund(services, SERVICE, grant_id, None, "not a spend", "fg")
+    one = recorded(ledger.refund(services, SERVICE, entry_id, 1, "one credit", "f1"))
+
+    assert nothing == Rejected("a refund of this entry is 1 to 8 credits, not 0")
+    assert too_much == Rejected("a refund of this entry is 1 to 8 credits, not 9")
+    assert a_grant == Rejected("only a consumption or a capture can be refunded")
+    assert one.account.available == 2_993  # 3,000 - 8 + 1
+
+
+def test_everything_available_may_be_taken_away_and_no_more(services: Services, account: Account) -> None:
+    assert ledger.grant(
+        services, ADMIN, account.id, -3_001, LotSource.ADJUSTMENT, None, "n", "a"
+    ) == Rejected("cannot take away 3001 credits: 3000 are available")
+    taken = recorded(ledger.grant(services, ADMIN, account.id, -3_000, LotSource.ADJUSTMENT, None, "n", "b"))
+
+    assert (taken.account.balance, taken.account.available) == (0, 0)
+
+
+def test_a_hold_cannot_be_captured_from_the_instant_it_expires(
+    services: Services, account: Account, clock: FixedClock
+) -> None:
+    held = recorded(ledger.reserve(services, SERVICE, account.id, image(), "job", 60, "r"))
+    assert held.reservation is not None
+    reservation_id = public_id(account.id, held.reservation.id)
+    clock.at += timedelta(seconds=59)
+    assert isinstance(ledger.capture(services, SERVICE, reservation_id, None), ledger.Recorded)
+
+    again = recorded(ledger.reserve(services, SERVICE, account.id, image(), "job-2", 60, "r2"))
+    assert again.reservation is not None
+    clock.at += timedelta(seconds=60)
+
+    late = ledger.capture(services, SERVICE, public_id(account.id, again.reservation.id), None)
+    assert isinstance(late, NotHeld)
+    assert late.message == f"the reservation expired at {again.reservation.expires_at.isoformat()}"
