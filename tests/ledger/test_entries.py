@@ -241,3 +241,35 @@ def test_a_hold_cannot_be_captured_from_the_instant_it_expires(
     late = ledger.capture(services, SERVICE, public_id(account.id, again.reservation.id), None)
     assert isinstance(late, NotHeld)
     assert late.message == f"the reservation expired at {again.reservation.expires_at.isoformat()}"
+
+
+def test_a_lot_that_expires_while_partly_held_keeps_only_the_held_credits_until_released(
+    services: Services, account: Account, clock: FixedClock
+) -> None:
+    promo = recorded(
+        ledger.grant(
+            services, ADMIN, account.id, 50, LotSource.PROMO, clock.at + timedelta(hours=1), "p", "g"
+        )
+    )
+    assert promo.entry is not None
+    # The promotion ends first, so five images (20 credits) are held from it: 30 of it stay free.
+    held = recorded(ledger.reserve(services, SERVICE, account.id, image(5), "job", 7_200, "r"))
+    assert held.reservation is not None and held.reservation.id
+    clock.at += timedelta(hours=2)
+
+    spent = recorded(ledger.consume(services, SERVICE, account.id, image(), "job-2", "c"))
+    released = recorded(
+        ledger.release(services, SERVICE, public_id(account.id, held.reservation.id), "failed")
+    )
+
+    entries = ledger_entries(services.repository, account.id)
+    assert [(e.kind.name, e.amount, e.balance_after) for e in entries[-5:]] == [
+        ("RESERVE", 0, 3_050),
+        ("EXPIRE", -30, 3_020),  # the free 30 expire with the promotion; the held 20 stay for the hold
+        ("CONSUME", -4, 3_016),
+        ("RELEASE", 0, 3_016),
+        ("EXPIRE", -20, 2_996),  # released after the promotion ended: they go with it
+    ]
+    assert spent.account.reserved == 20
+    assert (released.account.balance, released.account.reserved) == (2_996, 0)
+    assert promo.entry.lots[0].lot_id not in {lot.id for lot in released.account.lots}
