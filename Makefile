@@ -1,5 +1,10 @@
 # The two commands: `make dev` (local server) and `make test` (every check).
-PYTHON ?= python3
+# Everything runs on the Python of the Lambda runtime that serverless.yml declares: on PATH as
+# python3.X, or one of pyenv's versions (pyenv's python3.X shim only answers for its selected one).
+LAMBDA_PYTHON := $(shell sed -n 's/^  runtime: python//p' serverless.yml)
+PYTHON ?= $(firstword $(foreach candidate,$(shell command -v python$(LAMBDA_PYTHON)) \
+	$(wildcard $(HOME)/.pyenv/versions/$(LAMBDA_PYTHON).*/bin/python$(LAMBDA_PYTHON)),\
+	$(shell $(candidate) -c 'print("$(candidate)")' 2>/dev/null)) python$(LAMBDA_PYTHON))
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -65,7 +70,6 @@ $(CHROMIUM):
 # built for the Lambda runtime, then `osls package` writes the CloudFormation template under
 # .serverless/ with no AWS account: fake credentials and no instance metadata, so it never calls AWS.
 LAMBDA_DEPS := build/lambda-deps
-LAMBDA_PYTHON := $(shell sed -n 's/^  runtime: python//p' serverless.yml)
 # The zip's dependencies and bytecode are for the runtime's Python: the build interpreter must match.
 CHECK_LAMBDA_PYTHON = @$(BIN)/python -c "import sys; built = '%d.%d' % sys.version_info[:2]; \
 	sys.exit(None if built == '$(LAMBDA_PYTHON)' else f'Lambda runs Python $(LAMBDA_PYTHON) (serverless.yml) \
@@ -125,9 +129,11 @@ mutate: $(STAMP)
 	sys.exit(None if 100 * killed >= $(MUTATION_TARGET) * tested else 'below $(MUTATION_TARGET)%')"
 	$(BIN)/mutmut results
 
-bench: $(STAMP)
+bench: $(STAMP) $(LAMBDA_ZIP)
+	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/refresh.py
+	$(BIN)/python bench/hot_account.py
 
 schema: $(STAMP)
 	$(BIN)/studio-credits schema > graphql/schema.graphql

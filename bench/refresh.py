@@ -74,7 +74,7 @@ def count_calls(repository: DynamoRepository) -> list[int]:
 
 
 def run(total: int, due: int) -> None:
-    settings = Settings()
+    settings = Settings.from_environment()
     shards = settings.index_shards
     with mock_aws():
         services = bootstrap(settings, clock=FixedClock(NOW))

@@ -1,7 +1,7 @@
 """Lambda entry point of the GraphQL API (HTTP API v2 events)."""
 
-from mangum import Mangum
+from studio_credits.bootstrap import api_handler
+from studio_credits.snapstart import register_restore_hooks
 
-from studio_credits.bootstrap import bootstrap, lambda_app
-
-handler = Mangum(lambda_app(bootstrap()), lifespan="off")
+handler = api_handler()
+register_restore_hooks()

@@ -3,6 +3,7 @@ passed in (the repository and its tables, the clock, the mailer). Each entry poi
 it needs: functions/ (Lambda), the local server and the command line, and the tests with fakes.
 """
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -10,6 +11,7 @@ from studio_credits.domain.clock import Clock, SystemClock
 from studio_credits.mail import Mailer
 from studio_credits.service.ports import Repository, Services
 from studio_credits.settings import Settings
+from studio_credits.telemetry import Metrics
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -23,9 +25,11 @@ def bootstrap(
     clock: Clock | None = None,
     repository: Repository | None = None,
     mailer: Mailer | None = None,
+    metrics: Metrics | None = None,
+    correlation_id: str | None = None,
 ) -> Services:
-    """The services on DynamoDB, the real clock and SES, unless told otherwise."""
-    settings = settings or Settings()
+    """The services on DynamoDB, the real clock and SES, keeping no metrics, unless told otherwise."""
+    settings = settings or Settings.from_environment()
     if repository is None:
         from studio_credits.store.repository import DynamoRepository
 
@@ -34,7 +38,11 @@ def bootstrap(
         from studio_credits.mail.ses import SesMailer
 
         mailer = SesMailer(settings.ses_sender, settings.region, settings.ses_endpoint)
-    return Services(repository, clock or SystemClock(), mailer)
+    if metrics is None:
+        from studio_credits.telemetry import NoMetrics
+
+        metrics = NoMetrics()
+    return Services(repository, clock or SystemClock(), mailer, metrics, correlation_id)
 
 
 class LambdaContext(Protocol):
@@ -43,13 +51,28 @@ class LambdaContext(Protocol):
 
 def run_scheduled(job: str, event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
     """A job's Lambda function, for an EventBridge Scheduled Event: the job runs as of the event's
-    `time` (a retried invocation sees the same) and stops taking accounts when time runs short."""
+    `time` (a retried invocation sees the same) and stops taking accounts when time runs short.
+    Its log lines and ledger entries carry the event's id; its report is one log line and metrics."""
+    from aws_lambda_powertools.logging import correlation_paths
+
     from studio_credits.domain.clock import FixedClock
     from studio_credits.jobs.scheduled import parse_moment, run_job
+    from studio_credits.telemetry.emf import EmfMetrics
+    from studio_credits.telemetry.lambda_handler import observed
 
-    fired_at = parse_moment(event["time"]) if "time" in event else None
-    services = bootstrap(clock=SystemClock() if fired_at is None else FixedClock(fired_at))
-    return run_job(job, services, context.get_remaining_time_in_millis).as_log()
+    metrics = EmfMetrics()
+
+    def run(event: dict[str, Any], context: LambdaContext) -> dict[str, object]:
+        fired_at = parse_moment(event["time"]) if "time" in event else None
+        services = bootstrap(
+            clock=SystemClock() if fired_at is None else FixedClock(fired_at),
+            metrics=metrics,
+            correlation_id=event.get("id"),
+        )
+        return run_job(job, services, context.get_remaining_time_in_millis).as_log()
+
+    result: dict[str, object] = observed(run, metrics, correlation_paths.EVENT_BRIDGE)(event, context)
+    return result
 
 
 def tables(settings: Settings) -> "Tables":
@@ -58,21 +81,38 @@ def tables(settings: Settings) -> "Tables":
     return Tables(settings.accounts_table, settings.ledger_table, settings.region, settings.dynamodb_endpoint)
 
 
-def lambda_app(services: Services) -> "Starlette":
-    """Production: identity from API Gateway's JWT authorizer, no GraphiQL, no introspection, no
-    `/dev/` routes."""
+def api_handler(clock: Clock | None = None) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """The API's Lambda handler: Mangum around the production app, observed: its log lines carry
+    API Gateway's request id, and each invocation's metrics are written when it returns."""
+    from aws_lambda_powertools.logging import correlation_paths
+    from mangum import Mangum
+
+    from studio_credits.telemetry.emf import EmfMetrics
+    from studio_credits.telemetry.lambda_handler import observed
+
+    metrics = EmfMetrics()
+    app = lambda_app(bootstrap(clock=clock, metrics=metrics))
+    return observed(Mangum(app, lifespan="off"), metrics, correlation_paths.API_GATEWAY_HTTP)
+
+
+def lambda_app(services: Services, settings: Settings | None = None) -> "Starlette":
+    """Production: identity from API Gateway's JWT authorizer (tokens of the configured app clients
+    only), no GraphiQL, no introspection, no `/dev/` routes."""
     from studio_credits.api.app import create_app
     from studio_credits.api.identity import AuthorizerClaims
 
-    return create_app(services, AuthorizerClaims(), production=True)
+    clients = (settings or Settings.from_environment()).app_clients
+    return create_app(services, AuthorizerClaims(clients), production=True)
 
 
 def dev_app(services: Services, settings: Settings, web_app: Path | None = None) -> "Starlette":
     """The local server: dev tokens, GraphiQL, the built web client if there is one, and `/dev/`: the
-    test clock (frozen when the services' clock is a FixedClock), the jobs it runs, and the outbox of
-    the emails they send (the services' mailer, an Outbox)."""
+    test clock (frozen when the services' clock is a FixedClock), the jobs it runs, the outbox of
+    the emails they send (the services' mailer, an Outbox), and the count of version conflicts (the
+    services' repository counts them)."""
     from studio_credits.api.app import create_app
     from studio_credits.api.identity import DevTokens
+    from studio_credits.conflict_count import ConflictCountingRepository
     from studio_credits.dev_routes import dev_routes
     from studio_credits.jobs.scheduled import run_job
     from studio_credits.outbox import Outbox
@@ -81,6 +121,9 @@ def dev_app(services: Services, settings: Settings, web_app: Path | None = None)
 
     if not isinstance(services.mailer, Outbox):
         raise TypeError("the local server's mailer is its outbox")
+    repository = services.repository
+    if not isinstance(repository, ConflictCountingRepository):
+        raise TypeError("the local server's repository counts version conflicts")
     earliest = {
         "refresh": due.earliest_refresh,
         "notices": due.earliest_notice,
@@ -94,8 +137,8 @@ def dev_app(services: Services, settings: Settings, web_app: Path | None = None)
     )
     return create_app(
         services,
-        DevTokens(settings.dev_token_secret),
+        DevTokens(settings.dev_token_secret, settings.app_clients),
         production=False,
-        more_routes=dev_routes(travel, services.mailer),
+        more_routes=dev_routes(travel, services.mailer, lambda: repository.version_conflicts),
         web_app=web_app,
     )

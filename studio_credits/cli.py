@@ -20,9 +20,20 @@ def main(argv: list[str] | None = None) -> None:
     dev.add_argument("--host", default="127.0.0.1")
     dev.add_argument("--port", type=int, default=8000)
     dev.add_argument("--now", type=parse_moment, help="run on a test clock frozen at this ISO-8601 moment")
+    dev.add_argument(
+        "--dynamodb-endpoint",
+        metavar="URL",
+        help="use this DynamoDB instead of the embedded one: another local server's (the DynamoDB "
+        "endpoint it printed), so that several serve the same tables, or DynamoDB Local "
+        "(default: $AWS_ENDPOINT_URL_DYNAMODB)",
+    )
 
     token = commands.add_parser("token", help="mint a dev token for the local server")
-    token.add_argument("--sub", required=True, help="the subject: an account id for a user")
+    token.add_argument(
+        "--sub",
+        required=True,
+        help="the subject: an account id for a user or an admin (the service's token names its app client)",
+    )
     token.add_argument("--email")
     token.add_argument("--role", choices=[role.value for role in Role], default=Role.USER.value)
 
@@ -38,12 +49,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "dev":
         from studio_credits.devserver import serve
 
-        serve(args.host, args.port, args.now)
+        serve(args.host, args.port, args.now, args.dynamodb_endpoint)
     elif args.command == "token":
         from studio_credits.api.identity import DevTokens
         from studio_credits.settings import Settings
 
-        tokens = DevTokens(Settings().dev_token_secret)
+        settings = Settings.from_environment()
+        tokens = DevTokens(settings.dev_token_secret, settings.app_clients)
         print(tokens.mint(args.sub, Role(args.role), SystemClock().now(), email=args.email))
     elif args.command == "schema":
         from studio_credits.api.schema import build_schema
@@ -54,8 +66,10 @@ def main(argv: list[str] | None = None) -> None:
         from studio_credits.domain.clock import FixedClock
         from studio_credits.jobs.scheduled import run_job
 
-        services = bootstrap(clock=SystemClock() if args.now is None else FixedClock(args.now))
-        print(json.dumps(run_job(args.command, services).as_log()))
+        clock = SystemClock() if args.now is None else FixedClock(args.now)
+        # The run's log line is its report; its ledger entries name it, as a Lambda run's name its event.
+        services = bootstrap(clock=clock, correlation_id=f"cli-{args.command}-{clock.now().isoformat()}")
+        run_job(args.command, services)
     elif args.command == "clock":
         _clock(args)
     elif args.command == "outbox":

@@ -7,7 +7,11 @@
   a valid request), 409 (backwards, or the server is on the real clock) or 422 (more job runs
   than the bound: the clock stops after the last one, and the answer says where, with the runs).
 - `GET /dev/outbox`: the emails sent, newest first.
+- `GET /dev/conflicts`: `{"versionConflicts"}`, the commits that lost a race for an account's
+  version (and were read again and retried) since the server started.
 """
+
+from collections.abc import Callable
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
@@ -28,7 +32,7 @@ class AdvanceRequest(BaseModel):
     run_jobs: bool = Field(default=True, alias="runJobs")
 
 
-def dev_routes(travel: TimeTravel, outbox: Outbox) -> list[BaseRoute]:
+def dev_routes(travel: TimeTravel, outbox: Outbox, version_conflicts: Callable[[], int]) -> list[BaseRoute]:
     async def clock(request: Request) -> Response:
         if request.method == "GET":
             return JSONResponse({"now": travel.now().isoformat(), "frozen": travel.frozen})
@@ -47,9 +51,13 @@ def dev_routes(travel: TimeTravel, outbox: Outbox) -> list[BaseRoute]:
     async def sent_emails(_: Request) -> Response:
         return JSONResponse([email.as_json() for email in outbox.emails()])
 
+    async def conflicts(_: Request) -> Response:
+        return JSONResponse({"versionConflicts": version_conflicts()})
+
     return [
         Route("/dev/clock", clock, methods=["GET", "POST"]),
         Route("/dev/outbox", sent_emails, methods=["GET"]),
+        Route("/dev/conflicts", conflicts, methods=["GET"]),
     ]
 
 

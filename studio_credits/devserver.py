@@ -3,6 +3,7 @@ an optional test clock, uvicorn."""
 
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING
 from studio_credits.domain.clock import Clock, FixedClock, SystemClock
 
 if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
     from studio_credits.service.ports import Services
     from studio_credits.settings import Settings
 
@@ -23,17 +26,52 @@ WEB_APP = Path(__file__).resolve().parent.parent / "web" / "dist"
 
 @contextmanager
 def embedded_aws(host: str = "127.0.0.1") -> Iterator[str]:
-    """moto's server in this process, on a free port; yields its endpoint."""
-    from moto.server import ThreadedMotoServer
+    """moto's server in this process, on a free port, applying one request at a time; yields its
+    endpoint.
+
+    moto's backends are not safe under concurrent requests: a TransactWriteItems checks its
+    conditions, writes, and on a failed condition restores the tables as it copied them when it
+    began, undoing what other requests committed meanwhile (two transactions on one account
+    version can both succeed, an entry can vanish). DynamoDB applies each request atomically, so
+    here each request holds one lock while moto handles it. Connections are still accepted and
+    read on threads (HTTP keep-alive, SES and every other call work as before); only moto's work
+    is serialised, which costs little as it runs under the GIL anyway.
+    """
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per DynamoDB call
-    server = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
-    server.start()
-    address, port = server.get_host_and_port()
+    moto = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
+    server = make_server(host, 0, moto, threaded=True, request_handler=MotoRequestHandler)
+    serving = threading.Thread(target=server.serve_forever, name="embedded-aws", daemon=True)
+    serving.start()
     try:
-        yield f"http://{address}:{port}"
+        yield f"http://{host}:{server.port}"
     finally:
-        server.stop()
+        server.shutdown()
+        serving.join()
+
+
+class OneRequestAtATime:
+    """A WSGI app that lets one request in at a time, its response body produced under the lock."""
+
+    def __init__(self, app: "WSGIApplication") -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: "WSGIEnvironment", start_response: "StartResponse") -> list[bytes]:
+        with self._lock:
+            response = self._app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
 
 
 def use_local_aws(dynamodb: str, ses: str) -> None:
@@ -56,7 +94,7 @@ def prepare(services: "Services", settings: "Settings") -> dict[str, str]:
 
     create_tables()
     seed_demo_account(services)
-    tokens = DevTokens(settings.dev_token_secret)
+    tokens = DevTokens(settings.dev_token_secret, settings.app_clients)
     now = SystemClock().now()
     return {
         "user": tokens.mint(DEMO_USER, Role.USER, now, email=DEMO_EMAIL),
@@ -133,23 +171,32 @@ def banner(
     return "\n".join(lines)
 
 
-def serve(host: str, port: int, now: datetime | None) -> None:
+def serve(host: str, port: int, now: datetime | None, dynamodb_endpoint: str | None = None) -> None:
     """SES is always the embedded moto's (the outbox reads it); DynamoDB too, unless
-    AWS_ENDPOINT_URL_DYNAMODB names another."""
+    `dynamodb_endpoint` or AWS_ENDPOINT_URL_DYNAMODB names another (another local server's, so that
+    several share one)."""
     import uvicorn
 
     with embedded_aws() as moto_endpoint:
-        dynamodb = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or moto_endpoint
+        dynamodb = dynamodb_endpoint or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or moto_endpoint
         use_local_aws(dynamodb, moto_endpoint)
-        from studio_credits.bootstrap import bootstrap, dev_app
+        from studio_credits.bootstrap import bootstrap, dev_app, tables
+        from studio_credits.conflict_count import ConflictCountingRepository
         from studio_credits.mail.ses import SesMailer
         from studio_credits.outbox import Outbox
         from studio_credits.settings import Settings
+        from studio_credits.telemetry.logs import plain_text_logs
 
-        settings = Settings()
+        plain_text_logs()
+        settings = Settings.from_environment()
         clock: Clock = SystemClock() if now is None else FixedClock(now)
         ses = SesMailer(settings.ses_sender, settings.region, settings.ses_endpoint)
-        services = bootstrap(settings, clock=clock, mailer=Outbox(ses, clock, settings.region))
+        services = bootstrap(
+            settings,
+            clock=clock,
+            repository=ConflictCountingRepository(tables(settings), settings.index_shards),
+            mailer=Outbox(ses, clock, settings.region),
+        )
         tokens = prepare(services, settings)
         web_app = built_web_app()
         print(banner(f"http://{host}:{port}", dynamodb, moto_endpoint, clock, tokens, web_app), flush=True)

@@ -12,6 +12,9 @@ os.environ.update(
     AWS_SESSION_TOKEN="testing",
     AWS_REGION="us-east-1",
     AWS_DEFAULT_REGION="us-east-1",
+    # The app clients of the tokens in tests/events/: the web client's ID tokens, the service's access token.
+    STUDIO_CREDITS_WEB_CLIENT_ID="4f1kq0c2m7r8s9t0u1v2w3x4y5",
+    STUDIO_CREDITS_SERVICE_CLIENT_ID="6q7r8s9t0u1v2w3x4y5z6a7b8c",
 )
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_PROFILE", None)
@@ -33,7 +36,7 @@ from tests.support.mailer import RecordingMailer
 from tests.support.memory_repository import MemoryRepository
 
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-SETTINGS = Settings()
+SETTINGS = Settings.from_environment()
 
 
 def open_tables() -> None:

@@ -1,9 +1,12 @@
 """The ASGI application: the same one behind Mangum in Lambda and uvicorn locally."""
 
+import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -14,6 +17,9 @@ from studio_credits.api.context import RequestContext
 from studio_credits.api.identity import IdentitySource
 from studio_credits.api.schema import build_schema
 from studio_credits.service.ports import Services
+
+MAX_BODY_BYTES = 1024 * 1024
+"""The largest request body read (and the largest `variables` of a GET): a request is a few kB."""
 
 
 class GraphQLEndpoint(GraphQL[RequestContext, None]):
@@ -27,7 +33,23 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         self._identity = identity
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
-        return RequestContext(request=request, services=self._services, identity=self._identity)
+        context = RequestContext(request=request, services=self._services, identity=self._identity)
+        # What the request writes names it: each ledger entry carries its correlation id.
+        context.services = replace(self._services, correlation_id=context.request_id)
+        return context
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Where Strawberry reads a body (and a GET's `variables`): anything but a JSON object of
+        sane size is a bad request (400), never an error of ours."""
+        if len(data) > MAX_BODY_BYTES:
+            raise HTTPException(400, f"The request body is larger than {MAX_BODY_BYTES:,} bytes")
+        try:
+            decoded = json.loads(data)
+        except (ValueError, RecursionError):  # invalid JSON or UTF-8; nesting too deep
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+        if not isinstance(decoded, dict):
+            raise HTTPException(400, 'The request body must be a JSON object: {"query": ...}')
+        return decoded
 
 
 WEB_PAGES = ("/", "/plan", "/history")

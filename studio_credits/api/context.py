@@ -1,14 +1,16 @@
 """What every resolver gets: the caller, the use cases' services, and the request."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
+from uuid import uuid4
 
 import strawberry
 from starlette.requests import Request
 from strawberry.extensions import SchemaExtension
 
 from graphql import ExecutionResult, OperationDefinitionNode
-from studio_credits.api.errors import Unauthenticated
+from studio_credits.api.errors import PublicError
 from studio_credits.api.identity import IdentitySource
 from studio_credits.domain.access import Principal
 from studio_credits.service.ports import Services
@@ -27,6 +29,18 @@ class RequestContext:
             self._principal = self.identity.identify(self.request)
         return self._principal
 
+    @property
+    def identified(self) -> Principal | None:
+        """The caller, if identified by now (the request log asks without identifying anyone)."""
+        return self._principal
+
+    @cached_property
+    def request_id(self) -> str:
+        """The correlation id: API Gateway's request id (Mangum passes its event on), a fresh one locally."""
+        event = self.request.scope.get("aws.event") or {}
+        request_id = event.get("requestContext", {}).get("requestId")
+        return str(request_id) if request_id else str(uuid4())
+
 
 Info = strawberry.Info[RequestContext, None]
 
@@ -43,7 +57,7 @@ class RequireIdentity(SchemaExtension):
         if not _introspection_only(self.execution_context.graphql_document):
             try:
                 context.principal  # noqa: B018 (identifies the caller, once)
-            except Unauthenticated as error:
+            except PublicError as error:  # not signed in, or a token no role accepts
                 self.execution_context.result = ExecutionResult(data=None, errors=[error])
         yield
 

@@ -4,6 +4,7 @@ Here alone the rules' words meet the contract's: an invalid input is named at th
 argument path the client wrote, and a refusal the schema has no result type for is REFUSED.
 """
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -14,6 +15,11 @@ from graphql import GraphQLError
 from studio_credits.domain.errors import DomainError, InvalidInput, NotAllowed
 
 
+class RefusalAnswer:
+    """A result union's member that says no (a refusal as data): the request log counts the
+    request as refused, of this member's type."""
+
+
 class PublicError(GraphQLError):
     def __init__(self, message: str, code: str, **extensions: Any) -> None:
         super().__init__(message, extensions={"code": code, **extensions})
@@ -22,6 +28,11 @@ class PublicError(GraphQLError):
 class Unauthenticated(PublicError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason, "UNAUTHENTICATED")
+
+
+class Forbidden(PublicError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, "FORBIDDEN")
 
 
 def bad_user_input(path: str, message: str) -> PublicError:
@@ -56,7 +67,7 @@ def public_error(error: DomainError) -> PublicError:
     if isinstance(error, InvalidInput):
         return bad_user_input(graphql_path(error.field), error.message)
     if isinstance(error, NotAllowed):
-        return PublicError(str(error), "FORBIDDEN")
+        return Forbidden(str(error))
     return refused(str(error))
 
 
@@ -68,6 +79,31 @@ class DomainErrorsArePublic(SchemaExtension):
             return _next(root, info, *args, **kwargs)
         except DomainError as error:
             raise public_error(error) from error
+
+
+_VARIABLE_REFUSED = re.compile(
+    r"^Variable '\$(?P<name>\w+)' (?:has invalid value(?: at (?P<at>[^:]*))?:|of )"
+)
+"""How graphql-core words a variable it cannot coerce (an unknown enum value, a wrong type, a
+missing required one): `at` is the path inside the variable, as `.source` or `[0].kind`."""
+
+
+class InvalidVariablesAreBadUserInput(SchemaExtension):
+    """A variable GraphQL itself refuses, before any resolver runs, is BAD_USER_INPUT naming where
+    it is wrong (`input.source`), not an error of ours (production would mask it)."""
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [_coded(error) for error in result.errors]
+
+
+def _coded(error: GraphQLError) -> GraphQLError:
+    refused = _VARIABLE_REFUSED.match(error.message)
+    if refused is None or error.path is not None:
+        return error
+    return PublicError(error.message, "BAD_USER_INPUT", field=refused["name"] + (refused["at"] or ""))
 
 
 def is_internal(error: GraphQLError) -> bool:

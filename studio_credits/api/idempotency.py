@@ -2,11 +2,12 @@
 
 import strawberry
 
+from studio_credits.api.errors import RefusalAnswer
 from studio_credits.service import execution
 
 
 @strawberry.type
-class IdempotencyConflict:
+class IdempotencyConflict(RefusalAnswer):
     message: str = strawberry.field(description="The key was used before with different input.")
 
     @classmethod

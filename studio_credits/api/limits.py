@@ -6,7 +6,6 @@ from typing import Any
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -15,7 +14,8 @@ from strawberry.extensions import (
 )
 
 from studio_credits.api.context import RequireIdentity
-from studio_credits.api.errors import DomainErrorsArePublic, is_internal
+from studio_credits.api.errors import DomainErrorsArePublic, InvalidVariablesAreBadUserInput
+from studio_credits.api.observability import MaskInternalErrors, RequestLog
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2_000
@@ -33,11 +33,10 @@ def extensions(production: bool) -> list[Any]:
         partial(ParserCache, maxsize=CACHED_OPERATIONS),
         partial(ValidationCache, maxsize=CACHED_OPERATIONS),
         RequireIdentity,
+        InvalidVariablesAreBadUserInput,
         DomainErrorsArePublic,
     ]
     if production:
-        chosen += [
-            partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]),
-            partial(MaskErrors, should_mask_error=is_internal),
-        ]
-    return chosen
+        chosen += [partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]), MaskInternalErrors]
+    # Last, so it sees the errors before they are masked (extensions finish in reverse order).
+    return [*chosen, RequestLog]

@@ -2,7 +2,9 @@
 
 import strawberry
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
+from graphql import GraphQLError
 from studio_credits.api import limits
 from studio_credits.api.accounts.queries import AccountQueries
 from studio_credits.api.catalogue.queries import CatalogueQueries
@@ -14,5 +16,13 @@ Query = merge_types("Query", (AccountQueries, CatalogueQueries, PlanQueries))
 Mutation = merge_types("Mutation", (LedgerMutations, PlanMutations))
 
 
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Nothing here: the request log (api/observability.py) writes each request's one line, with
+        the traceback of an unexpected error and never of an expected refusal."""
+
+
 def build_schema(production: bool) -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=limits.extensions(production))
+    return Schema(query=Query, mutation=Mutation, extensions=limits.extensions(production))

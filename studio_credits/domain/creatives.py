@@ -2,9 +2,9 @@
 
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import PydanticCustomError
 
 from studio_credits.domain.catalogue import Resolution
 from studio_credits.domain.errors import InvalidInput
@@ -34,15 +34,24 @@ def _invalid(message: str) -> PydanticCustomError:
 class Creative(BaseModel):
     """A creative as priced. Field order matters: each check sees the fields before it."""
 
-    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True, defer_build=True)
+    model_config = ConfigDict(
+        frozen=True, alias_generator=to_camel, populate_by_name=True, validate_default=True, defer_build=True
+    )
 
     kind: CreativeKind
     resolution: Resolution
-    outputs: int = Field(default=1, ge=1, le=MAX_OUTPUTS)
-    duration_seconds: int | None = Field(default=None, validate_default=True)
-    shots: int | None = Field(default=None, validate_default=True)
+    outputs: int = 1
+    duration_seconds: int | None = None
+    shots: int | None = None
     premium_model: bool = False
     advanced_template: bool = False
+
+    @field_validator("outputs")
+    @classmethod
+    def _outputs_in_range(cls, value: int) -> int:
+        if not 1 <= value <= MAX_OUTPUTS:
+            raise _invalid(f"outputs must be between 1 and {MAX_OUTPUTS}, not {value}")
+        return value
 
     @field_validator("resolution")
     @classmethod
@@ -94,10 +103,4 @@ def parse_creative(fields: dict[str, object], path: str = "creative") -> Creativ
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join([path, *(to_camel(str(part)) for part in first["loc"])])
-        raise InvalidInput(field, _plain_message(first)) from None
-
-
-def _plain_message(error: ErrorDetails) -> str:
-    if error["type"] in ("greater_than_equal", "less_than_equal") and error["loc"][-1] == "outputs":
-        return f"outputs must be between 1 and {MAX_OUTPUTS}, not {error['input']}"
-    return error["msg"]
+        raise InvalidInput(field, first["msg"]) from None

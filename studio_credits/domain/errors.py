@@ -5,6 +5,7 @@ a dataclass returned beside the result, one of the closed set a use case's retur
 What is raised instead, and shown by the API as a coded error:
 
 - `InvalidInput`: an input no rule accepts;
+- `NotIdentified`: the request names no caller this service accepts;
 - `NotAllowed`: the caller's role does not permit the request;
 - any other `DomainError`: the request cannot be carried out now (no such account, too busy).
 """
@@ -27,3 +28,7 @@ class InvalidInput(DomainError):
 
 class NotAllowed(DomainError):
     """The caller's role does not permit this."""
+
+
+class NotIdentified(DomainError):
+    """The request's token names no caller this service accepts."""

@@ -1,4 +1,8 @@
-"""Idempotency: a key remembers the input it came with and the result it produced."""
+"""Idempotency: a key remembers the input it came with and the result it produced.
+
+A key is the caller's, for one operation (as Stripe scopes keys to the API key and the request):
+the record is stored under the operation, the caller and the key, so the same key from another
+caller or for another operation is another record, never a replay or a conflict."""
 
 import hashlib
 import json
@@ -7,9 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
+def scoped_key(operation: str, caller: str, key: str) -> str:
+    """The key a record is stored under. Neither an operation nor a key (domain/inputs.py) holds a
+    "#", so the caller is what lies between the first and the last one."""
+    return f"{operation}#{caller}#{key}"
+
+
 @dataclass(frozen=True)
 class IdempotencyRecord:
     key: str
+    """The scoped key (`scoped_key`)."""
     operation: str
     fingerprint: str
     result_id: str

@@ -7,6 +7,7 @@ from datetime import datetime
 from ulid import ULID
 
 from studio_credits.domain.errors import InvalidInput
+from studio_credits.domain.inputs import ACCOUNT_ID
 
 
 def new_ulid(at: datetime) -> str:
@@ -23,7 +24,8 @@ def parse_public_id(value: str, field: str) -> tuple[str, str]:
         padded = value + "=" * (-len(value) % 4)
         account_id, local_id = base64.urlsafe_b64decode(padded).decode().rsplit("/", 1)
         ULID.from_str(local_id)
-    except ValueError:
+        ACCOUNT_ID.check(field, account_id)
+    except (ValueError, InvalidInput):
         raise InvalidInput(field, "not an id this service issued") from None
     return account_id, local_id
 

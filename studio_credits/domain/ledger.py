@@ -39,3 +39,6 @@ class LedgerEntry:
     job_id: str | None = None
     plan_change: PlanChangeTerms | None = None
     """On a plan change's PLAN_CHANGE entry: its terms, so a retried request reports them again."""
+    correlation_id: str | None = None
+    """The request or job run that wrote it (API Gateway's request id, EventBridge's event id): its
+    log line carries the same id. None on entries written before it was recorded."""

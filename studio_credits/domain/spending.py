@@ -13,6 +13,7 @@ from studio_credits.domain.account import Account, Hold
 from studio_credits.domain.catalogue import Plan
 from studio_credits.domain.change import Change
 from studio_credits.domain.creatives import Creative
+from studio_credits.domain.credit_limits import CreditLimitExceeded, balance_limit, grant_limit
 from studio_credits.domain.ids import new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import (
@@ -223,7 +224,7 @@ def release(
 
 def refund(
     account: Account, spent: LedgerEntry, credits: int | None, reason: str, actor: str, now: datetime
-) -> LedgerWrite | Rejected:
+) -> LedgerWrite | Rejected | CreditLimitExceeded:
     """Give back a consumption's credits, once: to the lots they came from, or a new PLAN lot
     expiring at the period's end where those lots have expired."""
     if spent.kind not in (EntryKind.CONSUME, EntryKind.CAPTURE) or spent.account_id != account.id:
@@ -232,6 +233,9 @@ def refund(
     amount = paid if credits is None else credits
     if not 1 <= amount <= paid:
         return Rejected(f"a refund of this entry is 1 to {paid} credits, not {amount}")
+    beyond = balance_limit(account, amount)
+    if beyond is not None:
+        return beyond
     lots = {lot.id: lot for lot in account.lots}
     back: list[LotMovement] = []
     left = amount
@@ -278,16 +282,11 @@ def grant(
     note: str,
     actor: str,
     now: datetime,
-) -> LedgerWrite | Rejected:
+) -> LedgerWrite | Rejected | CreditLimitExceeded:
     """Add credits (a top-up, a promotion, an adjustment); an adjustment may also take some away."""
-    if source not in GRANTABLE_SOURCES:
-        return Rejected(f"{source.value} lots are made by the plan refresh, not granted by hand")
-    if amount == 0 or (amount < 0 and source is not LotSource.ADJUSTMENT):
-        return Rejected("the amount must be positive (only an ADJUSTMENT may be negative)")
-    if source is LotSource.TOP_UP and not account.plan.features.top_ups:
-        return Rejected(f"the {account.plan.name} plan has no top-ups")
-    if expires_at is not None and expires_at <= now:
-        return Rejected("expiresAt must be in the future")
+    refused = _grant_refusal(account, amount, source, expires_at, now)
+    if refused is not None:
+        return refused
     if amount < 0:
         return _take_away(account, -amount, note, actor, now)
     if source is LotSource.TOP_UP and expires_at is None:
@@ -304,6 +303,20 @@ def grant(
     )
     entry = change_entries(account, now, actor, (what,))[0]
     return LedgerWrite(Change(granted, (entry,)), entry)
+
+
+def _grant_refusal(
+    account: Account, amount: int, source: LotSource, expires_at: datetime | None, now: datetime
+) -> Rejected | CreditLimitExceeded | None:
+    if source not in GRANTABLE_SOURCES:
+        return Rejected(f"{source.value} lots are made by the plan refresh, not granted by hand")
+    if amount == 0 or (amount < 0 and source is not LotSource.ADJUSTMENT):
+        return Rejected("the amount must be positive (only an ADJUSTMENT may be negative)")
+    if source is LotSource.TOP_UP and not account.plan.features.top_ups:
+        return Rejected(f"the {account.plan.name} plan has no top-ups")
+    if expires_at is not None and expires_at <= now:
+        return Rejected("expiresAt must be in the future")
+    return grant_limit(account, amount)
 
 
 def _take_away(account: Account, amount: int, note: str, actor: str, now: datetime) -> LedgerWrite | Rejected:

@@ -1,7 +1,5 @@
 """The loop every job shares: each due account on its own, within the time the run has left."""
 
-import json
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,9 +7,7 @@ from datetime import datetime
 from studio_credits.domain.account import Account
 from studio_credits.service.execution import Decision, Refusal, Refused, Result, execute
 from studio_credits.service.ports import Services
-
-log = logging.getLogger("studio_credits.jobs")
-log.setLevel(logging.INFO)  # the report line must reach CloudWatch whatever the root logger's level
+from studio_credits.telemetry.logs import logger
 
 STOP_WITH_MS_LEFT = 15_000
 """Take no new account with less time than this left: one account's work fits in it with room to spare."""
@@ -36,10 +32,8 @@ class JobReport:
     """Not taken because the run's time ran short: the next run picks them up."""
     items: int = 0
 
-    def as_log(self) -> dict[str, object]:
+    def counts(self) -> dict[str, int]:
         return {
-            "job": self.job,
-            "now": self.now.isoformat(),
             "due": self.due,
             self.done_label: self.done,
             "skipped": self.skipped,
@@ -47,6 +41,9 @@ class JobReport:
             "left": self.left,
             self.item_label: self.items,
         }
+
+    def as_log(self) -> dict[str, object]:
+        return {"job": self.job, "now": self.now.isoformat(), **self.counts()}
 
 
 def for_each_due(
@@ -66,14 +63,17 @@ def for_each_due(
             items = handle(account_id)
         except Exception:
             report.failed += 1
-            log.exception(json.dumps({"job": report.job, "account_id": account_id, "failed": True}))
+            logger.exception(
+                f"{report.job}: account {account_id} failed",
+                extra={"job": report.job, "account_id": account_id},
+            )
             continue
         report.items += items
         if items:
             report.done += 1
         else:
             report.skipped += 1
-    log.info(json.dumps(report.as_log()))
+    logger.info(f"{report.job} run", extra=report.as_log())
     return report
 
 

@@ -11,7 +11,13 @@ JOBS = tuple(SCHEDULES)
 
 
 def run_job(job: str, services: Services, remaining_ms: RemainingMillis | None = None) -> JobReport:
-    """Run `job` once as of `services.clock`."""
+    """Run `job` once as of `services.clock`; its report's counts go to the metrics."""
+    report = _run(job, services, remaining_ms)
+    services.metrics.job_ran(job, report.counts())
+    return report
+
+
+def _run(job: str, services: Services, remaining_ms: RemainingMillis | None) -> JobReport:
     if job == "refresh":
         from studio_credits.jobs.refresh import run_refresh
 

@@ -11,14 +11,15 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Generic, TypeAlias, TypeVar, overload
+from typing import TypeVar, overload
 
 from studio_credits.domain.account import Account
 from studio_credits.domain.as_of import as_of
 from studio_credits.domain.change import Change
 from studio_credits.domain.errors import DomainError
-from studio_credits.domain.idempotency import IdempotencyRecord, fingerprint
+from studio_credits.domain.idempotency import IdempotencyRecord, fingerprint, scoped_key
 from studio_credits.service.accounts import AccountNotFound
+from studio_credits.service.metering import count_committed
 from studio_credits.service.ports import IdempotencyKeyUsed, Services, VersionConflict
 
 MAX_ATTEMPTS = 10
@@ -36,7 +37,7 @@ class Contention(DomainError):
 
 
 @dataclass(frozen=True)
-class Planned(Generic[Result]):
+class Planned[Result]:
     """A decided change, and how to describe its result once committed."""
 
     change: Change
@@ -47,7 +48,7 @@ class Planned(Generic[Result]):
 
 
 @dataclass(frozen=True)
-class Refused(Generic[Refusal]):
+class Refused[Refusal]:
     """A decision not to change anything, and the rule's reason, as data (e.g. insufficient credits).
 
     Only a decision is wrapped, so `execute` can tell it from a result; each use case hands its
@@ -65,25 +66,31 @@ class IdempotencyConflict:
 
 
 @dataclass(frozen=True)
-class Idempotency(Generic[Result]):
+class Idempotency[Result]:
     key: str
+    caller: str
+    """Whose key it is (`Principal.actor`): keys of different callers never meet."""
     operation: str
     request: Mapping[str, object]
     replay: Callable[[IdempotencyRecord, Account], Result]
     """Rebuilds the first call's result from its record, for an identical retry."""
 
+    @property
+    def stored_key(self) -> str:
+        return scoped_key(self.operation, self.caller, self.key)
+
     def record(self, result_id: str, at: datetime) -> IdempotencyRecord:
         return IdempotencyRecord(
-            self.key, self.operation, fingerprint(self.operation, self.request), result_id, at
+            self.stored_key, self.operation, fingerprint(self.operation, self.request), result_id, at
         )
 
 
-Decision: TypeAlias = Planned[Result] | Refused[Refusal]
+type Decision[Result, Refusal] = Planned[Result] | Refused[Refusal]
 """What a `decide` function returns: the change to make, or why not."""
 
 
 @overload
-def execute(
+def execute[Result, Refusal](
     services: Services,
     account_id: str,
     decide: Callable[[Account, datetime], Decision[Result, Refusal]],
@@ -92,7 +99,7 @@ def execute(
 
 
 @overload
-def execute(
+def execute[Result, Refusal](
     services: Services,
     account_id: str,
     decide: Callable[[Account, datetime], Decision[Result, Refusal]],
@@ -100,7 +107,7 @@ def execute(
 ) -> Result | Refused[Refusal] | IdempotencyConflict: ...
 
 
-def execute(
+def execute[Result, Refusal](
     services: Services,
     account_id: str,
     decide: Callable[[Account, datetime], Decision[Result, Refusal]],
@@ -127,9 +134,12 @@ def execute(
             return decision.result(change)  # nothing to store: no write, no version spent
         if idempotency is not None:
             change = replace(change, idempotency=idempotency.record(decision.result_id, now))
+        if services.correlation_id is not None:
+            change = _stamped(change, services.correlation_id)
         try:
             committed = services.repository.commit(change)
         except VersionConflict:
+            services.metrics.conflict_retried()
             _back_off(attempt)
             continue
         except IdempotencyKeyUsed as used:
@@ -140,8 +150,16 @@ def execute(
                     return replayed_now
             # Records are never deleted, and only changes with a key write one.
             raise RuntimeError("idempotency record missing after a key conflict") from used
+        count_committed(services.metrics, change)
         return decision.result(replace(change, account=committed))
     raise Contention
+
+
+def _stamped(change: Change, correlation_id: str) -> Change:
+    """Each entry names the request (or job run) that wrote it: its log line has the same id."""
+    return replace(
+        change, entries=tuple(replace(entry, correlation_id=correlation_id) for entry in change.entries)
+    )
 
 
 def _back_off(attempt: int) -> None:
@@ -149,10 +167,10 @@ def _back_off(attempt: int) -> None:
     time.sleep(random.uniform(0, BACKOFF_BASE_SECONDS * 2**attempt))  # noqa: S311 (not a secret)
 
 
-def _replay(
+def _replay[Result](
     services: Services, account: Account, idempotency: Idempotency[Result]
 ) -> Result | IdempotencyConflict | None:
-    record = services.repository.get_idempotency(account.id, idempotency.key)
+    record = services.repository.get_idempotency(account.id, idempotency.stored_key)
     if record is None:
         return None
     expected = fingerprint(idempotency.operation, idempotency.request)

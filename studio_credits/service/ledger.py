@@ -13,6 +13,7 @@ from studio_credits.domain import spending
 from studio_credits.domain.access import Principal, check_may_grant, check_may_spend
 from studio_credits.domain.account import Account
 from studio_credits.domain.creatives import Creative
+from studio_credits.domain.credit_limits import CreditLimitExceeded
 from studio_credits.domain.errors import InvalidInput
 from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ids import parse_public_id
@@ -69,9 +70,8 @@ def consume(
     def decide(account: Account, now: datetime) -> Decision[Recorded, InsufficientCredits | FeatureNotInPlan]:
         return _decided(spending.consume(account, creative, job_id, principal.actor, now))
 
-    outcome = execute(
-        services, account_id, decide, Idempotency(key, "consume", request, _replay_entry(services))
-    )
+    keyed = Idempotency(key, principal.actor, "consume", request, _replay_entry(services))
+    outcome = execute(services, account_id, decide, keyed)
     return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
@@ -96,7 +96,8 @@ def reserve(
     def replay(record: IdempotencyRecord, account: Account) -> Recorded:
         return Recorded(None, account, services.repository.get_reservation(account.id, record.result_id))
 
-    outcome = execute(services, account_id, decide, Idempotency(key, "reserve", request, replay))
+    keyed = Idempotency(key, principal.actor, "reserve", request, replay)
+    outcome = execute(services, account_id, decide, keyed)
     return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
@@ -132,7 +133,7 @@ def release(services: Services, principal: Principal, reservation_id: str, reaso
 
 def refund(
     services: Services, principal: Principal, entry_id: str, credits: int | None, reason: str, key: str
-) -> Recorded | Rejected | IdempotencyConflict:
+) -> Recorded | Rejected | CreditLimitExceeded | IdempotencyConflict:
     check_may_spend(principal)
     account_id, local_id = parse_public_id(entry_id, "entry_id")
     spent = services.repository.get_entry(account_id, local_id)
@@ -140,13 +141,12 @@ def refund(
         raise InvalidInput("entry_id", "no such ledger entry")
     request = {"entry": local_id, "credits": credits, "reason": reason}
 
-    def decide(account: Account, now: datetime) -> Decision[Recorded, Rejected]:
+    def decide(account: Account, now: datetime) -> Decision[Recorded, Rejected | CreditLimitExceeded]:
         return _decided(spending.refund(account, spent, credits, reason, principal.actor, now))
 
     try:
-        outcome = execute(
-            services, account_id, decide, Idempotency(key, "refund", request, _replay_entry(services))
-        )
+        keyed = Idempotency(key, principal.actor, "refund", request, _replay_entry(services))
+        outcome = execute(services, account_id, decide, keyed)
     except AlreadyRefunded:
         return Rejected("this entry was already refunded; a consumption is refunded once")
     return outcome.reason if isinstance(outcome, Refused) else outcome
@@ -161,16 +161,15 @@ def grant(
     expires_at: datetime | None,
     note: str,
     key: str,
-) -> Recorded | Rejected | IdempotencyConflict:
-    check_may_grant(principal)
+) -> Recorded | Rejected | CreditLimitExceeded | IdempotencyConflict:
+    check_may_grant(principal, account_id)
     request = {"amount": amount, "source": source.value, "expires_at": expires_at, "note": note}
 
-    def decide(account: Account, now: datetime) -> Decision[Recorded, Rejected]:
+    def decide(account: Account, now: datetime) -> Decision[Recorded, Rejected | CreditLimitExceeded]:
         return _decided(spending.grant(account, amount, source, expires_at, note, principal.actor, now))
 
-    outcome = execute(
-        services, account_id, decide, Idempotency(key, "grant", request, _replay_entry(services))
-    )
+    keyed = Idempotency(key, principal.actor, "grant", request, _replay_entry(services))
+    outcome = execute(services, account_id, decide, keyed)
     return outcome.reason if isinstance(outcome, Refused) else outcome
 
 

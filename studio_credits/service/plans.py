@@ -19,7 +19,6 @@ from studio_credits.domain.cancellation import (
 )
 from studio_credits.domain.catalogue import BillingInterval
 from studio_credits.domain.change import Change
-from studio_credits.domain.errors import InvalidInput
 from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.plan_changes import InvalidPlanChange
 from studio_credits.domain.plan_terms import PlanChangeTerms
@@ -54,8 +53,6 @@ def preview_plan_change(
 def change_plan(
     services: Services, principal: Principal, plan_id: str, interval: BillingInterval, key: str
 ) -> PlanChangeMade | InvalidPlanChange | IdempotencyConflict:
-    if not key.strip():
-        raise InvalidInput("idempotency_key", "must not be empty")
     account_id = _own_account(services, principal).id
 
     def decide(account: Account, now: datetime) -> Decision[PlanChangeMade, InvalidPlanChange]:
@@ -76,7 +73,8 @@ def change_plan(
         return PlanChangeMade(account, event.plan_change)
 
     request = {"plan_id": plan_id, "interval": interval.value}
-    outcome = execute(services, account_id, decide, Idempotency(key, "changePlan", request, replay))
+    keyed = Idempotency(key, principal.actor, "changePlan", request, replay)
+    outcome = execute(services, account_id, decide, keyed)
     return outcome.reason if isinstance(outcome, Refused) else outcome
 
 

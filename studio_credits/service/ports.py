@@ -1,7 +1,7 @@
 """What the use cases need from the outside world."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -15,6 +15,7 @@ from studio_credits.domain.notices import Notice
 from studio_credits.domain.reservations import Reservation
 from studio_credits.domain.usage import DayUsage
 from studio_credits.mail import Mailer
+from studio_credits.telemetry import Metrics, NoMetrics
 
 
 class AccountExists(Exception):
@@ -54,6 +55,10 @@ class Repository(Protocol):
 
     def notices(self, account_id: str, limit: int) -> list[Notice]: ...
 
+    def calls_made(self) -> int:
+        """Calls this repository has made to its database so far (0 for one that makes none)."""
+        ...
+
     def commit(self, change: Change) -> Account:
         """Store the change atomically and return the account as stored, or raise a conflict."""
         ...
@@ -86,3 +91,6 @@ class Services:
     repository: Repository
     clock: Clock
     mailer: Mailer
+    metrics: Metrics = field(default_factory=NoMetrics)
+    correlation_id: str | None = None
+    """The request or job run these services act for: stamped on every ledger entry they write."""

@@ -200,6 +200,7 @@ def entry_to_item(entry: LedgerEntry) -> EntryItem:
         creative_kind=None if creative is None else creative.kind.value,
         job_id=entry.job_id,
         plan_change=None if entry.plan_change is None else plan_change_to_map(entry.plan_change),
+        correlation_id=entry.correlation_id,
     )
 
 
@@ -217,6 +218,7 @@ def entry_from_item(item: EntryItem) -> LedgerEntry:
         creative=None if item.creative is None else creative_from_map(item.creative),
         job_id=item.job_id,
         plan_change=None if item.plan_change is None else plan_change_from_map(item.plan_change),
+        correlation_id=item.correlation_id,
     )
 
 

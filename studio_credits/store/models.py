@@ -170,6 +170,8 @@ class EntryItem(LedgerItem, discriminator="entry"):
     creative_kind = UnicodeAttribute(null=True)
     job_id = UnicodeAttribute(null=True)
     plan_change = PlanChangeMap(null=True)
+    correlation_id = UnicodeAttribute(null=True)
+    """The request or job run that wrote the entry; absent on entries written before it was kept."""
 
 
 class IdempotencyItem(LedgerItem, discriminator="idempotency"):

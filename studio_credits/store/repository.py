@@ -1,7 +1,7 @@
 """Loads accounts and ledger items, and commits each change as one TransactWriteItems."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -26,6 +26,7 @@ from studio_credits.service.ports import (
     VersionConflict,
 )
 from studio_credits.store import due
+from studio_credits.store.call_counter import DynamoCallCounter, count_every_call
 from studio_credits.store.mapping import (
     account_from_item,
     account_to_item,
@@ -53,7 +54,7 @@ from studio_credits.store.models import (
     ReservationItem,
     UsageItem,
 )
-from studio_credits.store.tables import Tables, bind_tables
+from studio_credits.store.tables import Tables, bind_tables, with_subclasses
 from studio_credits.store.transaction import LabelledTransaction, TransactionCanceled
 
 ACCOUNT, IDEMPOTENCY, REFUND = "account", "idempotency", "refund"
@@ -69,6 +70,7 @@ USAGE_ATTRIBUTES = {
 class DynamoRepository:
     tables: Tables
     index_shards: int
+    _counter: DynamoCallCounter = field(default_factory=count_every_call, init=False, repr=False)
 
     def __post_init__(self) -> None:
         bind_tables(self.tables)
@@ -79,9 +81,13 @@ class DynamoRepository:
 
     def clients(self) -> Iterator[Any]:
         """The botocore clients this repository calls through (for counting calls)."""
-        yield AccountModel._get_connection().connection.client
-        yield LedgerItem._get_connection().connection.client
+        for model in (*with_subclasses(AccountModel), *with_subclasses(LedgerItem)):
+            yield model._get_connection().connection.client
         yield self._connection.client
+
+    def calls_made(self) -> int:
+        """DynamoDB API calls this process has made through the sessions made since the repository."""
+        return self._counter.calls.total()
 
     def get(self, account_id: str) -> Account | None:
         try:

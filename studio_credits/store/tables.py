@@ -23,7 +23,7 @@ def bind_tables(tables: Tables) -> None:
         model.Meta.table_name = name
         model.Meta.region = tables.region
         model.Meta.host = tables.endpoint
-        for cls in (model, *_subclasses(model)):
+        for cls in with_subclasses(model):
             cls._connection = None  # made again from the Meta above at the next call
 
 
@@ -33,8 +33,9 @@ def create_tables() -> None:
             model.create_table(wait=True)
 
 
-def _subclasses(model: type[Model]) -> list[type[Model]]:
-    found = []
+def with_subclasses(model: type[Model]) -> list[type[Model]]:
+    """The model and every model derived from it: each keeps a connection of its own."""
+    found = [model]
     for subclass in model.__subclasses__():
-        found += [subclass, *_subclasses(subclass)]
+        found += with_subclasses(subclass)
     return found

@@ -10,6 +10,9 @@ from studio_credits.api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from studio_credits.store.repository import DynamoRepository
 from tests.api.lambda_events import event, graphql, invoke
 
+MASKED = "Unexpected error; support can find it by the id Bq3xZhJQoAMEVbw="
+"""What the client sees of an unexpected error: tests/events/user.json's API Gateway request id."""
+
 
 @pytest.mark.parametrize("query", ["{ viewer { id } }", "{ plans { id } }"])
 def test_no_identity_no_data(dynamodb: None, query: str) -> None:
@@ -115,8 +118,9 @@ def test_a_missing_table_is_masked_as_an_unexpected_error() -> None:
 
     assert body["data"] is None
     [error] = body["errors"]
-    assert error["message"] == "Unexpected error."
-    assert set(error) <= {"message", "locations", "path"}
+    assert error["message"] == MASKED
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "correlationId": "Bq3xZhJQoAMEVbw="}
+    assert set(error) <= {"message", "locations", "path", "extensions"}
     assert "Traceback" not in json.dumps(body)
     assert "studio-credits" not in json.dumps(body)
 
@@ -130,5 +134,5 @@ def test_a_bug_is_masked_as_an_unexpected_error(dynamodb: None, monkeypatch: pyt
     body = graphql("user", "{ viewer { id } }")
 
     assert body["data"] is None
-    assert [error["message"] for error in body["errors"]] == ["Unexpected error."]
+    assert [error["message"] for error in body["errors"]] == [MASKED]
     assert "internal detail" not in json.dumps(body)

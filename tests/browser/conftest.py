@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from studio_credits.api.identity import DevTokens
 from studio_credits.domain.access import Role
-from tests.http.dev_server import SECRET, DevServer, dev_server, require_built_web_app
+from tests.http.dev_server import DevServer, dev_server, dev_tokens, require_built_web_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -69,7 +68,7 @@ class Person:
     def __init__(self, server: DevServer, sub: str) -> None:
         self.server = server
         self.id = sub
-        self.token = DevTokens(SECRET).mint(sub, Role.USER, datetime.now(UTC), email=f"{sub}@studio.example")
+        self.token = dev_tokens().mint(sub, Role.USER, datetime.now(UTC), email=f"{sub}@studio.example")
         self.graphql("{ viewer { id } }")
 
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> Any:

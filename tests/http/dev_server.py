@@ -17,12 +17,22 @@ from typing import Any
 import httpx
 import pytest
 
+from studio_credits.api.identity import DevTokens
 from studio_credits.devserver import built_web_app
+from studio_credits.settings import Settings
 
 SECRET = "http-suite-secret-0123456789abcdef"
 """The dev token secret the server runs with, so tests can mint tokens of their own."""
+
+
+def dev_tokens(secret: str = SECRET) -> DevTokens:
+    """Mints tokens as `studio-credits token` does for the server (the same app clients)."""
+    return DevTokens(secret, Settings.from_environment().app_clients)
+
+
 STARTUP_SECONDS = 60
 TOKEN_LINE = re.compile(r"^\s+(user|service|admin)\s+(\S+)$")
+DYNAMODB_LINE = re.compile(r"^DynamoDB endpoint: (\S+)$")
 COMMAND = Path(sys.executable).parent / "studio-credits"
 
 
@@ -35,6 +45,13 @@ class DevServer:
     @property
     def tokens(self) -> dict[str, str]:
         return {m[1]: m[2] for line in self.output if (m := TOKEN_LINE.match(line))}
+
+    @property
+    def dynamodb_endpoint(self) -> str:
+        """The DynamoDB it uses, as it printed it: another server started with `--dynamodb-endpoint`
+        and this shares its tables."""
+        [endpoint] = [m[1] for line in self.output if (m := DYNAMODB_LINE.match(line))]
+        return endpoint
 
     def post(self, body: dict[str, Any], token: str | None = None) -> Any:
         headers = {} if token is None else {"Authorization": f"Bearer {token}"}
@@ -75,7 +92,8 @@ def require_built_web_app() -> Path:
 
 @contextmanager
 def dev_server(*arguments: str) -> Iterator[DevServer]:
-    """`studio-credits dev --host 127.0.0.1 --port <free> *arguments` on the embedded DynamoDB."""
+    """`studio-credits dev --host 127.0.0.1 --port <free> *arguments` on the embedded DynamoDB (unless
+    `arguments` name another with `--dynamodb-endpoint`)."""
     port = free_port()
     environment = {**os.environ, "STUDIO_CREDITS_DEV_TOKEN_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
     environment.pop("AWS_ENDPOINT_URL_DYNAMODB", None)  # the embedded DynamoDB

@@ -8,10 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from studio_credits.api.identity import DEV_TOKEN_LIFETIME, DevTokens
+from studio_credits.api.identity import DEV_TOKEN_LIFETIME
 from studio_credits.devserver import DEMO_USER
 from studio_credits.domain.access import Role
-from tests.http.dev_server import SECRET, DevServer, dev_server, require_built_web_app
+from tests.http.dev_server import DevServer, dev_server, dev_tokens, require_built_web_app
+from tests.support.bodies import MALFORMED_BODIES
 
 VIEWER = {"query": "{ viewer { id email plan { id } credits { available } } }"}
 
@@ -99,7 +100,7 @@ def test_a_missing_token_is_refused(server: DevServer) -> None:
 
 
 def test_a_forged_token_is_refused(server: DevServer) -> None:
-    forged = DevTokens("not-the-server-secret-0123456789abcdef").mint(
+    forged = dev_tokens("not-the-server-secret-0123456789abcdef").mint(
         DEMO_USER, Role.ADMIN, datetime.now(UTC)
     )
 
@@ -111,7 +112,7 @@ def test_a_forged_token_is_refused(server: DevServer) -> None:
 
 def test_an_expired_token_is_refused(server: DevServer) -> None:
     minted_at = datetime.now(UTC) - DEV_TOKEN_LIFETIME - timedelta(minutes=1)
-    expired = DevTokens(SECRET).mint(DEMO_USER, Role.USER, minted_at)
+    expired = dev_tokens().mint(DEMO_USER, Role.USER, minted_at)
 
     [error] = errors_only(server.post(VIEWER, expired))
 
@@ -127,7 +128,7 @@ def test_a_garbled_token_is_refused(server: DevServer) -> None:
 
 
 def test_a_token_minted_now_with_the_server_secret_opens_a_new_account(server: DevServer) -> None:
-    token = DevTokens(SECRET).mint("newcomer", Role.USER, datetime.now(UTC), email="new@studio.example")
+    token = dev_tokens().mint("newcomer", Role.USER, datetime.now(UTC), email="new@studio.example")
 
     viewer = server.post(VIEWER, token)["data"]["viewer"]
 
@@ -150,3 +151,15 @@ def test_without_now_the_server_runs_on_the_real_clock_which_does_not_move(serve
 
 def test_the_outbox_starts_empty(server: DevServer) -> None:
     assert httpx.get(f"{server.url}/dev/outbox", timeout=10).json() == []
+
+
+@pytest.mark.parametrize("body", MALFORMED_BODIES.values(), ids=MALFORMED_BODIES.keys())
+def test_a_malformed_body_is_a_bad_request(server: DevServer, body: bytes) -> None:
+    response = httpx.post(
+        f"{server.url}/graphql",
+        content=body,
+        headers={"Authorization": f"Bearer {server.tokens['user']}", "Content-Type": "application/json"},
+        timeout=30,
+    )
+
+    assert response.status_code == 400, response.text[:300]

@@ -20,30 +20,40 @@ def mint(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 def decoded(token: str) -> dict[str, Any]:
     claims: dict[str, Any] = jwt.decode(
-        token, Settings().dev_token_secret, algorithms=["HS256"], issuer=DEV_ISSUER
+        token,
+        Settings.from_environment().dev_token_secret,
+        algorithms=["HS256"],
+        issuer=DEV_ISSUER,
+        options={"verify_aud": False},
     )
     return claims
 
 
 def identify(token: str) -> Principal:
     request = Request({"type": "http", "headers": [(b"authorization", f"Bearer {token}".encode())]})
-    return DevTokens(Settings().dev_token_secret).identify(request)
+    settings = Settings.from_environment()
+    return DevTokens(settings.dev_token_secret, settings.app_clients).identify(request)
 
 
-def test_a_user_token_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_user_token_by_default_is_an_id_token_of_the_web_client(capsys: pytest.CaptureFixture[str]) -> None:
     token = mint(capsys, "--sub", "u-7", "--email", "u7@studio.example")
 
     claims = decoded(token)
     assert (claims["sub"], claims["email"], claims["iss"]) == ("u-7", "u7@studio.example", DEV_ISSUER)
+    assert (claims["token_use"], claims["aud"]) == ("id", Settings.from_environment().web_client_id)
     assert "scope" not in claims and "cognito:groups" not in claims
     assert identify(token) == Principal("u-7", Role.USER, "u7@studio.example")
 
 
-def test_a_service_token_carries_the_service_scope(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_service_token_is_an_access_token_of_the_service_client_with_its_scope(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     token = mint(capsys, "--sub", "generation-service", "--role", "service")
 
-    assert decoded(token)["scope"] == "credits/service"
-    assert identify(token) == Principal("generation-service", Role.SERVICE)
+    claims, client = decoded(token), Settings.from_environment().service_client_id
+    assert (claims["token_use"], claims["client_id"]) == ("access", client)
+    assert claims["scope"] == "credits/service"
+    assert identify(token) == Principal(client, Role.SERVICE)
 
 
 def test_an_admin_token_carries_the_admins_group(capsys: pytest.CaptureFixture[str]) -> None:

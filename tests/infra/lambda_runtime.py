@@ -2,12 +2,15 @@
 
 Run as `python -I -S lambda_runtime.py REQUEST_JSON`: no site-packages, no PYTHONPATH, so the
 modules come only from the request's `path` (the unpacked zip, or the source tree and the venv).
-Prints the handler's result and the AWS calls it made (service, operation, table, index, sender),
-from which the tests check the function's IAM role. Imports nothing outside the stdlib up front.
+Prints the handler's result; the AWS calls it made (service, operation, table, index, sender), from
+which the tests check the function's IAM role, and those of its import (Lambda's init); and how long
+the import and the invocation took. bench/cold_start.py times cold starts with `"record_calls": false`,
+which leaves botocore unimported until the handler imports it. Imports only the stdlib up front.
 """
 
 import json
 import sys
+import time
 from typing import Any
 
 
@@ -53,12 +56,23 @@ def main() -> None:
     request = json.loads(sys.argv[1])
     sys.path[:0] = request["path"]
     calls: list[list[str | None]] = []
-    record_aws_calls(calls)
+    if request.get("record_calls", True):
+        record_aws_calls(calls)
+    started, cpu_started = time.perf_counter(), time.process_time()
     module_name, _, attribute = request["handler"].replace("/", ".").rpartition(".")
     module = __import__(module_name, fromlist=[attribute])
+    initialised, init_calls = time.perf_counter(), list(calls)
     result = getattr(module, attribute)(request["event"], Context(request["function_name"]))
-    modules = {name: getattr(sys.modules.get(name), "__file__", None) for name in request["report_modules"]}
-    print(json.dumps({"result": result, "calls": calls, "modules": modules}, default=str))
+    seconds = {
+        "init": initialised - started,
+        "invoke": time.perf_counter() - initialised,
+        "cpu": time.process_time() - cpu_started,
+    }
+    modules = {
+        name: getattr(sys.modules.get(name), "__file__", None) for name in request.get("report_modules", [])
+    }
+    reply = {"result": result, "calls": calls, "init_calls": init_calls, "modules": modules}
+    print(json.dumps({**reply, "seconds": seconds}, default=str))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.support.telemetry import metrics_of
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVERLESS_DIR = ROOT / ".serverless"
 TEMPLATE = SERVERLESS_DIR / "cloudformation-template-update-stack.json"
@@ -36,8 +38,9 @@ Json = dict[str, Any]
 # moto's CloudFormation has no model for these (moto 5.2 warns and skips them), and none of
 # them matters to running the functions: the HTTP API (routing and the JWT check: the tests
 # send the event API Gateway would, verified claims included), the functions' async-failure
-# configuration, the resource policies of the buckets and the job-failures queue, and the web
-# client's CloudFront distribution and Cognito app client (infra/web.yml).
+# configuration, the API's SnapStart alias (the tests invoke the function itself), the resource
+# policies of the buckets and the job-failures queue, and the web client's CloudFront distribution
+# and Cognito app client (infra/web.yml).
 # The template tests check them instead. Dropped here, so the stack holds what moto creates.
 NOT_MODELLED_BY_MOTO = {
     "AWS::CloudFront::Distribution",
@@ -49,10 +52,26 @@ NOT_MODELLED_BY_MOTO = {
     "AWS::ApiGatewayV2::Authorizer",
     "AWS::ApiGatewayV2::Integration",
     "AWS::ApiGatewayV2::Route",
+    "AWS::Lambda::Alias",
     "AWS::Lambda::EventInvokeConfig",
     "AWS::S3::BucketPolicy",
     "AWS::SQS::QueuePolicy",
 }
+
+
+STAND_INS = {"WebAppClient": "4f1kq0c2m7r8s9t0u1v2w3x4y5"}
+"""Values for references to what moto does not make: the web client's id is the `aud` of the ID
+tokens in tests/events/."""
+
+
+def with_stand_ins(node: object) -> object:
+    if isinstance(node, list):
+        return [with_stand_ins(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"Ref"} and node["Ref"] in STAND_INS:
+        return STAND_INS[node["Ref"]]
+    return {key: with_stand_ins(value) for key, value in node.items()}
 
 
 def load_template() -> Json:
@@ -107,7 +126,9 @@ def for_moto(template: Json) -> Json:
     osls puts the code in a deployment bucket the stack itself creates, and uploads the zip
     between creating that bucket and the functions; here the zip is uploaded beforehand.
     """
-    adapted = copy.deepcopy(template)
+    adapted: Json = copy.deepcopy(template)
+    for body in resources_of_type(adapted, "AWS::Lambda::Function").values():
+        body["Properties"]["Environment"] = with_stand_ins(body["Properties"].get("Environment", {}))
     resources, outputs = adapted["Resources"], adapted.get("Outputs", {})
     dropped = {name for name, body in resources.items() if body["Type"] in NOT_MODELLED_BY_MOTO}
     while pointing := {name for name, body in resources.items() if references(body) & dropped} - dropped:
@@ -185,7 +206,19 @@ class Invocation:
     result: Any
     calls: list[list[str | None]]
     """[service, IAM-style operation, table, index, SES source] for each AWS call."""
+    init_calls: list[list[str | None]]
+    """Those made while the handler's module was imported (Lambda's init)."""
     modules: dict[str, str | None]
+    printed: list[Json] = field(default_factory=list)
+    """What the function printed, each line parsed as JSON: its log lines and its metrics (EMF)."""
+
+    @property
+    def log_lines(self) -> list[Json]:
+        return [line for line in self.printed if "_aws" not in line]
+
+    @property
+    def metrics(self) -> dict[str, tuple[float, str, Json]]:
+        return metrics_of(self.printed)
 
 
 def run_function(
@@ -194,8 +227,10 @@ def run_function(
     event: Json,
     path: list[str],
     report_modules: tuple[str, ...] = (),
+    environment_changes: dict[str, str] | None = None,
 ) -> Invocation:
-    """Invoke the function's handler as Lambda would, with `path` as its only modules."""
+    """Invoke the function's handler as Lambda would, with `path` as its only modules (and the
+    deployed environment with `environment_changes`, to make it fail)."""
     body = lambda_functions(deployment.template)[function]["Properties"]
     request = {
         "path": path,
@@ -213,6 +248,7 @@ def run_function(
         "AWS_LAMBDA_FUNCTION_NAME": body["FunctionName"],
         "AWS_ENDPOINT_URL": deployment.endpoint,
         **deployment.function_environment(function),
+        **(environment_changes or {}),
     }
     completed = subprocess.run(  # noqa: S603 (our own interpreter and script)
         [sys.executable, "-I", "-S", str(RUNTIME), json.dumps(request)],
@@ -223,8 +259,10 @@ def run_function(
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    output = json.loads(completed.stdout.strip().splitlines()[-1])
-    return Invocation(output["result"], output["calls"], output["modules"])
+    *printed, last = completed.stdout.strip().splitlines()
+    output = json.loads(last)
+    parsed = [json.loads(line) for line in printed]  # every line the function prints is JSON
+    return Invocation(output["result"], output["calls"], output["init_calls"], output["modules"], parsed)
 
 
 def graphql_event(fixture: str, query: str, variables: Json | None = None) -> Json:

@@ -2,8 +2,10 @@
 against the tables the stack made, with the environment the stack gave it, and calls only what
 its role allows."""
 
+import json
 import sysconfig
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tests.infra.stack_deployment import (
     ROOT,
@@ -108,3 +110,130 @@ def test_viewer_consumption_sweep_notice_and_refresh_go_through(deployment: Depl
     assert sum(point["DeliveryAttempts"] for point in sent) >= 1
     kinds = {str(item["item_type"]["S"]) for item in ledger_items(deployment)}
     assert {"entry", "reservation", "notice"} <= kinds
+
+
+SERVICE = "studio-credits-test"
+"""The `service` of the test stage's logs and metrics (POWERTOOLS_SERVICE_NAME)."""
+OBSERVED = "4d1e6b2a-7c3f-4e8d-9a0b-5f6e7d8c9b1a"
+"""A person only the observability test uses, so the figures below are this test's alone."""
+CONSUME = (
+    "mutation($input: ConsumeInput!) { consumeCredits(input: $input) {"
+    " __typename ... on CreditsConsumed { balance { available } } } }"
+)
+
+
+def as_observed(event: dict[str, object], request_id: str) -> dict[str, object]:
+    """The event with the observed person's identity (for a user's event) and its own request id."""
+    context: Any = event["requestContext"]
+    context["requestId"] = request_id
+    claims = context["authorizer"]["jwt"]["claims"]
+    if claims.get("email"):
+        claims["sub"] = OBSERVED
+    return event
+
+
+def test_each_request_and_job_run_leaves_one_log_line_and_its_metrics(deployment: Deployment) -> None:
+    opened = run(deployment, "api", as_observed(graphql_event("user", "{ viewer { id } }"), "req-open"))
+    assert graphql_response(opened) == {"viewer": {"id": OBSERVED}}
+
+    consume = {"accountId": OBSERVED, "creative": IMAGE, "jobId": "job-o", "idempotencyKey": "observed-1"}
+    consumed = run(
+        deployment, "api", as_observed(graphql_event("service", CONSUME, {"input": consume}), "req-1")
+    )
+    assert graphql_response(consumed)["consumeCredits"]["balance"] == {"available": 96}
+    [line] = consumed.log_lines
+    assert (
+        line.items()
+        >= {
+            "level": "INFO",
+            "message": "consumeCredits: ok",
+            "service": SERVICE,
+            "function_name": "studio-credits-test-api",
+            "cold_start": True,
+            "correlation_id": "req-1",
+            "operation": "consumeCredits",
+            "role": "service",
+            "account": OBSERVED,
+            "outcome": "ok",
+            "dynamodb_calls": 2,
+        }.items()
+    )
+    assert "refusal_type" not in line and line["duration_ms"] > 0
+    assert set(consumed.metrics) == {
+        f"CreditsConsumed|CreativeKind=IMAGE|Plan=free|service={SERVICE}",
+        f"RequestLatency|service={SERVICE}",
+        f"ColdStart|function_name=studio-credits-test-api|service={SERVICE}",
+    }
+    assert consumed.metrics[f"CreditsConsumed|CreativeKind=IMAGE|Plan=free|service={SERVICE}"][:2] == (
+        4,
+        "Count",
+    )
+    assert consumed.metrics[f"RequestLatency|service={SERVICE}"][1] == "Milliseconds"
+    entries = [item for item in ledger_items(deployment) if item["account_id"]["S"] == OBSERVED]
+    written = [item for item in entries if item.get("kind", {}).get("S") == "CONSUME"]
+    assert [item["correlation_id"]["S"] for item in written] == ["req-1"]
+
+    refused = run(deployment, "api", as_observed(graphql_event("user", CONSUME, {"input": consume}), "req-2"))
+    assert json.loads(refused.result["body"])["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    [line] = refused.log_lines
+    assert (
+        line.items()
+        >= {
+            "level": "INFO",
+            "correlation_id": "req-2",
+            "role": "user",
+            "outcome": "refused",
+            "refusal_type": "FORBIDDEN",
+        }.items()
+    )
+    assert "exception" not in line
+    assert set(refused.metrics) == {
+        f"Refusals|RefusalType=FORBIDDEN|service={SERVICE}",
+        f"RequestLatency|service={SERVICE}",
+        f"ColdStart|function_name=studio-credits-test-api|service={SERVICE}",
+    }
+
+    # A table that is not there (a misconfigured stage): the client sees the id, the log the cause.
+    broken = run_function(
+        deployment,
+        "api",
+        as_observed(graphql_event("user", "{ viewer { id } }"), "req-3"),
+        SOURCE_TREE,
+        environment_changes={"STUDIO_CREDITS_ACCOUNTS_TABLE": "studio-credits-test-missing"},
+    )
+    [error] = json.loads(broken.result["body"])["errors"]
+    assert error["message"] == "Unexpected error; support can find it by the id req-3"
+    [line] = broken.log_lines
+    assert line.items() >= {"level": "ERROR", "correlation_id": "req-3", "outcome": "error"}.items()
+    assert "ResourceNotFoundException" in line["exception"]
+    assert set(broken.metrics) == {
+        f"RequestErrors|service={SERVICE}",
+        f"RequestLatency|service={SERVICE}",
+        f"ColdStart|function_name=studio-credits-test-api|service={SERVICE}",
+    }
+
+    at = datetime.now(UTC) + timedelta(days=40)  # past the observed person's first period
+    rule = lambda_functions(deployment.template)["refresh"]["Properties"]["FunctionName"]
+    refresh = run(deployment, "refresh", scheduled_event(rule, at.isoformat()))
+    report = refresh.result
+    assert report["refreshed"] >= 1 and report["failed"] == 0
+    [line] = refresh.log_lines
+    assert line.items() >= {**report, "level": "INFO", "message": "refresh run", "service": SERVICE}.items()
+    assert line["correlation_id"] == "89d1a02d-5ec7-412e-82f5-13505f849b41"  # the scheduled event's id
+    counted = {
+        key.split("|")[0]: value
+        for key, (value, _, _) in refresh.metrics.items()
+        if key.startswith("Refresh")
+    }
+    assert counted == {
+        "RefreshRuns": 1,
+        "RefreshDue": report["due"],
+        "RefreshRefreshed": report["refreshed"],
+        "RefreshSkipped": report["skipped"],
+        "RefreshFailed": 0,
+        "RefreshLeft": 0,
+        "RefreshPeriods": report["periods"],
+    }
+    granted = sum(value for key, (value, _, _) in refresh.metrics.items() if key.startswith("CreditsGranted"))
+    assert granted == 100 * report["periods"]  # every account here is on the free plan: 100 a period
+    assert {key.split("|")[0] for key in refresh.metrics} <= {*counted, "CreditsGranted", "ColdStart"}

@@ -5,6 +5,7 @@ web client's hosting and sign-in."""
 import importlib
 import json
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
@@ -132,6 +133,25 @@ def test_the_api_is_behind_the_jwt_authorizer(template: Json) -> None:
         assert route["AuthorizerId"] == {"Ref": authorizer_id}
 
 
+def test_every_function_runs_on_the_python_the_zip_is_built_and_tested_with(template: Json) -> None:
+    runtimes = {function["Properties"]["Runtime"] for function in lambda_functions(template).values()}
+    assert runtimes == {f"python{sys.version_info.major}.{sys.version_info.minor}"}
+
+
+def test_the_http_api_invokes_the_api_s_snapstart_alias(template: Json) -> None:
+    api = lambda_functions(template)["api"]
+    assert api["Properties"]["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    ((alias_id, alias),) = resources_of_type(template, "AWS::Lambda::Alias").items()
+    assert alias["Properties"]["FunctionName"] == {"Ref": "ApiLambdaFunction"}
+    (version,) = references(alias["Properties"]["FunctionVersion"])
+    assert template["Resources"][version]["Type"] == "AWS::Lambda::Version"
+    aliased = {"Fn::Join": [":", [{"Fn::GetAtt": ["ApiLambdaFunction", "Arn"]}, alias["Properties"]["Name"]]]}
+    (integration,) = resources_of_type(template, "AWS::ApiGatewayV2::Integration").values()
+    assert integration["Properties"]["IntegrationUri"] == aliased
+    assert template["Resources"]["ApiLambdaPermissionHttpApi"]["Properties"]["FunctionName"] == aliased
+    assert alias_id == "ApiSnapStartLambdaAlias"
+
+
 @pytest.mark.parametrize("function", QUERIED_INDEXES)
 def test_each_role_reaches_only_what_its_function_uses(template: Json, function: str) -> None:
     granted = statements(template, function)
@@ -256,3 +276,14 @@ def test_the_web_client_signs_in_with_the_hosted_ui_code_flow_and_pkce(template:
     assert config["signIn"] == "cognito" and config["clientId"] == f"${{{client_id}}}"
     assert config["issuer"] == "https://cognito-idp.${AWS::Region}.amazonaws.com/${Pool}"
     assert variables["Pool"] in authorizer["Properties"]["JwtConfiguration"]["Issuer"]
+
+
+def test_the_functions_know_the_two_app_clients_the_authorizer_accepts(template: Json) -> None:
+    [web_client] = resources_of_type(template, "AWS::Cognito::UserPoolClient")
+    (authorizer,) = resources_of_type(template, "AWS::ApiGatewayV2::Authorizer").values()
+    environment = next(iter(lambda_functions(template).values()))["Properties"]["Environment"]["Variables"]
+
+    clients = [environment["STUDIO_CREDITS_WEB_CLIENT_ID"], environment["STUDIO_CREDITS_SERVICE_CLIENT_ID"]]
+
+    assert clients == [{"Ref": web_client}, "6q7r8s9t0u1v2w3x4y5z6a7b8c"]  # the test stage's parameter
+    assert authorizer["Properties"]["JwtConfiguration"]["Audience"] == clients

@@ -18,6 +18,7 @@ from studio_credits.service.ports import Services
 from tests.support.accounts import person, subscribe
 from tests.support.ledger import checked_ledger
 from tests.support.memory_repository import MemoryRepository
+from tests.support.telemetry import captured_output
 
 ANCHOR = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
 EVENT = json.loads((Path(__file__).parent.parent / "events" / "eventbridge_scheduled.json").read_text())
@@ -28,6 +29,10 @@ class FakeContext:
     """A Lambda context whose remaining time is given by the test."""
 
     left: list[int]
+    function_name: str = "studio-credits-test-refresh"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:studio-credits-test-refresh"
+    aws_request_id: str = "0f9e8d7c-6b5a-4938-8271-605f4e3d2c1b"
 
     def get_remaining_time_in_millis(self) -> int:
         return self.left.pop(0) if len(self.left) > 1 else self.left[0]
@@ -126,13 +131,15 @@ def test_one_failing_account_does_not_stop_the_others(services: Services, clock:
 
 
 def test_the_lambda_handler_runs_as_of_the_scheduled_event_and_logs_one_json_line(
-    dynamo_services: Services, caplog: pytest.LogCaptureFixture
+    dynamo_services: Services,
 ) -> None:
     open_accounts(dynamo_services, 3)
 
-    with caplog.at_level("INFO", logger="studio_credits.jobs"):
+    with captured_output() as output:
         result = handler(EVENT, FakeContext([600_000]))
 
     expected = {"job": "refresh", "now": "2026-03-01T00:15:00+00:00", "due": 3, "refreshed": 3}
     assert result.items() >= expected.items()
-    assert [json.loads(record.getMessage()) for record in caplog.records] == [result]
+    [line] = output.logs
+    assert line.items() >= {**result, "level": "INFO", "message": "refresh run"}.items()
+    assert line["correlation_id"] == EVENT["id"]

@@ -17,15 +17,10 @@ from studio_credits.domain.spending import NotHeld, Rejected
 from studio_credits.service import ledger
 from studio_credits.service.ports import Services
 from tests.support.accounts import ADMIN, SERVICE, at
-from tests.support.ledger import image, ledger_entries, stored_account
+from tests.support.ledger import image, ledger_entries, recorded, stored_account
 
 VIDEO_720P = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_720P, duration_seconds=10)
-SERVICE_ACTOR, ADMIN_ACTOR = "service:generation-service", "admin:admin-1"
-
-
-def recorded(outcome: object) -> ledger.Recorded:
-    assert isinstance(outcome, ledger.Recorded), outcome
-    return outcome
+SERVICE_ACTOR, ADMIN_ACTOR = "service", "admin:admin-1"
 
 
 def told(entry: LedgerEntry) -> tuple[object, ...]:

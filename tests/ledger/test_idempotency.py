@@ -24,12 +24,7 @@ from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
 from tests.conftest import START
 from tests.support.accounts import ADMIN, ANNUAL, MONTHLY, SERVICE, person, subscribe
-from tests.support.ledger import image, ledger_entries, stored_account
-
-
-def recorded(outcome: object) -> ledger.Recorded:
-    assert isinstance(outcome, ledger.Recorded), outcome
-    return outcome
+from tests.support.ledger import image, ledger_entries, recorded, stored_account
 
 
 def kinds(services: Services, account: Account) -> list[EntryKind]:

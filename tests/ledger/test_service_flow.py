@@ -22,7 +22,7 @@ from studio_credits.service import ledger
 from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
 from tests.support.accounts import ADMIN, SERVICE, person, subscribe
-from tests.support.ledger import image, stored_account
+from tests.support.ledger import image, recorded, stored_account
 
 PREMIUM_VIDEOS = Creative(
     kind=CreativeKind.VIDEO,
@@ -31,11 +31,6 @@ PREMIUM_VIDEOS = Creative(
     outputs=3,
     premium_model=True,
 )
-
-
-def recorded(outcome: object) -> ledger.Recorded:
-    assert isinstance(outcome, ledger.Recorded), outcome
-    return outcome
 
 
 def test_consume_takes_the_quoted_price_and_records_the_lots(services: Services, account: Account) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from studio_credits.domain.catalogue import PLANS, BillingInterval
 from studio_credits.domain.lots import LotSource
 from studio_credits.domain.periods import add_months
+from studio_credits.telemetry.logs import logger
 from tests.simulation.invariants import Invariants
 from tests.simulation.world import (
     CREATIVES,
@@ -133,7 +134,7 @@ def _jobs(rng: random.Random) -> Iterator[Op]:
 
 def replay(steps: list[Op], people: int = PEOPLE) -> Broken | None:
     """Run the steps, checking after each; the first step that broke a rule, or None."""
-    jobs_log = logging.getLogger("studio_credits.jobs")
+    jobs_log = logging.getLogger(logger.name)
     was_disabled, jobs_log.disabled = jobs_log.disabled, True  # a refused email logs a traceback
     try:
         return _first_broken(steps, Invariants(World(people)))

@@ -8,6 +8,7 @@ from studio_credits.domain.catalogue import Resolution
 from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.history import HistoryFilter
 from studio_credits.domain.ledger import LedgerEntry
+from studio_credits.service import ledger
 from studio_credits.service.ports import Repository
 
 PAGE = 1_000
@@ -16,6 +17,12 @@ PAGE = 1_000
 
 def image(outputs: int = 1, resolution: Resolution = Resolution.RES_1080P) -> Creative:
     return Creative(kind=CreativeKind.IMAGE, resolution=resolution, outputs=outputs)
+
+
+def recorded(outcome: object) -> ledger.Recorded:
+    """A ledger use case's outcome that must be a write, not a refusal."""
+    assert isinstance(outcome, ledger.Recorded), outcome
+    return outcome
 
 
 def stored_account(repository: Repository, account_id: str) -> Account:

@@ -84,6 +84,9 @@ class MemoryRepository:
         recorded = self._items(account_id).notices
         return [recorded[notice] for notice in sorted(recorded, reverse=True)[:limit]]
 
+    def calls_made(self) -> int:
+        return 0  # no database behind it
+
     def commit(self, change: Change) -> Account:
         with self._lock:
             return self._commit(change)

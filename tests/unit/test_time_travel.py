@@ -170,7 +170,11 @@ class NoMail:
 
 def app_of(world: World, max_job_runs: int = 100) -> Starlette:
     return Starlette(
-        routes=dev_routes(travel_in(world, max_job_runs), Outbox(NoMail(), world.clock, "us-east-1"))
+        routes=dev_routes(
+            travel_in(world, max_job_runs),
+            Outbox(NoMail(), world.clock, "us-east-1"),
+            version_conflicts=lambda: 0,
+        )
     )
 
 

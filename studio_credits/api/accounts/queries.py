@@ -4,6 +4,8 @@ import strawberry
 
 from studio_credits.api.accounts.types import Account
 from studio_credits.api.context import Info
+from studio_credits.api.errors import inputs_at
+from studio_credits.domain.inputs import ACCOUNT_ID
 from studio_credits.service import accounts
 
 
@@ -17,5 +19,6 @@ class AccountQueries:
     @strawberry.field(description="An account by id: a person reads their own, the service and admins any.")
     def account(self, info: Info, id: strawberry.ID) -> Account | None:
         context = info.context
-        found = accounts.find_account(context.services, context.principal, str(id))
+        with inputs_at():
+            found = accounts.find_account(context.services, context.principal, ACCOUNT_ID.check("id", id))
         return None if found is None else Account.of(found)

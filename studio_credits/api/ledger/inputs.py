@@ -7,6 +7,7 @@ import strawberry
 from studio_credits.api.catalogue.inputs import CreativeInput
 from studio_credits.api.enums import CreativeKind, EntryKind, LotSource
 from studio_credits.domain import history
+from studio_credits.domain.inputs import INSTANT, YEAR
 from studio_credits.service import ledger
 
 
@@ -19,10 +20,11 @@ class HistoryFilter:
     creative_kinds: list[CreativeKind] | None = None
 
     def to_domain(self) -> history.HistoryFilter:
+        """The filter, or InvalidInput naming the field as the domain filter calls it."""
         return history.HistoryFilter(
-            since=self.from_,
-            until=self.to,
-            year=self.year,
+            since=INSTANT.check_optional("since", self.from_),
+            until=INSTANT.check_optional("until", self.to),
+            year=YEAR.check_optional("year", self.year),
             kinds=frozenset(self.kinds or ()),
             creative_kinds=frozenset(self.creative_kinds or ()),
         )

@@ -19,6 +19,7 @@ from studio_credits.api.ledger.inputs import (
 from studio_credits.api.ledger.types import (
     ConsumeResult,
     CreditBalance,
+    CreditLimitExceeded,
     CreditsConsumed,
     CreditsGranted,
     CreditsRefunded,
@@ -36,7 +37,8 @@ from studio_credits.api.ledger.types import (
     ReserveResult,
     SettleResult,
 )
-from studio_credits.domain import spending
+from studio_credits.domain import credit_limits, spending
+from studio_credits.domain.inputs import ACCOUNT_ID, IDEMPOTENCY_KEY, INSTANT, JOB_ID, PUBLIC_ID, TEXT
 from studio_credits.service import execution, ledger
 
 _T = TypeVar("_T")
@@ -73,7 +75,7 @@ def _settled(outcome: ledger.Recorded | spending.NotHeld) -> SettleResult:
             assert_never(outcome)
 
 
-def _required(value: _T | None) -> _T:
+def _required[T](value: T | None) -> T:
     if value is None:
         raise RuntimeError("a recorded change lost what it made")
     return value
@@ -88,10 +90,10 @@ class LedgerMutations:
             outcome = ledger.consume(
                 context.services,
                 context.principal,
-                str(input.account_id),
+                ACCOUNT_ID.check("account_id", input.account_id),
                 input.creative.to_domain(),
-                input.job_id,
-                input.idempotency_key,
+                JOB_ID.check("job_id", input.job_id),
+                IDEMPOTENCY_KEY.check("idempotency_key", input.idempotency_key),
             )
         match outcome:
             case ledger.Recorded():
@@ -114,11 +116,11 @@ class LedgerMutations:
             outcome = ledger.reserve(
                 context.services,
                 context.principal,
-                str(input.account_id),
+                ACCOUNT_ID.check("account_id", input.account_id),
                 input.creative.to_domain(),
-                input.job_id,
+                JOB_ID.check("job_id", input.job_id),
                 ttl_seconds,
-                input.idempotency_key,
+                IDEMPOTENCY_KEY.check("idempotency_key", input.idempotency_key),
             )
         match outcome:
             case ledger.Recorded():
@@ -136,7 +138,10 @@ class LedgerMutations:
         context = info.context
         with inputs_at("input"):
             outcome = ledger.capture(
-                context.services, context.principal, str(input.reservation_id), input.delivered_outputs
+                context.services,
+                context.principal,
+                PUBLIC_ID.check("reservation_id", input.reservation_id),
+                input.delivered_outputs,
             )
         return _settled(outcome)
 
@@ -145,7 +150,10 @@ class LedgerMutations:
         context = info.context
         with inputs_at("input"):
             outcome = ledger.release(
-                context.services, context.principal, str(input.reservation_id), input.reason
+                context.services,
+                context.principal,
+                PUBLIC_ID.check("reservation_id", input.reservation_id),
+                TEXT.check("reason", input.reason),
             )
         return _settled(outcome)
 
@@ -156,10 +164,10 @@ class LedgerMutations:
             outcome = ledger.refund(
                 context.services,
                 context.principal,
-                str(input.entry_id),
+                PUBLIC_ID.check("entry_id", input.entry_id),
                 input.credits,
-                input.reason,
-                input.idempotency_key,
+                TEXT.check("reason", input.reason),
+                IDEMPOTENCY_KEY.check("idempotency_key", input.idempotency_key),
             )
         match outcome:
             case ledger.Recorded():
@@ -167,6 +175,8 @@ class LedgerMutations:
                 return CreditsRefunded(entry=entry, balance=CreditBalance.of(outcome.account))
             case spending.Rejected(message=message):
                 return RefundRejected(message=message)
+            case credit_limits.CreditLimitExceeded():
+                return CreditLimitExceeded.of(outcome)
             case execution.IdempotencyConflict():
                 return IdempotencyConflict.of(outcome)
             case _:
@@ -179,12 +189,12 @@ class LedgerMutations:
             outcome = ledger.grant(
                 context.services,
                 context.principal,
-                str(input.account_id),
+                ACCOUNT_ID.check("account_id", input.account_id),
                 input.amount,
                 input.source,
-                input.expires_at,
-                input.note,
-                input.idempotency_key,
+                INSTANT.check_optional("expires_at", input.expires_at),
+                TEXT.check("note", input.note),
+                IDEMPOTENCY_KEY.check("idempotency_key", input.idempotency_key),
             )
         match outcome:
             case ledger.Recorded():
@@ -192,6 +202,8 @@ class LedgerMutations:
                 return CreditsGranted(entry=entry, balance=CreditBalance.of(outcome.account))
             case spending.Rejected(message=message):
                 return GrantRejected(message=message)
+            case credit_limits.CreditLimitExceeded():
+                return CreditLimitExceeded.of(outcome)
             case execution.IdempotencyConflict():
                 return IdempotencyConflict.of(outcome)
             case _:

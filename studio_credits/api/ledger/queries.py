@@ -16,6 +16,7 @@ from studio_credits.api.ledger.types import (
     PageInfo,
     UsageReport,
 )
+from studio_credits.domain.inputs import INSTANT, YEAR
 from studio_credits.service import history
 
 DEFAULT_PAGE = 20
@@ -36,7 +37,13 @@ def account_usage(
     to: datetime | None = None,
 ) -> UsageReport:
     with inputs_at(since="from"):
-        spent = history.usage(info.context.services, str(root.id), year, from_, to)
+        spent = history.usage(
+            info.context.services,
+            str(root.id),
+            YEAR.check_optional("year", year),
+            INSTANT.check_optional("since", from_),
+            INSTANT.check_optional("to", to),
+        )
     return UsageReport.of(spent)
 
 
@@ -47,8 +54,8 @@ def account_history(
     first: int | None = DEFAULT_PAGE,
     after: str | None = None,
 ) -> LedgerEntryConnection:
-    selected = (filter or HistoryFilter()).to_domain()
-    with inputs_at(year="filter.year", since="filter.from"):
+    with inputs_at(year="filter.year", since="filter.from", until="filter.to"):
+        selected = (filter or HistoryFilter()).to_domain()
         page = history.history(
             info.context.services, str(root.id), selected, DEFAULT_PAGE if first is None else first, after
         )

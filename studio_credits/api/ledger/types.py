@@ -6,6 +6,7 @@ from typing import Annotated
 import strawberry
 
 from studio_credits.api.catalogue.types import Plan
+from studio_credits.api.context import Info
 from studio_credits.api.enums import (
     CreativeKind,
     EntryKind,
@@ -14,8 +15,10 @@ from studio_credits.api.enums import (
     ReservationStatus,
     Resolution,
 )
+from studio_credits.api.errors import RefusalAnswer
 from studio_credits.api.idempotency import IdempotencyConflict
-from studio_credits.domain import account, ledger, notices, reservations, usage
+from studio_credits.domain import account, credit_limits, ledger, notices, reservations, usage
+from studio_credits.domain.access import may_see_who_recorded
 from studio_credits.domain.ids import public_id
 
 
@@ -91,6 +94,14 @@ class LedgerEntry:
     creative: CreativeSummary | None
     job_id: str | None
     lots: list[LotMovement]
+    actor: strawberry.Private[str]
+
+    @strawberry.field(
+        description='Who made the entry: "service", "admin:<subject>", "user:<subject>", or the '
+        "service's own jobs; shown to the service and admins, null to the account's person."
+    )
+    def recorded_by(self, info: Info) -> str | None:
+        return self.actor if may_see_who_recorded(info.context.principal) else None
 
     @classmethod
     def of(cls, entry: ledger.LedgerEntry) -> "LedgerEntry":
@@ -113,6 +124,7 @@ class LedgerEntry:
                 advanced_template=creative.advanced_template,
             ),
             job_id=entry.job_id,
+            actor=entry.actor,
             lots=[
                 LotMovement(lot_id=strawberry.ID(m.lot_id), source=m.source, amount=m.amount)
                 for m in entry.lots
@@ -223,13 +235,13 @@ class CreditsConsumed:
 
 
 @strawberry.type
-class InsufficientCredits:
+class InsufficientCredits(RefusalAnswer):
     required: int
     available: int
 
 
 @strawberry.type
-class FeatureNotInPlan:
+class FeatureNotInPlan(RefusalAnswer):
     blocked_by: list[str]
     cheapest_plan_allowing: Plan | None
 
@@ -248,7 +260,7 @@ class ReservationSettled:
 
 
 @strawberry.type
-class ReservationNotHeld:
+class ReservationNotHeld(RefusalAnswer):
     reservation: Reservation | None
     message: str
 
@@ -260,8 +272,18 @@ class CreditsRefunded:
 
 
 @strawberry.type
-class RefundRejected:
+class RefundRejected(RefusalAnswer):
     message: str
+
+
+@strawberry.type(description="The request would move or leave more credits than the product allows.")
+class CreditLimitExceeded:
+    limit: int = strawberry.field(description="The limit the request would break, in credits.")
+    message: str
+
+    @classmethod
+    def of(cls, exceeded: credit_limits.CreditLimitExceeded) -> "CreditLimitExceeded":
+        return cls(limit=exceeded.limit, message=exceeded.message)
 
 
 @strawberry.type
@@ -271,7 +293,7 @@ class CreditsGranted:
 
 
 @strawberry.type
-class GrantRejected:
+class GrantRejected(RefusalAnswer):
     message: str
 
 
@@ -285,6 +307,10 @@ ReserveResult = Annotated[
 ]
 SettleResult = Annotated[ReservationSettled | ReservationNotHeld, strawberry.union("SettleResult")]
 RefundResult = Annotated[
-    CreditsRefunded | RefundRejected | IdempotencyConflict, strawberry.union("RefundResult")
+    CreditsRefunded | RefundRejected | CreditLimitExceeded | IdempotencyConflict,
+    strawberry.union("RefundResult"),
 ]
-GrantResult = Annotated[CreditsGranted | GrantRejected | IdempotencyConflict, strawberry.union("GrantResult")]
+GrantResult = Annotated[
+    CreditsGranted | GrantRejected | CreditLimitExceeded | IdempotencyConflict,
+    strawberry.union("GrantResult"),
+]

@@ -23,6 +23,7 @@ from studio_credits.api.plans.types import (
     ResumePlanResult,
 )
 from studio_credits.domain import account, cancellation, plan_changes
+from studio_credits.domain.inputs import IDEMPOTENCY_KEY, PLAN_ID
 from studio_credits.service import execution, plans
 
 
@@ -33,7 +34,11 @@ class PlanMutations:
         context = info.context
         with inputs_at("input"):
             outcome = plans.change_plan(
-                context.services, context.principal, str(input.plan_id), input.interval, input.idempotency_key
+                context.services,
+                context.principal,
+                PLAN_ID.check("plan_id", input.plan_id),
+                input.interval,
+                IDEMPOTENCY_KEY.check("idempotency_key", input.idempotency_key),
             )
         match outcome:
             case plans.PlanChangeMade(account=changed, terms=terms) if terms.immediate:

@@ -6,9 +6,10 @@ import strawberry
 
 from studio_credits.api.context import Info
 from studio_credits.api.enums import BillingInterval
-from studio_credits.api.errors import refused
+from studio_credits.api.errors import inputs_at, refused
 from studio_credits.api.plans.types import PlanChangePreview
 from studio_credits.domain import plan_changes, plan_terms
+from studio_credits.domain.inputs import PLAN_ID
 from studio_credits.service import plans
 
 
@@ -19,7 +20,9 @@ class PlanQueries:
         self, info: Info, plan_id: strawberry.ID, interval: BillingInterval
     ) -> PlanChangePreview:
         context = info.context
-        preview = plans.preview_plan_change(context.services, context.principal, str(plan_id), interval)
+        with inputs_at():
+            checked = PLAN_ID.check("plan_id", plan_id)
+        preview = plans.preview_plan_change(context.services, context.principal, checked, interval)
         match preview:
             case plan_terms.PlanChangeTerms():
                 return PlanChangePreview.of(preview)

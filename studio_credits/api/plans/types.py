@@ -8,6 +8,7 @@ import strawberry
 from studio_credits.api.accounts.types import Account
 from studio_credits.api.catalogue.types import Plan
 from studio_credits.api.enums import BillingInterval
+from studio_credits.api.errors import RefusalAnswer
 from studio_credits.api.idempotency import IdempotencyConflict
 from studio_credits.domain import catalogue, plan_terms
 
@@ -57,7 +58,7 @@ class PlanChangeScheduled:
 
 
 @strawberry.type
-class InvalidPlanChange:
+class InvalidPlanChange(RefusalAnswer):
     message: str
 
 
@@ -75,7 +76,7 @@ class CancellationConfirmed:
 
 
 @strawberry.type
-class InvalidToken:
+class InvalidToken(RefusalAnswer):
     message: str
 
 
@@ -85,7 +86,7 @@ class PlanResumed:
 
 
 @strawberry.type
-class NothingToResume:
+class NothingToResume(RefusalAnswer):
     message: str
 
 
