@@ -12,7 +12,7 @@ WEB_APP := web/dist/index.html
 WEB_NODE := web/node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: dev test lint bench schema clean package simulate fuzz web web-check codegen
+.PHONY: dev test lint bench schema clean package simulate fuzz mutate web web-check codegen
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -122,6 +122,20 @@ FUZZ_SEED ?= 13
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(BIN)/pytest -p no:xdist tests/api/test_fuzz.py
 
+# Mutation testing of the money core (pyproject.toml [tool.mutmut]; survivors explained in
+# docs/mutation.md). Not part of `make test`. mutmut keeps its results in mutants/ and tests again
+# only the functions changed since; `rm -rf mutants` starts over.
+MUTATION_TARGET := 90
+mutate: $(STAMP)
+	HYPOTHESIS_PROFILE=mutate $(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut export-cicd-stats
+	@$(BIN)/python -c "import json, sys; s = json.load(open('mutants/mutmut-cicd-stats.json')); \
+	tested = s['total'] - s['skipped']; killed = s['killed'] + s['timeout']; \
+	print(f'mutation score: {killed} of {tested} mutants killed ({100 * killed / tested:.1f}%); ' \
+	f'{s[\"survived\"]} survived, {s[\"no_tests\"]} without tests, {s[\"suspicious\"]} suspicious'); \
+	sys.exit(None if 100 * killed >= $(MUTATION_TARGET) * tested else 'below $(MUTATION_TARGET)%')"
+	$(BIN)/mutmut results
+
 bench: $(STAMP) $(LAMBDA_ZIP)
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/run.py
@@ -133,4 +147,4 @@ schema: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build .serverless node_modules \
-		web/node_modules web/dist
+		web/node_modules web/dist mutants

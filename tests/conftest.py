@@ -47,7 +47,19 @@ def open_tables() -> None:
 
 # Timings on a shared 2-core machine are not what the properties test (benchmarks are in bench/).
 hypothesis_settings.register_profile("suite", deadline=None)
-hypothesis_settings.load_profile("suite")
+# `make mutate` runs the tests of a function once per mutant of it: fewer examples each.
+hypothesis_settings.register_profile("mutate", deadline=None, max_examples=20)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that run on moto (the `dynamodb` fixture, or `services_on_each`'s DynamoDB case),
+    so `-m "not moto"` selects the fast in-memory ones (`make mutate`)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_each = callspec.params.get("services_on_each") if callspec else None
+        if "dynamodb" in getattr(item, "fixturenames", ()) or on_each == "dynamodb":
+            item.add_marker(pytest.mark.moto)
 
 
 @pytest.fixture

@@ -1,11 +1,8 @@
 """The ledger's mutations and reads through the Lambda handler: the README's worked example,
 the contract's result unions, and who may call what."""
 
-from dataclasses import replace
 from typing import Any
 
-from studio_credits.bootstrap import bootstrap
-from studio_credits.domain.change import Change
 from tests.api.lambda_events import claims, graphql
 
 USER = claims("user")["sub"]
@@ -76,14 +73,20 @@ query History($id: ID!, $filter: HistoryFilter, $first: Int, $after: String) {
 IMAGE_2K = {"kind": "IMAGE", "resolution": "RES_2K", "outputs": 4}
 
 
+CHANGE_PLAN = """
+mutation Change($input: ChangePlanInput!) { changePlan(input: $input) { __typename } }
+"""
+
+
 def open_account(plan_id: str = "free") -> None:
-    """The user's account, on `plan_id` (set directly: plan changes have their own tests)."""
+    """The user's account, opened on the free plan and changed to `plan_id` as the plan page does: a
+    higher plan applies at once and tops the period up to its monthly credits."""
     graphql("user", "{ viewer { id } }")
     if plan_id != "free":
-        repository = bootstrap().repository
-        account = repository.get(USER)
-        assert account is not None
-        repository.commit(Change(replace(account, plan_id=plan_id)))
+        change = {"planId": plan_id, "interval": "MONTHLY", "idempotencyKey": f"to-{plan_id}"}
+        assert data(graphql("user", CHANGE_PLAN, {"input": change})) == {
+            "changePlan": {"__typename": "PlanChanged"}
+        }
 
 
 def consume(creative: dict[str, Any], job: str, key: str) -> dict[str, Any]:
@@ -117,7 +120,8 @@ def test_worked_example_quote_reserve_capture_three_of_four_then_history(dynamod
         )
     )["reserveCredits"]
     assert reserved["__typename"] == "CreditsReserved"
-    assert reserved["balance"]["available"] == 68 and reserved["balance"]["reserved"] == 32
+    # Starter: the free plan's 100 topped up with 900 at the upgrade; 1,000 - 32 held
+    assert reserved["balance"]["available"] == 968 and reserved["balance"]["reserved"] == 32
 
     captured = data(
         graphql(
@@ -128,7 +132,7 @@ def test_worked_example_quote_reserve_capture_three_of_four_then_history(dynamod
     )["captureReservation"]
     assert captured["__typename"] == "ReservationSettled"
     assert captured["entry"] == {"kind": "CAPTURE", "amount": -24}
-    assert captured["balance"]["available"] == 76 and captured["balance"]["reserved"] == 0
+    assert captured["balance"]["available"] == 976 and captured["balance"]["reserved"] == 0
 
     edges = data(
         graphql("user", HISTORY.replace("account(id: $id)", "viewer"), {"id": USER})
@@ -136,9 +140,11 @@ def test_worked_example_quote_reserve_capture_three_of_four_then_history(dynamod
         else graphql("service", HISTORY, {"id": USER})
     )["account"]["history"]["edges"]
     assert [(e["node"]["kind"], e["node"]["amount"], e["node"]["balanceAfter"]) for e in edges] == [
-        ("RELEASE", 0, 76),
-        ("CAPTURE", -24, 76),
-        ("RESERVE", 0, 100),
+        ("RELEASE", 0, 976),
+        ("CAPTURE", -24, 976),
+        ("RESERVE", 0, 1_000),
+        ("GRANT", 900, 1_000),
+        ("PLAN_CHANGE", 0, 100),
         ("GRANT", 100, 100),
     ]
 
@@ -211,7 +217,7 @@ def test_refund_through_the_api_once(dynamodb: None) -> None:
     assert first["refundCredits"] == {
         "__typename": "CreditsRefunded",
         "entry": {"kind": "REFUND", "amount": 16},
-        "balance": {"available": 100},
+        "balance": {"available": 1_000},  # Starter's 1,000 - 16 + 16
     }
     assert retried == first
     assert second["refundCredits"]["__typename"] == "RefundRejected"

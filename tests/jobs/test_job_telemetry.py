@@ -21,7 +21,7 @@ from tests.support.telemetry import captured_output
 def test_a_notices_run_logs_its_report_and_counts_it_without_the_emails(
     services: Services, clock: FixedClock, mailer: RecordingMailer
 ) -> None:
-    open_pro(services)
+    open_pro(services, clock)
     clock.at = ANCHOR + timedelta(days=29)
     metrics = EmfMetrics(service="studio-credits-test")
 

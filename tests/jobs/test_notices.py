@@ -16,9 +16,10 @@ from studio_credits.domain.spending import LedgerWrite, consume
 from studio_credits.jobs.notices import run_notices
 from studio_credits.mail import Mailer
 from studio_credits.mail.ses import SesMailer
+from studio_credits.service.ledger import Recorded, grant
 from studio_credits.service.ports import Services
 from tests.jobs.conftest import Sent
-from tests.support.accounts import store_new, subscribed
+from tests.support.accounts import ADMIN, person, subscribe, subscribed
 from tests.support.faults import ANSWER_LOST, SES_THROTTLED, InjectedFaults
 from tests.support.mailer import RecordingMailer
 
@@ -26,7 +27,11 @@ ANCHOR = datetime(2026, 11, 15, 10, 0, tzinfo=UTC)
 
 
 def with_plan_credits_left(account: Account, left: int) -> Account:
-    return replace(account, lots=tuple(replace(lot, remaining=left) for lot in account.lots))
+    """The period's plan credits spent down to `left`: the older PLAN lots (the free plan's) first."""
+    newest = account.lots[-1]
+    return replace(
+        account, lots=tuple(replace(lot, remaining=left if lot is newest else 0) for lot in account.lots)
+    )
 
 
 def kinds(account: Account) -> set[NoticeKind]:
@@ -34,7 +39,7 @@ def kinds(account: Account) -> set[NoticeKind]:
 
 
 def test_a_monthly_renewal_reminder_says_the_date_the_price_and_the_rollover() -> None:
-    account, _ = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
+    account = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
     account = with_plan_credits_left(account, 1_240)
 
     due = due_notices(account, datetime(2026, 12, 12, 11, tzinfo=UTC))
@@ -44,7 +49,7 @@ def test_a_monthly_renewal_reminder_says_the_date_the_price_and_the_rollover() -
 
 
 def test_an_annual_plan_is_reminded_30_and_7_days_before_renewal() -> None:
-    account, _ = subscribed("a", "business", BillingInterval.ANNUAL, ANCHOR)
+    account = subscribed("a", "business", BillingInterval.ANNUAL, ANCHOR)
     renewal = datetime(2027, 11, 15, 10, tzinfo=UTC)
     account = replace(account, period_index=11)
 
@@ -55,7 +60,7 @@ def test_an_annual_plan_is_reminded_30_and_7_days_before_renewal() -> None:
 
 
 def test_a_scheduled_change_is_what_the_reminder_announces() -> None:
-    account, _ = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
+    account = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
     account = replace(
         with_plan_credits_left(account, 2_500),
         scheduled_change=ScheduledChange("starter", BillingInterval.MONTHLY),
@@ -69,7 +74,7 @@ def test_a_scheduled_change_is_what_the_reminder_announces() -> None:
 
 
 def test_a_canceled_plan_is_reminded_7_days_and_1_day_before_it_ends() -> None:
-    account, _ = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
+    account = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
     top_up = Lot("t", LotSource.TOP_UP, 500, 500, ANCHOR + timedelta(days=400), ANCHOR)
     ends = account.term_end
     account = replace(account, lots=(*account.lots, top_up), status=PlanStatus.CANCELING, ends_at=ends)
@@ -88,10 +93,8 @@ def test_a_canceled_plan_is_reminded_7_days_and_1_day_before_it_ends() -> None:
 def test_credits_expiring_before_a_refresh_needs_20_percent_of_the_plan_credits_unused(
     left: int, noticed: bool
 ) -> None:
-    account, _ = subscribed("a", "free", BillingInterval.MONTHLY, ANCHOR)
-    account = with_plan_credits_left(
-        replace(account, plan_id="pro", lots=(replace(account.lots[0], granted=3_000),)), left
-    )
+    account = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
+    account = with_plan_credits_left(account, left)
 
     expiring = [r for r in reminders(account) if r.kind is NoticeKind.CREDITS_EXPIRING]
 
@@ -105,7 +108,7 @@ def test_credits_expiring_before_a_refresh_needs_20_percent_of_the_plan_credits_
 
 
 def test_free_plan_credits_left_unused_are_said_to_expire() -> None:
-    account, _ = subscribed("a", "free", BillingInterval.MONTHLY, ANCHOR)
+    account = subscribed("a", "free", BillingInterval.MONTHLY, ANCHOR)
 
     (expiring,) = [r for r in reminders(account) if r.kind is NoticeKind.CREDITS_EXPIRING]
 
@@ -115,7 +118,7 @@ def test_free_plan_credits_left_unused_are_said_to_expire() -> None:
 
 
 def test_top_up_credits_are_noticed_30_and_7_days_before_they_expire() -> None:
-    account, _ = subscribed("a", "starter", BillingInterval.MONTHLY, ANCHOR)
+    account = subscribed("a", "starter", BillingInterval.MONTHLY, ANCHOR)
     expires = datetime(2027, 1, 3, 10, tzinfo=UTC)
     account = replace(account, lots=(*account.lots, Lot("t", LotSource.TOP_UP, 800, 500, expires, ANCHOR)))
 
@@ -126,7 +129,7 @@ def test_top_up_credits_are_noticed_30_and_7_days_before_they_expire() -> None:
 
 
 def test_next_notice_at_is_the_first_reminder_not_yet_looked_at() -> None:
-    account, _ = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
+    account = subscribed("a", "pro", BillingInterval.MONTHLY, ANCHOR)
     account = with_plan_credits_left(account, 1_000)
     renewal_due = datetime(2026, 12, 12, 10, tzinfo=UTC)
 
@@ -137,13 +140,13 @@ def test_next_notice_at_is_the_first_reminder_not_yet_looked_at() -> None:
     )
 
 
-def open_pro(services: Services, account_id: str = "a", email: str | None = "a@example.com") -> Account:
-    account, grant = subscribed(account_id, "pro", BillingInterval.MONTHLY, ANCHOR, email)
-    return store_new(
-        services,
-        with_plan_credits_left(account, 1_240),
-        replace(grant, amount=1_240, balance_after=1_240, lots=(replace(grant.lots[0], amount=1_240),)),
-    )
+def open_pro(services: Services, clock: FixedClock, account_id: str = "a") -> Account:
+    """Subscribed to Pro at ANCHOR on the plan page, then 1,760 of its 3,000 credits taken: 1,240 left."""
+    clock.at = ANCHOR
+    subscribe(services, person(account_id, f"{account_id}@example.com"), "pro")
+    spent = grant(services, ADMIN, account_id, -1_760, LotSource.ADJUSTMENT, None, "spent", "spend")
+    assert isinstance(spent, Recorded) and spent.account.available == 1_240
+    return spent.account
 
 
 def run_daily(services: Services, clock: FixedClock, mailer: Mailer, days: int) -> None:
@@ -156,7 +159,7 @@ def run_daily(services: Services, clock: FixedClock, mailer: Mailer, days: int) 
 def test_the_job_records_and_emails_each_notice_once_however_often_it_runs(
     services: Services, clock: FixedClock, mailer: RecordingMailer
 ) -> None:
-    open_pro(services)
+    open_pro(services, clock)
     clock.at = ANCHOR
 
     run_daily(services, clock, mailer, 29)
@@ -189,7 +192,7 @@ def test_a_run_that_died_between_claim_and_send_never_sends_twice(
     from studio_credits.jobs.each_due import apply
     from studio_credits.jobs.notices import _record
 
-    open_pro(services)
+    open_pro(services, clock)
     clock.at = datetime(2026, 12, 13, tzinfo=UTC)
     recorded = apply(services, "a", _record)
     assert recorded is not None
@@ -207,7 +210,7 @@ def test_a_run_that_died_between_claim_and_send_never_sends_twice(
 def test_an_email_the_mailer_refuses_is_sent_by_a_later_run(
     services: Services, clock: FixedClock, mailer: RecordingMailer
 ) -> None:
-    open_pro(services)
+    open_pro(services, clock)
     clock.at = datetime(2026, 12, 13, tzinfo=UTC)
 
     refused = run_notices(replace(services, mailer=RecordingMailer(refuses=True)))
@@ -224,7 +227,7 @@ def test_an_email_the_mailer_refuses_is_sent_by_a_later_run(
 def test_an_email_ses_refuses_is_sent_by_a_later_run(
     dynamo_services: Services, clock: FixedClock, ses_mailer: SesMailer, ses_sent: Sent
 ) -> None:
-    open_pro(dynamo_services)
+    open_pro(dynamo_services, clock)
     clock.at = datetime(2026, 12, 13, tzinfo=UTC)
     unverified = SesMailer("nobody@unverified.example", ses_mailer.region, ses_mailer.endpoint)
 
@@ -240,7 +243,7 @@ def test_low_credit_notices_recorded_by_spending_are_emailed_through_ses(
     dynamo_services: Services, clock: FixedClock, ses_mailer: SesMailer, ses_sent: Sent
 ) -> None:
     services = replace(dynamo_services, mailer=ses_mailer)
-    account = replace(open_pro(services), period_used=2_300)  # of 3,000 granted: 80% is 2,400
+    account = replace(open_pro(services, clock), period_used=2_300)  # of 3,000 granted: 80% is 2,400
     clock.at = ANCHOR + timedelta(days=2)
     video = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_1080P, duration_seconds=30, outputs=1)
     spent = consume(account, video, "job-1", "service", clock.at)
@@ -257,7 +260,7 @@ def test_emails_ses_throttles_are_sent_by_a_later_run_once(
     dynamo_services: Services, clock: FixedClock, ses_mailer: SesMailer, ses_sent: Sent
 ) -> None:
     services = replace(dynamo_services, mailer=ses_mailer)
-    open_pro(services)
+    open_pro(services, clock)
     clock.at = datetime(2026, 12, 13, tzinfo=UTC)
     faults = InjectedFaults().attach([ses_mailer.client])
     faults.plan("SendEmail", SES_THROTTLED, SES_THROTTLED)
@@ -281,7 +284,7 @@ def test_an_email_whose_answer_was_lost_is_never_sent_again(
     """SES took it but its answer timed out: at most once, the claim stands and no run resends it
     (botocore makes one try, so it does not resend it either)."""
     services = replace(dynamo_services, mailer=ses_mailer)
-    open_pro(services)
+    open_pro(services, clock)
     clock.at = datetime(2026, 12, 13, tzinfo=UTC)
     faults = InjectedFaults().attach([ses_mailer.client])
     faults.plan("SendEmail", ANSWER_LOST)

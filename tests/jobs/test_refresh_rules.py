@@ -37,28 +37,34 @@ def lots_of(account: Account, source: LotSource) -> list[int]:
     return [lot.remaining for lot in account.lots if lot.source is source]
 
 
-# Hand-computed: (plan, spent in period 0, spent in period 1) -> balance after each refresh, and the rollover.
+# Hand-computed: (plan, interval) and what is spent in periods 0 and 1 -> the balance after each refresh,
+# and the rollover. A monthly plan tops the free period up to the plan's credits; a yearly one begins
+# its term at once, where the free plan's 100 unused credits come along as a ROLLOVER lot that ends
+# with the first period and is spent first.
 #   starter: 1,000 - 400 = 600 roll; 600 + 1,000 = 1,600. Then 1,500 spent: rollover 600 first, plan 900;
 #            100 plan credits left roll, the empty rollover expires: 100 + 1,000 = 1,100.
+#            yearly: 100 + 300 spent, 700 roll: 1,700; then 700 + 800 spent, 200 roll: 1,200.
 #   pro:     3,000 - 1,000 = 2,000 roll: 5,000. Then 5,000 spent leaves 0: 0 + 3,000 = 3,000.
+#            yearly: 100 + 900 spent, 2,100 roll: 5,100; 5,000 spent leaves 100 plan credits: 3,100.
 #   business 7,000 unused roll in full (cap 7,000): 14,000. Then 2,000 spent (from the rollover):
 #            the 7,000 plan credits roll, 5,000 rollover expire: 7,000 + 7,000 = 14,000.
+#            yearly: the same; the free 100 expire unused at the first refresh.
 #   free:    no rollover: 100, then 100.
 HAND_COMPUTED = {
-    "free": (30, 100, [100], [], 40, 100, []),
-    "starter": (400, 1_000, [1_600], [600], 1_500, 1_100, [100]),
-    "pro": (1_000, 3_000, [5_000], [2_000], 5_000, 3_000, []),
-    "business": (0, 7_000, [14_000], [7_000], 2_000, 14_000, [7_000]),
+    ("free", MONTHLY): (30, 100, [100], [], 40, 100, []),
+    ("starter", MONTHLY): (400, 1_000, [1_600], [600], 1_500, 1_100, [100]),
+    ("starter", ANNUAL): (400, 1_000, [1_700], [700], 1_500, 1_200, [200]),
+    ("pro", MONTHLY): (1_000, 3_000, [5_000], [2_000], 5_000, 3_000, []),
+    ("pro", ANNUAL): (1_000, 3_000, [5_100], [2_100], 5_000, 3_100, [100]),
+    ("business", MONTHLY): (0, 7_000, [14_000], [7_000], 2_000, 14_000, [7_000]),
+    ("business", ANNUAL): (0, 7_000, [14_000], [7_000], 2_000, 14_000, [7_000]),
 }
 
 
-@pytest.mark.parametrize(
-    ("plan", "interval"),
-    [(plan.id, interval) for plan in PLANS for interval in (MONTHLY, ANNUAL) if plan.offers(interval)],
-)
+@pytest.mark.parametrize(("plan", "interval"), list(HAND_COMPUTED))
 def test_figures_match_the_hand_computed_example(plan: str, interval: BillingInterval) -> None:
-    spent0, grant, balance1, rolled1, spent1, balance2, rolled2 = HAND_COMPUTED[plan]
-    account, _ = subscribed("a", plan, interval, ANCHOR)
+    spent0, grant, balance1, rolled1, spent1, balance2, rolled2 = HAND_COMPUTED[plan, interval]
+    account = subscribed("a", plan, interval, ANCHOR)
 
     first = refreshed(spend(account, spent0), datetime(2026, 2, 28, 9, tzinfo=UTC))
     assert [first.balance] == balance1
@@ -72,7 +78,7 @@ def test_figures_match_the_hand_computed_example(plan: str, interval: BillingInt
 
 
 def test_the_ledger_entries_of_one_refresh_tell_what_happened() -> None:
-    account, _ = subscribed("a", "starter", MONTHLY, ANCHOR)
+    account = subscribed("a", "starter", MONTHLY, ANCHOR)
     change = as_of(spend(account, 400), datetime(2026, 2, 28, 9, tzinfo=UTC))
 
     assert change.entries
@@ -85,13 +91,13 @@ def test_the_ledger_entries_of_one_refresh_tell_what_happened() -> None:
 
 
 def test_nothing_is_due_before_the_period_ends() -> None:
-    account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
+    account = subscribed("a", "pro", MONTHLY, ANCHOR)
 
     assert as_of(account, datetime(2026, 2, 28, 8, 59, tzinfo=UTC)) == Change(account)
 
 
 def test_an_account_three_periods_behind_catches_up_period_by_period_in_one_change() -> None:
-    account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
+    account = subscribed("a", "pro", MONTHLY, ANCHOR)
     change = as_of(spend(account, 1_000), datetime(2026, 5, 1, tzinfo=UTC))
 
     assert change.entries
@@ -104,7 +110,7 @@ def test_an_account_three_periods_behind_catches_up_period_by_period_in_one_chan
 
 
 def test_an_annual_plan_gets_twelve_monthly_grants_per_term_and_renews() -> None:
-    account, _ = subscribed("a", "business", ANNUAL, ANCHOR)
+    account = subscribed("a", "business", ANNUAL, ANCHOR)
     grants = []
     for month in range(1, 15):
         change = as_of(account, account.next_refresh_at)
@@ -118,7 +124,7 @@ def test_an_annual_plan_gets_twelve_monthly_grants_per_term_and_renews() -> None
 
 
 def test_a_scheduled_downgrade_applies_at_the_term_end_with_the_rollover_trimmed() -> None:
-    account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
+    account = subscribed("a", "pro", MONTHLY, ANCHOR)
     account = replace(spend(account, 500), scheduled_change=ScheduledChange("starter", MONTHLY))
 
     change = as_of(account, datetime(2026, 2, 28, 9, tzinfo=UTC))
@@ -132,7 +138,7 @@ def test_a_scheduled_downgrade_applies_at_the_term_end_with_the_rollover_trimmed
 
 
 def test_an_annual_downgrade_waits_for_the_year_and_a_new_yearly_term_starts_on_its_day() -> None:
-    account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
+    account = subscribed("a", "pro", MONTHLY, ANCHOR)
     account = replace(account, scheduled_change=ScheduledChange("starter", ANNUAL))
     after = refreshed(account, datetime(2026, 2, 28, 9, tzinfo=UTC))
 
@@ -143,7 +149,7 @@ def test_an_annual_downgrade_waits_for_the_year_and_a_new_yearly_term_starts_on_
     assert refreshed(after, after.next_refresh_at).current_period.end == datetime(2026, 4, 30, 9, tzinfo=UTC)
     assert refreshed(after, after.next_refresh_at).next_refresh_at == datetime(2026, 4, 30, 9, tzinfo=UTC)
 
-    annual, _ = subscribed("b", "pro", ANNUAL, ANCHOR)
+    annual = subscribed("b", "pro", ANNUAL, ANCHOR)
     annual = replace(annual, scheduled_change=ScheduledChange("starter", MONTHLY))
     for _ in range(11):
         annual = refreshed(annual, annual.next_refresh_at)
@@ -153,7 +159,7 @@ def test_an_annual_downgrade_waits_for_the_year_and_a_new_yearly_term_starts_on_
 
 
 def test_a_canceled_plan_drops_to_free_at_its_end_keeping_only_top_ups() -> None:
-    account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
+    account = subscribed("a", "pro", MONTHLY, ANCHOR)
     top_up = Lot("t", LotSource.TOP_UP, 500, 500, ANCHOR + timedelta(days=365), ANCHOR)
     ends_at = account.term_end
     account = replace(account, lots=(*account.lots, top_up), status=PlanStatus.CANCELING, ends_at=ends_at)
@@ -170,7 +176,7 @@ def test_a_canceled_plan_drops_to_free_at_its_end_keeping_only_top_ups() -> None
 
 
 def test_credits_held_over_a_refresh_stay_in_their_expired_lot_above_the_cap() -> None:
-    account, _ = subscribed("a", "free", MONTHLY, ANCHOR)
+    account = subscribed("a", "free", MONTHLY, ANCHOR)
     plan_lot = account.lots[0]
     held = (LotMovement(plan_lot.id, LotSource.PLAN, 80),)
     account = replace(account, holds=(Hold("r", 80, ANCHOR + timedelta(days=60), held),))
@@ -186,7 +192,7 @@ def test_credits_held_over_a_refresh_stay_in_their_expired_lot_above_the_cap() -
 def test_credits_held_over_a_refresh_roll_over_after_the_free_ones_up_to_the_cap() -> None:
     """Pro going down to Starter (cap 1,000): 800 free and 500 held at the boundary; 1,000 roll: the 800
     free and 200 held, which move to the rollover lot; the other 300 held stay in the expired plan lot."""
-    account, _ = subscribed("a", "pro", MONTHLY, ANCHOR)
+    account = subscribed("a", "pro", MONTHLY, ANCHOR)
     account = replace(spend(account, 1_700), scheduled_change=ScheduledChange("starter", MONTHLY))
     plan_lot = account.lots[0]
     held = (LotMovement(plan_lot.id, LotSource.PLAN, 500),)
@@ -211,19 +217,20 @@ def test_credits_held_over_a_refresh_roll_over_after_the_free_ones_up_to_the_cap
 def test_rollover_is_the_unused_plan_credits_up_to_the_cap_and_never_rolls_twice(
     plan: str, spent: list[int]
 ) -> None:
-    account, _ = subscribed("p", plan, MONTHLY, ANCHOR)
+    account = subscribed("p", plan, MONTHLY, ANCHOR)
     cap = account.plan.rollover.cap_credits
     for percent in spent:
-        plan_lot = next(lot for lot in account.lots if lot.source is LotSource.PLAN)
-        # Spend part of the plan lot only, so the older rollover is left untouched.
+        # Spend part of the period's plan lots only, so the older rollover is left untouched.
         account = replace(
             account,
             lots=tuple(
-                replace(lot, remaining=lot.remaining * (100 - percent) // 100) if lot is plan_lot else lot
+                replace(lot, remaining=lot.remaining * (100 - percent) // 100)
+                if lot.source is LotSource.PLAN
+                else lot
                 for lot in account.lots
             ),
         )
-        unused = plan_lot.remaining * (100 - percent) // 100
+        unused = sum(lot.remaining for lot in account.lots if lot.source is LotSource.PLAN)
         after = refreshed(account, account.next_refresh_at)
         assert lots_of(after, LotSource.ROLLOVER) == ([min(unused, cap)] if min(unused, cap) else [])
         assert after.balance == min(unused, cap) + account.plan.monthly_credits  # the older rollover is gone

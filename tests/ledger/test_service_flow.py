@@ -5,10 +5,13 @@
 
 from datetime import timedelta
 
+import pytest
+
 from studio_credits.domain.account import Account
 from studio_credits.domain.catalogue import Resolution
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
+from studio_credits.domain.errors import InvalidInput
 from studio_credits.domain.history import HistoryFilter
 from studio_credits.domain.ids import public_id
 from studio_credits.domain.ledger import EntryKind
@@ -19,7 +22,7 @@ from studio_credits.service import ledger
 from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
 from tests.support.accounts import ADMIN, SERVICE, person, subscribe
-from tests.support.ledger import image, recorded
+from tests.support.ledger import image, recorded, stored_account
 
 PREMIUM_VIDEOS = Creative(
     kind=CreativeKind.VIDEO,
@@ -209,3 +212,25 @@ def _all() -> "HistoryFilter":
 
 def replace_amount(movement: LotMovement, amount: int) -> LotMovement:
     return LotMovement(movement.lot_id, movement.source, amount)
+
+
+@pytest.mark.parametrize("ttl_seconds", [1, 86_400])
+def test_a_reservation_lasts_from_one_second_to_a_day(
+    services: Services, account: Account, clock: FixedClock, ttl_seconds: int
+) -> None:
+    held = recorded(ledger.reserve(services, SERVICE, account.id, image(), "job", ttl_seconds, "r"))
+
+    assert held.reservation is not None
+    assert held.reservation.expires_at - clock.at == timedelta(seconds=ttl_seconds)
+
+
+@pytest.mark.parametrize("ttl_seconds", [0, 86_401])
+def test_a_reservation_shorter_than_a_second_or_longer_than_a_day_is_invalid(
+    services: Services, account: Account, ttl_seconds: int
+) -> None:
+    with pytest.raises(InvalidInput) as invalid:
+        ledger.reserve(services, SERVICE, account.id, image(), "job", ttl_seconds, "r")
+
+    assert invalid.value.field == "ttl_seconds"
+    assert invalid.value.message == f"a reservation lasts 1 s to 24 h, not {ttl_seconds} s"
+    assert stored_account(services.repository, account.id).holds == ()

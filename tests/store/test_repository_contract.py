@@ -80,6 +80,21 @@ def test_a_commit_over_a_stale_version_writes_nothing(repository: Repository) ->
     assert repository.get("a") == replace(first.change.account, version=2)
 
 
+def test_a_ledger_entry_is_written_once_and_never_over_another(repository: Repository) -> None:
+    account = opened(repository)
+    first = spent(account, START)
+    account = repository.commit(first.change)
+    assert first.entry is not None
+    # A change made over the current version whose entry reuses the first one's key.
+    other = replace(first.entry, amount=-40, balance_after=56, description="written over")
+    clash = Change(replace(account, lots=first.change.account.lots), (other,))
+
+    with pytest.raises(RuntimeError, match="a ledger item already exists"):
+        repository.commit(clash)
+    assert repository.get_entry("a", first.entry.id) == first.entry
+    assert repository.get("a") == account
+
+
 def test_a_used_idempotency_key_wins_over_a_stale_version(repository: Repository) -> None:
     account = opened(repository)
     record = IdempotencyRecord("key-1", "consume", "fingerprint", "result", START)

@@ -2,15 +2,12 @@
 (the plan page's use case), and pure accounts in a chosen state for the rules' own tests."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import Account, open_account
-from studio_credits.domain.catalogue import BillingInterval, plan_by_id
-from studio_credits.domain.change import Change
+from studio_credits.domain.catalogue import BillingInterval
 from studio_credits.domain.clock import FixedClock
-from studio_credits.domain.ledger import EntryKind, LedgerEntry
-from studio_credits.domain.lots import Lot, LotMovement, LotSource
 from studio_credits.domain.plan_changes import PlannedPlanChange, plan_change
 from studio_credits.jobs.refresh import refresh
 from studio_credits.service import plans
@@ -66,27 +63,15 @@ def on_plan(plan_id: str, interval: BillingInterval, anchor: datetime, period_in
 
 def subscribed(
     account_id: str, plan_id: str, interval: BillingInterval, anchor: datetime, email: str | None = None
-) -> tuple[Account, LedgerEntry]:
-    """A pure account anchored at `anchor` on the plan, holding its first period's whole PLAN lot, and
-    that grant: the state the jobs' rules start from (a plan's own figures, with no free period before)."""
-    free, _ = open_account(account_id, email, anchor)
-    plan = plan_by_id(plan_id)
-    end = free.current_period.end
-    lot = Lot(f"plan-{account_id}-0", LotSource.PLAN, plan.monthly_credits, plan.monthly_credits, end, anchor)
-    account = replace(free, plan_id=plan.id, interval=interval, lots=(lot,), period_granted=lot.granted)
-    grant = LedgerEntry(
-        id=f"00{anchor:%Y%m%d%H%M%S}",
-        account_id=account_id,
-        at=anchor,
-        kind=EntryKind.GRANT,
-        amount=lot.granted,
-        balance_after=lot.granted,
-        description="first grant",
-        actor="test",
-        lots=(LotMovement(lot.id, lot.source, lot.granted),),
-    )
-    return account, grant
-
-
-def store_new(services: Services, account: Account, grant: LedgerEntry) -> Account:
-    return services.repository.commit(Change(account, (grant,), creates_account=True))
+) -> Account:
+    """A pure account anchored at `anchor` on the plan, as the plan page makes it: opened
+    on the free plan, then changed (`plan_change`). A yearly plan begins its term at `anchor`, where the
+    free credits end; a monthly one a minute after opening, in the same period, which it tops up with
+    the difference in monthly credits (so the free lot, the older, is spent first)."""
+    account, _ = open_account(account_id, email, anchor)
+    if plan_id == "free":
+        return account
+    changed_at = anchor if interval is ANNUAL else anchor + timedelta(minutes=1)
+    planned = plan_change(account, plan_id, interval, changed_at, PERSON.actor)
+    assert isinstance(planned, PlannedPlanChange), planned
+    return planned.account

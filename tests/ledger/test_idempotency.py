@@ -1,0 +1,220 @@
+"""Every keyed write, retried: the same key with the same input answers the first result and changes
+nothing; the same key with any other input is an IdempotencyConflict and changes nothing. Captures,
+releases and cancellations take no key: the reservation or the token is used once.
+
+`account` holds 3,000 credits (tests/ledger/conftest.py); a 1080p image costs 4, a 2K image 8.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from studio_credits.domain.account import Account
+from studio_credits.domain.cancellation import CancellationOffer, InvalidToken
+from studio_credits.domain.catalogue import Resolution
+from studio_credits.domain.clock import FixedClock
+from studio_credits.domain.ids import public_id
+from studio_credits.domain.ledger import EntryKind
+from studio_credits.domain.lots import LotSource
+from studio_credits.domain.reservations import ReservationStatus
+from studio_credits.domain.spending import NotHeld
+from studio_credits.service import ledger, plans
+from studio_credits.service.execution import IdempotencyConflict
+from studio_credits.service.ports import Services
+from tests.conftest import START
+from tests.support.accounts import ADMIN, ANNUAL, MONTHLY, SERVICE, person, subscribe
+from tests.support.ledger import image, ledger_entries, recorded, stored_account
+
+
+def kinds(services: Services, account: Account) -> list[EntryKind]:
+    return [entry.kind for entry in ledger_entries(services.repository, account.id)]
+
+
+CONSUME: dict[str, Any] = {"creative": image(2), "job_id": "job-1"}
+
+
+@pytest.mark.parametrize(
+    "other",
+    [{"creative": image(3)}, {"creative": image(2, Resolution.RES_2K)}, {"job_id": "job-2"}],
+    ids=["outputs", "resolution", "job"],
+)
+def test_consume_retried_is_charged_once_and_other_input_conflicts(
+    services: Services, account: Account, other: dict[str, Any]
+) -> None:
+    first = recorded(ledger.consume(services, SERVICE, account.id, key="c", **CONSUME))
+    again = recorded(ledger.consume(services, SERVICE, account.id, key="c", **CONSUME))
+    conflict = ledger.consume(services, SERVICE, account.id, key="c", **(CONSUME | other))
+
+    assert again.entry == first.entry
+    assert again.account.available == 2_992  # 3,000 - 2 × 4, once
+    assert isinstance(conflict, IdempotencyConflict)
+    assert "'c' was used before with different input" in conflict.message
+    assert stored_account(services.repository, account.id).available == 2_992
+    assert kinds(services, account).count(EntryKind.CONSUME) == 1
+
+
+RESERVE: dict[str, Any] = {"creative": image(4, Resolution.RES_2K), "job_id": "job-1", "ttl_seconds": 600}
+
+
+@pytest.mark.parametrize(
+    "other",
+    [{"creative": image(3, Resolution.RES_2K)}, {"job_id": "job-2"}, {"ttl_seconds": 601}],
+    ids=["creative", "job", "ttl"],
+)
+def test_reserve_retried_holds_once_and_other_input_conflicts(
+    services: Services, account: Account, other: dict[str, Any]
+) -> None:
+    first = recorded(ledger.reserve(services, SERVICE, account.id, key="r", **RESERVE))
+    again = recorded(ledger.reserve(services, SERVICE, account.id, key="r", **RESERVE))
+    conflict = ledger.reserve(services, SERVICE, account.id, key="r", **(RESERVE | other))
+
+    assert first.reservation is not None and again.reservation == first.reservation
+    # four 2K images: 4 × 8 = 32 held, once
+    assert (again.account.reserved, again.account.available) == (32, 2_968)
+    assert isinstance(conflict, IdempotencyConflict)
+    stored = stored_account(services.repository, account.id)
+    assert [hold.reservation_id for hold in stored.holds] == [first.reservation.id]
+    assert kinds(services, account).count(EntryKind.RESERVE) == 1
+
+
+GRANT: dict[str, Any] = {"amount": 500, "source": LotSource.TOP_UP, "expires_at": None, "note": "payment 42"}
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"amount": 501},
+        {"source": LotSource.PROMO},
+        {"expires_at": START + timedelta(days=30)},
+        {"note": "payment 43"},
+    ],
+    ids=["amount", "source", "expiry", "note"],
+)
+def test_grant_retried_grants_once_and_other_input_conflicts(
+    services: Services, account: Account, other: dict[str, Any]
+) -> None:
+    first = recorded(ledger.grant(services, ADMIN, account.id, key="g", **GRANT))
+    again = recorded(ledger.grant(services, ADMIN, account.id, key="g", **GRANT))
+    conflict = ledger.grant(services, ADMIN, account.id, key="g", **(GRANT | other))
+
+    assert again.entry == first.entry
+    assert again.account.available == 3_500  # 3,000 + 500, once
+    assert isinstance(conflict, IdempotencyConflict)
+    stored = stored_account(services.repository, account.id)
+    assert [lot.remaining for lot in stored.lots if lot.source is LotSource.TOP_UP] == [500]
+    assert kinds(services, account).count(EntryKind.GRANT) == 3  # free plan, Pro upgrade, the top-up
+
+
+@pytest.mark.parametrize(
+    "other",
+    [{"credits": 4}, {"credits": None}, {"reason": "another reason"}],
+    ids=["credits", "all", "reason"],
+)
+def test_refund_retried_refunds_once_and_other_input_conflicts(
+    services: Services, account: Account, other: dict[str, Any]
+) -> None:
+    spent = recorded(ledger.consume(services, SERVICE, account.id, image(5), "job", "c"))
+    assert spent.entry is not None
+    refund: dict[str, Any] = {
+        "entry_id": public_id(account.id, spent.entry.id),
+        "credits": 8,
+        "reason": "two outputs failed",
+    }
+
+    first = recorded(ledger.refund(services, SERVICE, key="f", **refund))
+    again = recorded(ledger.refund(services, SERVICE, key="f", **refund))
+    conflict = ledger.refund(services, SERVICE, key="f", **(refund | other))
+
+    assert again.entry == first.entry
+    assert again.account.available == 2_988  # 3,000 - 5 × 4 + 8, once
+    assert isinstance(conflict, IdempotencyConflict)
+    assert stored_account(services.repository, account.id).available == 2_988
+    assert kinds(services, account).count(EntryKind.REFUND) == 1
+
+
+def test_a_capture_is_made_once_whatever_a_second_one_asks(services: Services, account: Account) -> None:
+    held = recorded(
+        ledger.reserve(services, SERVICE, account.id, image(4, Resolution.RES_2K), "job", 600, "r")
+    )
+    assert held.reservation is not None
+    reservation_id = public_id(account.id, held.reservation.id)
+    settled = recorded(ledger.capture(services, SERVICE, reservation_id, 3))
+    entries = ledger_entries(services.repository, account.id)
+
+    again = ledger.capture(services, SERVICE, reservation_id, 3)
+    all_of_it = ledger.capture(services, SERVICE, reservation_id, None)
+    released = ledger.release(services, SERVICE, reservation_id, "too late")
+
+    for refused in (again, all_of_it, released):
+        assert isinstance(refused, NotHeld)
+        assert refused.reservation.status is ReservationStatus.CAPTURED
+    assert settled.account.available == 2_976  # 3 of 4 delivered: 3,000 - 3 × 8
+    assert stored_account(services.repository, account.id) == settled.account
+    assert ledger_entries(services.repository, account.id) == entries
+
+
+def test_a_release_is_made_once_and_a_released_hold_cannot_be_captured(
+    services: Services, account: Account
+) -> None:
+    held = recorded(
+        ledger.reserve(services, SERVICE, account.id, image(4, Resolution.RES_2K), "job", 600, "r")
+    )
+    assert held.reservation is not None
+    reservation_id = public_id(account.id, held.reservation.id)
+    released = recorded(ledger.release(services, SERVICE, reservation_id, "failed"))
+    entries = ledger_entries(services.repository, account.id)
+
+    again = ledger.release(services, SERVICE, reservation_id, "failed")
+    captured = ledger.capture(services, SERVICE, reservation_id, None)
+
+    for refused in (again, captured):
+        assert isinstance(refused, NotHeld)
+        assert refused.reservation.status is ReservationStatus.RELEASED
+    assert (released.account.reserved, released.account.available) == (0, 3_000)
+    assert stored_account(services.repository, account.id) == released.account
+    assert ledger_entries(services.repository, account.id) == entries
+
+
+@pytest.mark.parametrize(
+    ("plan", "interval"), [("pro", ANNUAL), ("business", MONTHLY)], ids=["interval", "plan"]
+)
+def test_a_plan_change_retried_changes_once_and_other_input_conflicts(
+    services: Services, clock: FixedClock, plan: str, interval: Any
+) -> None:
+    who = person("p-1")
+    subscribe(services, who, "starter")
+    first = plans.change_plan(services, who, "pro", MONTHLY, "change")
+    entries = ledger_entries(services.repository, who.subject)
+    clock.at += timedelta(days=1)
+
+    again = plans.change_plan(services, who, "pro", MONTHLY, "change")
+    conflict = plans.change_plan(services, who, plan, interval, "change")
+
+    assert isinstance(first, plans.PlanChangeMade) and again == first
+    # Starter to Pro within the month: 3,000 - 1,000 more credits for the period
+    assert first.terms.credits_granted_now == 2_000
+    assert isinstance(conflict, IdempotencyConflict)
+    assert ledger_entries(services.repository, who.subject) == entries
+    assert stored_account(services.repository, who.subject).plan_id == "pro"
+
+
+def test_a_cancellation_token_confirms_once_and_a_newer_offer_replaces_it(
+    services: Services, clock: FixedClock
+) -> None:
+    who = person("p-1")
+    subscribe(services, who, "pro")
+    older = plans.request_cancellation(services, who)
+    newer = plans.request_cancellation(services, who)
+    assert isinstance(older, CancellationOffer) and isinstance(newer, CancellationOffer)
+
+    replaced = plans.confirm_cancellation(services, who, older.token)
+    confirmed = plans.confirm_cancellation(services, who, newer.token)
+    entries = ledger_entries(services.repository, who.subject)
+    again = plans.confirm_cancellation(services, who, newer.token)
+
+    assert isinstance(replaced, InvalidToken) and isinstance(again, InvalidToken)
+    assert not isinstance(confirmed, InvalidToken)
+    assert confirmed.ends_at == START.replace(month=12)  # the Pro month ends 24 Dec 2026
+    assert [e.description for e in entries].count("Cancellation confirmed, ends 24 Dec 2026") == 1
+    assert ledger_entries(services.repository, who.subject) == entries
