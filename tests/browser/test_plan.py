@@ -17,18 +17,32 @@ def on_pro(person: Person) -> None:
     assert changed["changePlan"]["__typename"] == "PlanChanged"
 
 
-def holding(page: Page, operation: str) -> list[Route]:
-    """Holds the page's `operation` requests until the test lets them go (route.continue_())."""
-    held: list[Route] = []
+class Held:
+    """The page's `operation` requests, held until the test lets each go (route.continue_())."""
 
-    def hold(route: Route) -> None:
-        if operation in (route.request.post_data or ""):
-            held.append(route)
-        else:
-            route.continue_()
+    def __init__(self, page: Page, operation: str) -> None:
+        self._page = page
+        self._routes: list[Route] = []
 
-    page.route("**/graphql", hold)
-    return held
+        def hold(route: Route) -> None:
+            if operation in (route.request.post_data or ""):
+                self._routes.append(route)
+            else:
+                route.continue_()
+
+        page.route("**/graphql", hold)
+
+    def nth(self, number: int) -> Route:
+        """The number-th held request (1 is the first), once the page has sent it: Playwright hands
+        routes to this process only while a call waits on the browser, so wait on it."""
+        for _ in range(HOLD_POLLS):
+            if len(self._routes) >= number:
+                return self._routes[number - 1]
+            self._page.wait_for_timeout(HOLD_POLL_MS)
+        raise AssertionError(f"the page sent {len(self._routes)} held requests, not {number}")
+
+
+HOLD_POLLS, HOLD_POLL_MS = 200, 25
 
 
 def focused_inside_dialog(page: Page) -> bool:
@@ -72,10 +86,10 @@ def test_an_upgrade_previews_then_confirms_with_the_button_disabled_in_flight(
     assert serious_accessibility_violations(page) == []
     screenshot(page, "plan-upgrade-dialog", full_page=False)
 
-    held = holding(page, "ChangePlan")
+    held = Held(page, "ChangePlan")
     dialog.get_by_role("button", name="Confirm").click()
     expect(dialog.get_by_role("button", name="Confirming…")).to_be_disabled()
-    [request] = held
+    request = held.nth(1)
     request.continue_()
 
     expect(dialog).to_be_hidden()
@@ -136,10 +150,10 @@ def test_cancel_with_confirm_a_refusal_in_words_then_resume(page: Page, person: 
     page.keyboard.press("Escape")
 
     resume = page.get_by_role("button", name="Resume plan")
-    held = holding(page, "ResumePlan")
+    held = Held(page, "ResumePlan")
     resume.click()
     expect(page.get_by_role("button", name="Resuming…")).to_be_disabled()
-    held[0].continue_()
+    held.nth(1).continue_()
     expect(page.get_by_role("status")).to_contain_text("Your Pro plan goes on; it renews on")
     expect(page.get_by_role("button", name="Cancel plan")).to_be_visible()
     assert serious_accessibility_violations(page) == []
@@ -167,18 +181,18 @@ def test_confirm_after_a_lost_answer_sends_the_same_key_and_changes_the_plan_onc
     page.get_by_role("button", name="Choose Starter, Monthly").click()
     dialog = page.get_by_role("dialog", name="Change to Starter, Monthly")
     expect(dialog.get_by_role("button", name="Confirm")).to_be_enabled()
-    held = holding(page, "ChangePlan")
+    held = Held(page, "ChangePlan")
 
     dialog.get_by_role("button", name="Confirm").click()
     expect(dialog.get_by_role("button", name="Confirming…")).to_be_disabled()
-    [lost] = held
+    lost = held.nth(1)
     assert lost.fetch().ok  # the server changes the plan, but its answer never arrives
     lost.abort()
     expect(dialog.get_by_role("alert")).to_contain_text("could not be reached")
 
     dialog.get_by_role("button", name="Confirm").click()
     expect(dialog.get_by_role("button", name="Confirming…")).to_be_disabled()
-    retried = held[1]
+    retried = held.nth(2)
     retried.continue_()
 
     expect(page.get_by_role("status")).to_contain_text("You are now on Starter")
