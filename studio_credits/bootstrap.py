@@ -12,7 +12,7 @@ from studio_credits.mail import Mailer
 from studio_credits.service.ports import DEFAULT_RETRY, Repository, Services
 from studio_credits.service.retry import RetryPolicy
 from studio_credits.settings import Settings
-from studio_credits.telemetry import Metrics
+from studio_credits.telemetry import ConflictCount, Metrics
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -121,10 +121,9 @@ def dev_app(services: Services, settings: Settings, web_app: Path | None = None)
     """The local server: dev tokens, GraphiQL, the built web client if there is one, and `/dev/`: the
     test clock (frozen when the services' clock is a FixedClock), the jobs it runs, the outbox of
     the emails they send (the services' mailer, an Outbox), and the count of version conflicts (the
-    services' repository counts them)."""
+    services' metrics, a ConflictCount)."""
     from studio_credits.api.app import create_app
     from studio_credits.api.identity import DevTokens
-    from studio_credits.conflict_count import ConflictCountingRepository
     from studio_credits.dev_routes import dev_routes
     from studio_credits.jobs.scheduled import run_job
     from studio_credits.outbox import Outbox
@@ -133,9 +132,9 @@ def dev_app(services: Services, settings: Settings, web_app: Path | None = None)
 
     if not isinstance(services.mailer, Outbox):
         raise TypeError("the local server's mailer is its outbox")
-    repository = services.repository
-    if not isinstance(repository, ConflictCountingRepository):
-        raise TypeError("the local server's repository counts version conflicts")
+    metrics = services.metrics
+    if not isinstance(metrics, ConflictCount):
+        raise TypeError("the local server's metrics count version conflicts")
     earliest = {
         "refresh": due.earliest_refresh,
         "notices": due.earliest_notice,
@@ -151,6 +150,6 @@ def dev_app(services: Services, settings: Settings, web_app: Path | None = None)
         services,
         DevTokens(settings.dev_token_secret, settings.app_clients),
         production=False,
-        more_routes=dev_routes(travel, services.mailer, lambda: repository.version_conflicts),
+        more_routes=dev_routes(travel, services.mailer, lambda: metrics.version_conflicts),
         web_app=web_app,
     )

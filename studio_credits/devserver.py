@@ -180,11 +180,11 @@ def serve(host: str, port: int, now: datetime | None, dynamodb_endpoint: str | N
     with embedded_aws() as moto_endpoint:
         dynamodb = dynamodb_endpoint or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or moto_endpoint
         use_local_aws(dynamodb, moto_endpoint)
-        from studio_credits.bootstrap import bootstrap, dev_app, tables
-        from studio_credits.conflict_count import ConflictCountingRepository
+        from studio_credits.bootstrap import bootstrap, dev_app
         from studio_credits.mail.ses import SesMailer
         from studio_credits.outbox import Outbox
         from studio_credits.settings import Settings
+        from studio_credits.telemetry import ConflictCount
         from studio_credits.telemetry.logs import plain_text_logs
 
         plain_text_logs()
@@ -194,7 +194,7 @@ def serve(host: str, port: int, now: datetime | None, dynamodb_endpoint: str | N
         services = bootstrap(
             settings,
             clock=clock,
-            repository=ConflictCountingRepository(tables(settings), settings.index_shards),
+            metrics=ConflictCount(),
             mailer=Outbox(ses, clock, settings.region),
         )
         tokens = prepare(services, settings)

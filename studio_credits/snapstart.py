@@ -1,7 +1,7 @@
 """Lambda SnapStart, for the API function: Lambda initialises a published version once, snapshots
 it, and starts new execution environments from that snapshot, so whatever the initialisation left
 in memory is shared by every copy. Of that, only the `random` module's state must differ between
-copies (it draws the retry jitter of `service/execution.py`; ids and tokens come from os.urandom).
+copies (it draws the retry jitter of `service/retry.py`; ids and tokens come from os.urandom).
 Initialisation opens no connection and reads no credentials: the repository connects at its first
 request (tests/infra check that importing the handler makes no AWS call).
 """

@@ -1,7 +1,8 @@
 """What the service measures, as a port: the use cases, the API and the jobs count through it;
-Lambda's adapter writes CloudWatch embedded metric format (telemetry/emf.py), and the local server
-and the command line keep nothing (NoMetrics)."""
+Lambda's adapter writes CloudWatch embedded metric format (telemetry/emf.py), the command line
+keeps nothing (NoMetrics), and the local server keeps only its count of lost races (ConflictCount)."""
 
+import threading
 from collections.abc import Mapping
 from typing import Protocol
 
@@ -43,3 +44,20 @@ class NoMetrics:
 
     def job_ran(self, job: str, counts: Mapping[str, int]) -> None:
         pass
+
+
+class ConflictCount(NoMetrics):
+    """The local server's: the writes that lost the race for an account's version and were decided
+    again, since it started (`GET /dev/conflicts`, read by bench/hot_account.py)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version_conflicts = 0
+
+    @property
+    def version_conflicts(self) -> int:
+        return self._version_conflicts
+
+    def conflict_retried(self) -> None:
+        with self._lock:  # the local server serves requests on several threads
+            self._version_conflicts += 1

@@ -9,6 +9,7 @@ from studio_credits.domain.ids import public_id
 from studio_credits.domain.lots import LotSource
 from studio_credits.service import ledger
 from studio_credits.service.ports import Services, VersionConflict
+from studio_credits.telemetry import ConflictCount
 from tests.support.accounts import ADMIN, SERVICE
 from tests.support.ledger import image, recorded
 from tests.support.memory_repository import MemoryRepository
@@ -67,3 +68,15 @@ def test_a_lost_race_is_counted_and_the_entries_name_the_request(
     assert spent.entry is not None
     stored = racing.get_entry(account.id, spent.entry.id)
     assert stored is not None and stored.correlation_id == "req-42"
+
+
+def test_the_local_server_counts_the_races_its_writes_lost(services: Services, account: Account) -> None:
+    racing = LosesTheFirstRace()
+    racing.__dict__.update(services.repository.__dict__)
+    count = ConflictCount()
+    local = replace(services, repository=racing, metrics=count)
+
+    recorded(ledger.consume(local, SERVICE, account.id, image(), "job-1", "k1"))
+    recorded(ledger.consume(local, SERVICE, account.id, image(), "job-2", "k2"))
+
+    assert count.version_conflicts == 1
