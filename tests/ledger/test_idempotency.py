@@ -5,6 +5,8 @@ releases and cancellations take no key: the reservation or the token is used onc
 `account` holds 3,000 credits (tests/ledger/conftest.py); a 1080p image costs 4, a 2K image 8.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 from studio_credits.domain.account import Account
 from studio_credits.domain.cancellation import CancellationOffer, InvalidToken
 from studio_credits.domain.catalogue import Resolution
+from studio_credits.domain.change import Change
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.ids import public_id
 from studio_credits.domain.ledger import EntryKind
@@ -25,6 +28,7 @@ from studio_credits.service.ports import Services
 from tests.conftest import START
 from tests.support.accounts import ADMIN, ANNUAL, MONTHLY, SERVICE, person, subscribe
 from tests.support.ledger import image, ledger_entries, recorded, stored_account
+from tests.support.memory_repository import MemoryRepository
 
 
 def kinds(services: Services, account: Account) -> list[EntryKind]:
@@ -218,3 +222,37 @@ def test_a_cancellation_token_confirms_once_and_a_newer_offer_replaces_it(
     assert confirmed.ends_at == START.replace(month=12)  # the Pro month ends 24 Dec 2026
     assert [e.description for e in entries].count("Cancellation confirmed, ends 24 Dec 2026") == 1
     assert ledger_entries(services.repository, who.subject) == entries
+
+
+@dataclass
+class SecondCallFirst(MemoryRepository):
+    """Runs `first` (once) just before the next commit: that call commits ahead of the one committing."""
+
+    first: Callable[[], object] | None = None
+
+    def commit(self, change: Change) -> Account:
+        if self.first is not None:
+            run, self.first = self.first, None
+            run()
+        return super().commit(change)
+
+
+def test_a_retry_that_loses_the_race_to_its_first_call_answers_the_first_result_as_stored(
+    services: Services,
+) -> None:
+    """The same consumption sent twice at once: the second read the account before the first call
+    committed, and finds the key taken when it commits."""
+    racing = SecondCallFirst()
+    services = replace(services, repository=racing)
+    account = subscribe(services, person("racer"), "pro")
+    first: list[ledger.Recorded] = []
+    racing.first = lambda: first.append(
+        recorded(ledger.consume(services, SERVICE, account.id, key="c", **CONSUME))
+    )
+
+    second = recorded(ledger.consume(services, SERVICE, account.id, key="c", **CONSUME))
+
+    assert second.entry == first[0].entry
+    assert second.account.available == first[0].account.available == 2_992  # 3,000 - 2 × 4, once
+    assert kinds(services, account)[-1:] == [EntryKind.CONSUME]
+    assert len(kinds(services, account)) == 4  # free grant, upgrade, its grant, one consumption

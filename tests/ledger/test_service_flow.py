@@ -6,9 +6,10 @@
 from datetime import timedelta
 
 import pytest
+from ulid import ULID
 
 from studio_credits.domain.account import Account
-from studio_credits.domain.catalogue import Resolution
+from studio_credits.domain.catalogue import PRO, Resolution
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.errors import InvalidInput
@@ -18,10 +19,10 @@ from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import LotMovement, LotSource
 from studio_credits.domain.reservations import ReservationStatus
 from studio_credits.domain.spending import FeatureNotInPlan, InsufficientCredits, NotHeld, Rejected
-from studio_credits.service import ledger
+from studio_credits.service import ledger, plans
 from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
-from tests.support.accounts import ADMIN, SERVICE, person, subscribe
+from tests.support.accounts import ADMIN, ANNUAL, SERVICE, person, subscribe
 from tests.support.ledger import image, recorded, stored_account
 
 PREMIUM_VIDEOS = Creative(
@@ -82,6 +83,9 @@ def test_a_retry_after_the_balance_ran_out_still_returns_the_first_result(
     assert again.account.available == 60
 
 
+FOUR_K_ON_FREE = ("RES_4K images: the Free plan allows images up to RES_1080P",)
+
+
 def test_insufficient_credits_and_missing_features_are_refusals(services: Services) -> None:
     free = subscribe(services, person("free-1"))
     long_video = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_720P, duration_seconds=10)
@@ -91,9 +95,9 @@ def test_insufficient_credits_and_missing_features_are_refusals(services: Servic
     blocked = ledger.consume(services, SERVICE, free.id, image(1, Resolution.RES_4K), "j", "k2")
 
     assert short == InsufficientCredits(required=100, available=96)
-    assert isinstance(blocked, FeatureNotInPlan)
-    assert blocked.cheapest_plan_allowing is not None
-    assert blocked.cheapest_plan_allowing.id == "pro"
+    assert blocked == FeatureNotInPlan(FOUR_K_ON_FREE, PRO)
+    held = ledger.reserve(services, SERVICE, free.id, image(1, Resolution.RES_4K), "j", 600, "k3")
+    assert held == FeatureNotInPlan(FOUR_K_ON_FREE, PRO)
 
 
 def test_reserve_holds_then_partial_capture_takes_the_delivered_share(
@@ -181,6 +185,7 @@ def test_refund_to_an_expired_lot_makes_a_plan_lot_ending_with_the_period(
     new_lot = next(lot for lot in refunded.account.lots if lot.id == refunded.entry.lots[0].lot_id)
     assert new_lot.source is LotSource.PLAN
     assert new_lot.expires_at == refunded.account.current_period.end
+    assert ULID.from_str(new_lot.id).datetime == clock.at
 
 
 def test_grant_top_up_lasts_twelve_months(services: Services, account: Account, clock: FixedClock) -> None:
@@ -234,3 +239,74 @@ def test_a_reservation_shorter_than_a_second_or_longer_than_a_day_is_invalid(
     assert invalid.value.field == "ttl_seconds"
     assert invalid.value.message == f"a reservation lasts 1 s to 24 h, not {ttl_seconds} s"
     assert stored_account(services.repository, account.id).holds == ()
+
+
+def test_a_refund_spread_over_two_lots_fills_the_last_lot_taken_from_first(
+    services: Services, account: Account
+) -> None:
+    """The free plan's lot of 100 is spent first (the older of two ending together): an image takes 4,
+    then a 100-credit video its other 96 and 4 of the Pro lot."""
+    free_lot, pro_lot = (lot.id for lot in account.lots)
+    recorded(ledger.consume(services, SERVICE, account.id, image(), "job-1", "k1"))
+    video = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_720P, duration_seconds=10)
+    spent = recorded(ledger.consume(services, SERVICE, account.id, video, "job-2", "k2"))
+    assert spent.entry is not None
+    assert spent.entry.lots == (
+        LotMovement(free_lot, LotSource.PLAN, -96),
+        LotMovement(pro_lot, LotSource.PLAN, -4),
+    )
+
+    refunded = recorded(
+        ledger.refund(services, SERVICE, public_id(account.id, spent.entry.id), 5, "cut", "f")
+    )
+
+    assert refunded.entry is not None
+    assert refunded.entry.lots == (
+        LotMovement(pro_lot, LotSource.PLAN, 4),
+        LotMovement(free_lot, LotSource.PLAN, 1),
+    )
+    assert [lot.remaining for lot in refunded.account.lots] == [1, 2_900]
+    assert refunded.account.available == 2_901  # 3,000 - 4 - 100 + 5
+
+
+def test_a_refund_skips_a_lot_a_new_term_ended_and_still_fills_the_older_lot(
+    services: Services, clock: FixedClock
+) -> None:
+    """On Starter, 16 credits are spent: the promotion's 10 (ending first), then 6 of the free plan's
+    lot. An upgrade to yearly Pro starts a new term, which ends the plan lots; the refund gives the
+    promotion its 10 back and makes a PLAN lot for the other 6."""
+    who = person("acct-3")
+    account = subscribe(services, who, "starter")
+    free_lot = account.lots[0].id
+    promo = recorded(
+        ledger.grant(
+            services, ADMIN, account.id, 10, LotSource.PROMO, clock.at + timedelta(days=5), "hi", "g"
+        )
+    )
+    assert promo.entry is not None
+    promo_lot = promo.entry.lots[0].lot_id
+    spent = recorded(ledger.consume(services, SERVICE, account.id, image(4), "job", "k"))
+    assert spent.entry is not None
+    assert spent.entry.lots == (
+        LotMovement(promo_lot, LotSource.PROMO, -10),
+        LotMovement(free_lot, LotSource.PLAN, -6),
+    )
+    clock.at += timedelta(days=1)
+    assert isinstance(plans.change_plan(services, who, "pro", ANNUAL, "yearly"), plans.PlanChangeMade)
+    clock.at += timedelta(hours=1)
+
+    refunded = recorded(
+        ledger.refund(services, SERVICE, public_id(account.id, spent.entry.id), None, "bad", "f")
+    )
+
+    assert refunded.entry is not None
+    new_lot = refunded.account.lots[-1]
+    assert refunded.entry.lots == (
+        LotMovement(promo_lot, LotSource.PROMO, 10),
+        LotMovement(new_lot.id, LotSource.PLAN, 6),
+    )
+    assert (new_lot.source, new_lot.granted, new_lot.remaining, new_lot.created_at) == (
+        LotSource.PLAN, 6, 6, clock.at
+    )  # fmt: skip
+    assert new_lot.expires_at == refunded.account.current_period.end
+    assert ULID.from_str(new_lot.id).datetime == clock.at
