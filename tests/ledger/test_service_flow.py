@@ -3,6 +3,7 @@
 `account` holds 3,000 credits (tests/ledger/conftest.py).
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from studio_credits.domain.account import Account
 from studio_credits.domain.catalogue import PRO, Resolution
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
-from studio_credits.domain.errors import InvalidInput
+from studio_credits.domain.errors import InvalidInput, NotAllowed
 from studio_credits.domain.history import HistoryFilter
 from studio_credits.domain.ids import public_id
 from studio_credits.domain.ledger import EntryKind
@@ -310,3 +311,43 @@ def test_a_refund_skips_a_lot_a_new_term_ended_and_still_fills_the_older_lot(
     )  # fmt: skip
     assert new_lot.expires_at == refunded.account.current_period.end
     assert ULID.from_str(new_lot.id).datetime == clock.at
+
+
+def test_an_id_of_nothing_or_an_output_count_not_reserved_names_its_field(
+    services: Services, account: Account
+) -> None:
+    held = recorded(ledger.reserve(services, SERVICE, account.id, image(2), "job", 600, "r"))
+    assert held.reservation is not None
+    reservation_id = public_id(account.id, held.reservation.id)
+    nothing = public_id(account.id, "01KAQ2Z7N3A8P5VXZ0M4T6W9YB")
+
+    refused: list[Callable[[], object]] = [
+        lambda: ledger.capture(services, SERVICE, nothing, None),
+        lambda: ledger.release(services, SERVICE, "not-an-id", "r"),
+        lambda: ledger.refund(services, SERVICE, nothing, None, "r", "f"),
+        lambda: ledger.refund(services, SERVICE, "not-an-id", None, "r", "f"),
+        lambda: ledger.capture(services, SERVICE, reservation_id, 3),
+    ]
+    told = []
+    for call in refused:
+        with pytest.raises(InvalidInput) as invalid:
+            call()
+        told.append((invalid.value.field, invalid.value.message))
+
+    assert told == [
+        ("reservation_id", "no such reservation"),
+        ("reservation_id", "not an id this service issued"),
+        ("entry_id", "no such ledger entry"),
+        ("entry_id", "not an id this service issued"),
+        (
+            "delivered_outputs",
+            "1 to 2 outputs were reserved, not 3; to capture none, release the reservation",
+        ),
+    ]
+
+
+def test_an_admin_may_not_grant_to_their_own_account(services: Services) -> None:
+    own = subscribe(services, person(ADMIN.subject))
+
+    with pytest.raises(NotAllowed):
+        ledger.grant(services, ADMIN, own.id, 10, LotSource.PROMO, None, "for me", "g")
