@@ -288,3 +288,7 @@ def test_held_credits_roll_over_hold_by_hold_until_the_cap_is_reached() -> None:
         (EntryKind.ROLLOVER, 1_000, (LotMovement(rollover.id, LotSource.ROLLOVER, 1_000),), "refresh"),
         (EntryKind.GRANT, 1_000, (LotMovement(grant.id, LotSource.PLAN, 1_000),), "refresh"),
     ]
+    assert [e.description for e in change.entries[1:3]] == [
+        "100 plan credits expired: past their expiry",
+        "900 plan credits expired: past their expiry",
+    ]

@@ -269,6 +269,10 @@ def test_a_lot_that_expires_while_partly_held_keeps_only_the_held_credits_until_
         ("RELEASE", 0, 3_016),
         ("EXPIRE", -20, 2_996),  # released after the promotion ended: they go with it
     ]
+    assert [entries[-4].description, entries[-1].description] == [
+        "30 promo credits expired: past their expiry on 24 Nov 2026",
+        "20 promo credits expired: held past their expiry, then released",
+    ]
     assert spent.account.reserved == 20
     assert (released.account.balance, released.account.reserved) == (2_996, 0)
     assert promo.entry.lots[0].lot_id not in {lot.id for lot in released.account.lots}

@@ -131,9 +131,11 @@ def test_a_settled_reservation_is_not_held_any_more(services: Services, account:
     assert released.account.available == 3_000
 
     again = ledger.capture(services, SERVICE, reservation_id, None)
+    release_again = ledger.release(services, SERVICE, reservation_id, "twice")
 
     assert isinstance(again, NotHeld)
     assert again.reservation.status is ReservationStatus.RELEASED
+    assert again == release_again == NotHeld(again.reservation, "the reservation is RELEASED, not HELD")
 
 
 def test_an_expired_reservation_cannot_be_captured(
@@ -205,9 +207,15 @@ def test_grant_top_up_lasts_twelve_months(services: Services, account: Account, 
 def test_grants_that_break_the_rules_are_rejected(services: Services) -> None:
     free = subscribe(services, person("free-2"))
 
-    assert isinstance(ledger.grant(services, ADMIN, free.id, 10, LotSource.TOP_UP, None, "n", "a"), Rejected)
-    assert isinstance(ledger.grant(services, ADMIN, free.id, 10, LotSource.PLAN, None, "n", "b"), Rejected)
-    assert isinstance(ledger.grant(services, ADMIN, free.id, -1, LotSource.PROMO, None, "n", "c"), Rejected)
+    assert [
+        ledger.grant(services, ADMIN, free.id, 10, LotSource.TOP_UP, None, "n", "a"),
+        ledger.grant(services, ADMIN, free.id, 10, LotSource.PLAN, None, "n", "b"),
+        ledger.grant(services, ADMIN, free.id, -1, LotSource.PROMO, None, "n", "c"),
+    ] == [
+        Rejected("the Free plan has no top-ups"),
+        Rejected("PLAN lots are made by the plan refresh, not granted by hand"),
+        Rejected("the amount must be positive (only an ADJUSTMENT may be negative)"),
+    ]
     taken = recorded(ledger.grant(services, ADMIN, free.id, -30, LotSource.ADJUSTMENT, None, "fix", "d"))
     assert taken.account.available == 70
 
