@@ -53,8 +53,8 @@ def test_the_billing_credit_a_change_leaves_is_kept_by_the_changes_after_it(
     assert {entry.actor for entry in ledger_entries(services.repository, PERSON.subject)[1:]} == {"user:u-1"}
 
 
-def test_asking_for_the_current_plan_again_voids_the_cancellation_offered_before_it(
-    services: Services,
+def test_asking_for_the_current_plan_again_is_an_event_with_its_terms_and_voids_the_offered_cancellation(
+    services: Services, clock: FixedClock
 ) -> None:
     subscribe(services, PERSON, "starter")
     changed(services, "free", MONTHLY, "down")
@@ -63,7 +63,14 @@ def test_asking_for_the_current_plan_again_voids_the_cancellation_offered_before
 
     kept = changed(services, "starter", MONTHLY, "keep")
 
-    assert kept.immediate
+    assert kept == PlanChangeTerms("starter", MONTHLY, True, clock.at, 0, 0, 0, 0)
+    event = ledger_entries(services.repository, PERSON.subject)[-1]
+    assert (event.kind, event.description, event.plan_change) == (
+        EntryKind.PLAN_CHANGE,
+        "Scheduled change to Free, billed monthly, canceled: Starter continues",
+        kept,
+    )
+    assert changed(services, "starter", MONTHLY, "keep") == kept  # a retry finds the terms in the event
     assert isinstance(plans.confirm_cancellation(services, PERSON, offer.token), InvalidToken)
 
 
