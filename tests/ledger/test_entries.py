@@ -368,3 +368,14 @@ def test_a_lot_with_one_credit_left_expires_too_in_the_first_places_of_the_chang
     )
     assert entry_place(expired.id) == (at(2026, 11, 26), 0, 0)
     assert change.account.available == 100
+
+
+def test_a_multi_shot_video_is_named_so(services: Services, account: Account) -> None:
+    three_shots = Creative(
+        kind=CreativeKind.MULTI_SHOT_VIDEO, resolution=Resolution.RES_720P, duration_seconds=3, shots=3
+    )
+
+    spent = recorded(ledger.consume(services, SERVICE, account.id, three_shots, "job", "k"))
+
+    # 3 s × 10 credits = 30, × 1.25 for the shots = 37.5, rounded up
+    assert spent.entry is not None and spent.entry.description == "RES_720P 3 s multi-shot video: 38 credits"

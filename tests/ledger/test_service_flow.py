@@ -10,6 +10,7 @@ import pytest
 from ulid import ULID
 
 from studio_credits.domain.account import Account
+from studio_credits.domain.as_of import as_of
 from studio_credits.domain.catalogue import PRO, Resolution
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
@@ -202,6 +203,11 @@ def test_grant_top_up_lasts_twelve_months(services: Services, account: Account, 
         500,
         clock.at.replace(year=clock.at.year + 1),
     )
+    assert granted.entry is not None and granted.entry.description == "Top-up: 500 credits (payment 42)"
+    a_year_on = as_of(granted.account, clock.at.replace(year=clock.at.year + 1))
+    assert [e.description for e in a_year_on.entries if e.lots[0].source is LotSource.TOP_UP] == [
+        "500 top-up credits expired: past their expiry"  # at the period boundary of 24 Nov 2027
+    ]
 
 
 def test_grants_that_break_the_rules_are_rejected(services: Services) -> None:
