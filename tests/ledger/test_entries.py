@@ -274,6 +274,8 @@ def test_a_lot_that_expires_while_partly_held_keeps_only_the_held_credits_until_
         "20 promo credits expired: held past their expiry, then released",
     ]
     assert spent.account.reserved == 20
+    (kept,) = [lot for lot in spent.account.lots if lot.id == promo.entry.lots[0].lot_id]
+    assert (kept.remaining, kept.expires_at) == (20, at(2026, 11, 24, 13))  # its own expiry, not the write's
     assert (released.account.balance, released.account.reserved) == (2_996, 0)
     assert promo.entry.lots[0].lot_id not in {lot.id for lot in released.account.lots}
 
