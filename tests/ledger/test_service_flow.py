@@ -124,6 +124,28 @@ def test_reserve_holds_then_partial_capture_takes_the_delivered_share(
     assert kinds[:2] == [EntryKind.RELEASE, EntryKind.CAPTURE]
 
 
+def test_a_partial_capture_of_a_hold_over_two_lots_takes_the_older_lot_first(
+    services: Services, account: Account
+) -> None:
+    """After an image (4), two 100-credit videos are held: the free plan's lot's other 96 and 104 of
+    the Pro lot. One is delivered: its 100 credits are the 96, then 4 of the Pro lot."""
+    free_lot, pro_lot = (lot.id for lot in account.lots)
+    recorded(ledger.consume(services, SERVICE, account.id, image(), "job-1", "k1"))
+    videos = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_720P, duration_seconds=10, outputs=2)
+    held = recorded(ledger.reserve(services, SERVICE, account.id, videos, "job-2", 600, "r"))
+    assert held.reservation is not None
+
+    settled = recorded(ledger.capture(services, SERVICE, public_id(account.id, held.reservation.id), 1))
+
+    assert settled.entry is not None
+    assert settled.entry.lots == (
+        LotMovement(free_lot, LotSource.PLAN, -96),
+        LotMovement(pro_lot, LotSource.PLAN, -4),
+    )
+    assert [lot.remaining for lot in settled.account.lots] == [0, 2_896]
+    assert settled.account.available == 2_896  # 3,000 - 4 - 100; the other 100 released
+
+
 def test_a_settled_reservation_is_not_held_any_more(services: Services, account: Account) -> None:
     held = recorded(ledger.reserve(services, SERVICE, account.id, image(), "job", 600, "r1"))
     assert held.reservation is not None
