@@ -387,3 +387,12 @@ def test_an_admin_may_not_grant_to_their_own_account(services: Services) -> None
 
     with pytest.raises(NotAllowed):
         ledger.grant(services, ADMIN, own.id, 10, LotSource.PROMO, None, "for me", "g")
+
+
+def test_everything_available_may_be_reserved(services: Services) -> None:
+    free = subscribe(services, person("free-3"))  # 100 credits
+    video = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_720P, duration_seconds=10)  # 100
+
+    held = recorded(ledger.reserve(services, SERVICE, free.id, video, "job", 600, "r"))
+
+    assert (held.account.reserved, held.account.available) == (100, 0)
