@@ -111,12 +111,11 @@ def expire_free_credits(
     ending: Sequence[Lot],
     ended_at: datetime,
     why: Callable[[Lot], str],
-    kept_held: Mapping[str, int] | None = None,
+    held: Mapping[str, int],
 ) -> tuple[Account, list[EntryDraft]]:
-    """`ending` lots lose every credit not held (an EXPIRE entry each); a lot still held stays with its
-    held part, for the hold's capture, and goes when that is settled. `kept_held` overrides what
-    stays held of a lot (a rollover may have moved held credits out of it)."""
-    held = account.held_by_lot() if kept_held is None else kept_held
+    """`ending` lots lose every credit not `held` (an EXPIRE entry each); a lot still held stays with
+    its held part, for the hold's capture, and goes when that is settled. `held` is what each lot
+    holds once this change is made (a rollover may have moved held credits out of it)."""
     ending_ids = {lot.id for lot in ending}
     lots: list[Lot] = []
     drafts = []

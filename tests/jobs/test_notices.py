@@ -117,6 +117,17 @@ def test_free_plan_credits_left_unused_are_said_to_expire() -> None:
     )
 
 
+def test_only_plan_lots_count_as_the_period_s_plan_credits() -> None:
+    """A promotion of 50 that expires before the refresh is not one of the plan's credits."""
+    account = subscribed("a", "free", BillingInterval.MONTHLY, ANCHOR)
+    promo = Lot("promo", LotSource.PROMO, 50, 50, datetime(2026, 12, 1, tzinfo=UTC), ANCHOR)
+    account = replace(account, lots=(*account.lots, promo))
+
+    (expiring,) = [r for r in reminders(account) if r.kind is NoticeKind.CREDITS_EXPIRING]
+
+    assert expiring.message.startswith("100 of your 100 Free plan credits this period are unused")
+
+
 def test_top_up_credits_are_noticed_30_and_7_days_before_they_expire() -> None:
     account = subscribed("a", "starter", BillingInterval.MONTHLY, ANCHOR)
     expires = datetime(2027, 1, 3, 10, tzinfo=UTC)

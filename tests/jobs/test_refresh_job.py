@@ -143,3 +143,15 @@ def test_the_lambda_handler_runs_as_of_the_scheduled_event_and_logs_one_json_lin
     [line] = output.logs
     assert line.items() >= {**result, "level": "INFO", "message": "refresh run"}.items()
     assert line["correlation_id"] == EVENT["id"]
+
+
+def test_an_account_already_up_to_date_is_not_written(services: Services, clock: FixedClock) -> None:
+    from studio_credits.jobs.refresh import refresh
+
+    (account_id,) = open_accounts(services, 1)
+    before = services.repository.get(account_id)
+    clock.at = ANCHOR + timedelta(days=20)
+
+    assert refresh(services, account_id) == 0
+
+    assert services.repository.get(account_id) == before  # the same version: nothing committed

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from ulid import ULID
 
 from studio_credits.domain.account import Account, Hold, PlanStatus, ScheduledChange
 from studio_credits.domain.as_of import as_of
@@ -134,7 +135,10 @@ def test_a_scheduled_downgrade_applies_at_the_term_end_with_the_rollover_trimmed
     assert (after.plan_id, after.scheduled_change) == ("starter", None)
     assert lots_of(after, LotSource.ROLLOVER) == [1_000]  # 2,500 unused, Starter keeps 1,000
     assert lots_of(after, LotSource.PLAN) == [1_000]
-    assert change.entries[0].kind is EntryKind.PLAN_CHANGE
+    assert (change.entries[0].kind, change.entries[0].description) == (
+        EntryKind.PLAN_CHANGE,
+        "Scheduled change made: now on Starter, billed monthly",
+    )
 
 
 def test_an_annual_downgrade_waits_for_the_year_and_a_new_yearly_term_starts_on_its_day() -> None:
@@ -235,3 +239,56 @@ def test_rollover_is_the_unused_plan_credits_up_to_the_cap_and_never_rolls_twice
         assert lots_of(after, LotSource.ROLLOVER) == ([min(unused, cap)] if min(unused, cap) else [])
         assert after.balance == min(unused, cap) + account.plan.monthly_credits  # the older rollover is gone
         account = after
+
+
+def test_held_credits_roll_over_hold_by_hold_until_the_cap_is_reached() -> None:
+    """Pro going down to Starter (cap 1,000). Two holds: r1 holds the free plan lot's 100 and 400 of the
+    Pro lot, r2 300 of the Pro lot; then 1,700 are spent, from the Pro lot's free credits. At the
+    boundary 1,300 plan credits are left: 500 free, 800 held. 1,000 roll: the 500 free, then 500 held,
+    which are all of r1 (100 + 400, one rollover portion of 500); r2 keeps its 300 in the Pro lot."""
+    account = subscribed("a", "pro", MONTHLY, ANCHOR)
+    free_lot, pro_lot = account.lots
+    until = ANCHOR + timedelta(days=60)
+    r1 = Hold(
+        "r1",
+        500,
+        until,
+        (LotMovement(free_lot.id, LotSource.PLAN, 100), LotMovement(pro_lot.id, LotSource.PLAN, 400)),
+    )
+    r2 = Hold("r2", 300, until, (LotMovement(pro_lot.id, LotSource.PLAN, 300),))
+    account = replace(account, holds=(r1, r2), scheduled_change=ScheduledChange("starter", MONTHLY))
+    account = spend(account, 1_700)
+    assert [lot.remaining for lot in account.lots] == [100, 1_200]
+    boundary = datetime(2026, 2, 28, 9, tzinfo=UTC)
+
+    change = as_of(account, boundary)
+
+    after = change.account
+    kept, rollover, grant = after.lots
+    assert kept.id == pro_lot.id  # the free plan lot's 100 all rolled over with r1: it is gone
+    assert [
+        (lot.source, lot.granted, lot.remaining, lot.expires_at, lot.created_at) for lot in after.lots
+    ] == [
+        (LotSource.PLAN, 2_900, 300, boundary, pro_lot.created_at),
+        (LotSource.ROLLOVER, 1_000, 1_000, datetime(2026, 3, 31, 9, tzinfo=UTC), boundary),
+        (LotSource.PLAN, 1_000, 1_000, datetime(2026, 3, 31, 9, tzinfo=UTC), boundary),
+    ]
+    for made in (rollover, grant):
+        assert ULID.from_str(made.id).datetime == boundary
+    assert rollover.id != grant.id
+    assert after.holds == (
+        Hold("r1", 500, until, (LotMovement(rollover.id, LotSource.ROLLOVER, 500),)),
+        Hold("r2", 300, until, (LotMovement(pro_lot.id, LotSource.PLAN, 300),)),
+    )
+    assert (after.balance, after.reserved, after.available) == (2_300, 800, 1_500)
+    assert [(e.kind, e.amount, e.lots, e.actor) for e in change.entries] == [
+        (EntryKind.PLAN_CHANGE, 0, (), "refresh"),
+        (EntryKind.EXPIRE, -100, (LotMovement(free_lot.id, LotSource.PLAN, -100),), "refresh"),
+        (EntryKind.EXPIRE, -900, (LotMovement(pro_lot.id, LotSource.PLAN, -900),), "refresh"),
+        (EntryKind.ROLLOVER, 1_000, (LotMovement(rollover.id, LotSource.ROLLOVER, 1_000),), "refresh"),
+        (EntryKind.GRANT, 1_000, (LotMovement(grant.id, LotSource.PLAN, 1_000),), "refresh"),
+    ]
+    assert [e.description for e in change.entries[1:3]] == [
+        "100 plan credits expired: past their expiry",
+        "900 plan credits expired: past their expiry",
+    ]

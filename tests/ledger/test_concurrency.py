@@ -1,12 +1,24 @@
-"""Many writers, one account: exactly the affordable spends succeed, and the books agree."""
+"""Many writers, one account: exactly the affordable spends succeed, and the books agree; a write
+that never gets through is retried within the budget, then the caller is told to try again."""
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 
+import pytest
+
+from studio_credits.domain.account import Account
+from studio_credits.domain.change import Change
+from studio_credits.domain.errors import Unavailable
 from studio_credits.domain.spending import InsufficientCredits
 from studio_credits.service import ledger
-from studio_credits.service.ports import Services
+from studio_credits.service.accounts import AccountNotFound
+from studio_credits.service.execution import Contention
+from studio_credits.service.ports import Services, StoreUnavailable, VersionConflict
+from studio_credits.service.retry import RetryPolicy
 from tests.support.accounts import SERVICE, person, subscribe
+from tests.support.faults import ManualTimer
 from tests.support.ledger import assert_ledger_adds_up, image, ledger_entries
+from tests.support.memory_repository import MemoryRepository
 
 THREADS = 32
 
@@ -29,3 +41,47 @@ def test_32_threads_spend_exactly_what_the_balance_affords(services: Services) -
     entries = ledger_entries(services.repository, account.id)
     assert_ledger_adds_up(entries, final)
     assert sorted(e.balance_after for e in entries if e.amount < 0) == [4 * n for n in range(25)]
+
+
+@dataclass
+class Failing(MemoryRepository):
+    """Every commit fails with `failure`, as a store losing every race or not answering would."""
+
+    failure: type[Exception] = VersionConflict
+    commits_tried: int = 0
+
+    def commit(self, change: Change) -> Account:
+        self.commits_tried += 1
+        raise self.failure()
+
+
+@pytest.mark.parametrize(
+    ("failure", "told"),
+    [
+        (VersionConflict, "the account is busy with other changes; try again"),
+        (StoreUnavailable, "the credits store is not answering right now; try again"),
+    ],
+    ids=["lost-races", "no-answer"],
+)
+def test_a_write_that_never_gets_through_tells_the_caller_to_try_again_after_eight_tries(
+    services: Services, failure: type[Exception], told: str
+) -> None:
+    account = subscribe(services, person("acct-1"))
+    assert isinstance(services.repository, MemoryRepository)
+    failing = Failing(accounts=dict(services.repository.accounts), failure=failure)
+    timer = ManualTimer()
+    retry = RetryPolicy(sleep=timer.sleep, monotonic=timer.monotonic, jitter=lambda ceiling: ceiling)
+
+    with pytest.raises(Unavailable) as unavailable:
+        ledger.consume(
+            replace(services, repository=failing, retry=retry), SERVICE, account.id, image(), "j", "k"
+        )
+
+    assert type(unavailable.value) is (Contention if failure is VersionConflict else StoreUnavailable)
+    assert str(unavailable.value) == told
+    assert failing.commits_tried == 8
+
+
+def test_a_write_to_an_account_that_does_not_exist_names_it(services: Services) -> None:
+    with pytest.raises(AccountNotFound, match="no account 'nobody'"):
+        ledger.consume(services, SERVICE, "nobody", image(), "j", "k")

@@ -6,18 +6,22 @@ creative, from which kind of lot; the period's counters and the day's usage. Fig
 
 from datetime import timedelta
 
-from studio_credits.domain.account import Account
+from ulid import ULID
+
+from studio_credits.domain.account import Account, open_account
+from studio_credits.domain.as_of import as_of
 from studio_credits.domain.catalogue import Resolution
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.ids import public_id
-from studio_credits.domain.ledger import LedgerEntry
-from studio_credits.domain.lots import LotSource
-from studio_credits.domain.spending import NotHeld, Rejected
+from studio_credits.domain.ledger import EntryKind, LedgerEntry
+from studio_credits.domain.lots import LotMovement, LotSource
+from studio_credits.domain.reservations import Reservation, ReservationStatus
+from studio_credits.domain.spending import LedgerWrite, NotHeld, Rejected, grant
 from studio_credits.service import ledger
 from studio_credits.service.ports import Services
 from tests.support.accounts import ADMIN, SERVICE, at
-from tests.support.ledger import image, ledger_entries, recorded, stored_account
+from tests.support.ledger import entry_place, image, ledger_entries, recorded, stored_account
 
 VIDEO_720P = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_720P, duration_seconds=10)
 SERVICE_ACTOR, ADMIN_ACTOR = "service", "admin:admin-1"
@@ -265,6 +269,115 @@ def test_a_lot_that_expires_while_partly_held_keeps_only_the_held_credits_until_
         ("RELEASE", 0, 3_016),
         ("EXPIRE", -20, 2_996),  # released after the promotion ended: they go with it
     ]
+    assert [entries[-4].description, entries[-1].description] == [
+        "30 promo credits expired: past their expiry on 24 Nov 2026",
+        "20 promo credits expired: held past their expiry, then released",
+    ]
     assert spent.account.reserved == 20
+    (kept,) = [lot for lot in spent.account.lots if lot.id == promo.entry.lots[0].lot_id]
+    assert (kept.remaining, kept.expires_at) == (20, at(2026, 11, 24, 13))  # its own expiry, not the write's
     assert (released.account.balance, released.account.reserved) == (2_996, 0)
     assert promo.entry.lots[0].lot_id not in {lot.id for lot in released.account.lots}
+
+
+def test_a_new_account_starts_at_version_0_with_one_grant_by_the_system() -> None:
+    opened = at(2026, 11, 24)
+
+    account, entry = open_account("acct-9", "nine@example.com", opened)
+
+    (lot,) = account.lots
+    assert (account.id, account.version, account.created_at) == ("acct-9", 0, opened)
+    assert (lot.source, lot.granted, lot.remaining, lot.expires_at, lot.created_at) == (
+        LotSource.PLAN, 100, 100, at(2026, 12, 24), opened
+    )  # fmt: skip
+    assert entry == LedgerEntry(
+        id=entry.id,
+        account_id="acct-9",
+        at=opened,
+        kind=EntryKind.GRANT,
+        amount=100,
+        balance_after=100,
+        description="Free plan: 100 credits for the period",
+        actor="system",
+        lots=(LotMovement(lot.id, LotSource.PLAN, 100),),
+    )
+    assert entry_place(entry.id) == (opened, 0, 0)
+    assert ULID.from_str(lot.id).datetime == opened
+
+
+def test_each_write_answers_with_its_entry_and_a_hold_with_its_reservation(
+    services: Services, account: Account, clock: FixedClock
+) -> None:
+    clock.at = at(2026, 11, 25, 9)
+    held = recorded(ledger.reserve(services, SERVICE, account.id, image(3), "job-7", 600, "r7"))
+    assert held.entry is not None and held.reservation is not None
+    assert (held.entry.kind, held.entry.account_id, held.entry.at, held.entry.actor) == (
+        EntryKind.RESERVE, account.id, at(2026, 11, 25, 9), SERVICE_ACTOR
+    )  # fmt: skip
+    reservation = held.reservation
+    assert reservation == Reservation(
+        id=reservation.id,
+        account_id=account.id,
+        job_id="job-7",
+        status=ReservationStatus.HELD,
+        credits=12,
+        outputs=3,
+        creative=image(3),
+        created_at=at(2026, 11, 25, 9),
+        expires_at=at(2026, 11, 25, 9) + timedelta(minutes=10),
+    )
+    assert services.repository.get_reservation(account.id, reservation.id) == reservation
+
+    clock.at += timedelta(minutes=1)
+    released = recorded(
+        ledger.release(services, SERVICE, public_id(account.id, reservation.id), "job canceled")
+    )
+    assert released.entry is not None
+    assert (released.entry.kind, released.entry.description, released.entry.at) == (
+        EntryKind.RELEASE, "Released 12 credits: job canceled", at(2026, 11, 25, 9) + timedelta(minutes=1)
+    )  # fmt: skip
+
+    clock.at += timedelta(minutes=1)
+    taken = recorded(ledger.grant(services, ADMIN, account.id, -10, LotSource.ADJUSTMENT, None, "fix", "t1"))
+    assert taken.entry is not None
+    assert (taken.entry.kind, taken.entry.amount, taken.entry.actor) == (EntryKind.ADJUST, -10, ADMIN_ACTOR)
+    clock.at += timedelta(minutes=1)
+    again = recorded(ledger.grant(services, ADMIN, account.id, -10, LotSource.ADJUSTMENT, None, "fix", "t1"))
+    assert again.entry == taken.entry
+    record = services.repository.get_idempotency(account.id, f"grant#{ADMIN_ACTOR}#t1")
+    assert record is not None
+    assert (record.result_id, record.at) == (taken.entry.id, at(2026, 11, 25, 9) + timedelta(minutes=2))
+
+
+def test_a_lot_with_one_credit_left_expires_too_in_the_first_places_of_the_change() -> None:
+    account, _ = open_account("acct-8", None, at(2026, 11, 24))
+    granted = grant(account, 1, LotSource.PROMO, at(2026, 11, 25), "one", ADMIN_ACTOR, at(2026, 11, 24, 13))
+    assert isinstance(granted, LedgerWrite)
+    promo = granted.change.account.lots[-1]
+    assert (promo.source, promo.remaining, promo.expires_at, promo.created_at) == (
+        LotSource.PROMO, 1, at(2026, 11, 25), at(2026, 11, 24, 13)
+    )  # fmt: skip
+
+    change = as_of(granted.change.account, at(2026, 11, 26))
+
+    (expired,) = change.entries
+    assert (expired.kind, expired.amount, expired.lots, expired.description, expired.actor) == (
+        EntryKind.EXPIRE,
+        -1,
+        (LotMovement(promo.id, LotSource.PROMO, -1),),
+        "1 promo credits expired: past their expiry on 25 Nov 2026",
+        "refresh",
+    )
+    assert entry_place(expired.id) == (at(2026, 11, 26), 0, 0)
+    assert change.account.available == 100
+
+
+def test_a_multi_shot_video_is_named_so(services: Services, account: Account) -> None:
+    three_shots = Creative(
+        kind=CreativeKind.MULTI_SHOT_VIDEO, resolution=Resolution.RES_720P, duration_seconds=3, shots=3
+    )
+
+    spent = recorded(ledger.consume(services, SERVICE, account.id, three_shots, "job", "k"))
+
+    # 3 s × 10 credits = 30, × 1.25 for the shots = 37.5, rounded up
+    assert spent.entry is not None and spent.entry.description == "RES_720P 3 s multi-shot video: 38 credits"

@@ -5,6 +5,9 @@ releases and cancellations take no key: the reservation or the token is used onc
 `account` holds 3,000 credits (tests/ledger/conftest.py); a 1080p image costs 4, a 2K image 8.
 """
 
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -13,6 +16,7 @@ import pytest
 from studio_credits.domain.account import Account
 from studio_credits.domain.cancellation import CancellationOffer, InvalidToken
 from studio_credits.domain.catalogue import Resolution
+from studio_credits.domain.change import Change
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.ids import public_id
 from studio_credits.domain.ledger import EntryKind
@@ -25,6 +29,7 @@ from studio_credits.service.ports import Services
 from tests.conftest import START
 from tests.support.accounts import ADMIN, ANNUAL, MONTHLY, SERVICE, person, subscribe
 from tests.support.ledger import image, ledger_entries, recorded, stored_account
+from tests.support.memory_repository import MemoryRepository
 
 
 def kinds(services: Services, account: Account) -> list[EntryKind]:
@@ -218,3 +223,109 @@ def test_a_cancellation_token_confirms_once_and_a_newer_offer_replaces_it(
     assert confirmed.ends_at == START.replace(month=12)  # the Pro month ends 24 Dec 2026
     assert [e.description for e in entries].count("Cancellation confirmed, ends 24 Dec 2026") == 1
     assert ledger_entries(services.repository, who.subject) == entries
+
+
+def test_a_retry_that_loses_the_race_to_its_first_call_answers_the_first_result_as_stored(
+    services: Services,
+) -> None:
+    """The same consumption sent twice at once: the second read the account before the first call
+    committed, and finds the key taken when it commits."""
+    racing = OtherCallFirst()
+    services = replace(services, repository=racing)
+    account = subscribe(services, person("racer"), "pro")
+    first: list[ledger.Recorded] = []
+    racing.other = lambda: first.append(
+        recorded(ledger.consume(services, SERVICE, account.id, key="c", **CONSUME))
+    )
+
+    second = recorded(ledger.consume(services, SERVICE, account.id, key="c", **CONSUME))
+
+    assert second.entry == first[0].entry
+    assert second.account.available == first[0].account.available == 2_992  # 3,000 - 2 × 4, once
+    assert kinds(services, account)[-1:] == [EntryKind.CONSUME]
+    assert len(kinds(services, account)) == 4  # free grant, upgrade, its grant, one consumption
+
+
+IMAGE_2_JSON = (
+    '{"advanced_template": false, "duration_seconds": null, "kind": "IMAGE", "outputs": 2, '
+    '"premium_model": false, "resolution": "RES_1080P", "shots": null}'
+)
+
+
+def test_each_keyed_write_stores_its_key_and_input_as_a_retry_after_a_deploy_will_look_for_them(
+    services: Services, account: Account
+) -> None:
+    """The stored key (operation, caller, key) and the fingerprint of the input (SHA-256 of the JSON
+    of the operation and the request, keys sorted) are what a retry finds its first call by: a change
+    to either would take a retry sent across a deploy for a new request."""
+    spent = recorded(ledger.consume(services, SERVICE, account.id, image(2), "job-1", "c"))
+    recorded(ledger.reserve(services, SERVICE, account.id, image(2), "job-2", 600, "r"))
+    assert spent.entry is not None
+    recorded(ledger.refund(services, SERVICE, public_id(account.id, spent.entry.id), 4, "failed", "f"))
+    recorded(ledger.grant(services, ADMIN, account.id, 50, LotSource.PROMO, None, "welcome", "g"))
+    assert isinstance(
+        plans.change_plan(services, person(account.id), "business", MONTHLY, "p"), plans.PlanChangeMade
+    )
+
+    requests = {
+        "consume#service#c": f'{{"creative": {IMAGE_2_JSON}, "job_id": "job-1"}}',
+        "reserve#service#r": f'{{"creative": {IMAGE_2_JSON}, "job_id": "job-2", "ttl": 600}}',
+        "refund#service#f": f'{{"credits": 4, "entry": "{spent.entry.id}", "reason": "failed"}}',
+        "grant#admin:admin-1#g": '{"amount": 50, "expires_at": null, "note": "welcome", "source": "PROMO"}',
+        "changePlan#user:acct-1#p": '{"interval": "MONTHLY", "plan_id": "business"}',
+    }
+    for key, request in requests.items():
+        operation = key.split("#")[0]
+        canonical = f'{{"operation": "{operation}", "request": {request}}}'
+        record = services.repository.get_idempotency(account.id, key)
+        assert record is not None, key
+        assert (record.operation, record.fingerprint) == (
+            operation,
+            hashlib.sha256(canonical.encode()).hexdigest(),
+        ), key
+
+
+@dataclass
+class OtherCallFirst(MemoryRepository):
+    """Runs `other` (once) just before this repository's next `before` call ("get" or "commit"), so
+    that call gets there first."""
+
+    other: Callable[[], object] | None = None
+    before: str = "commit"
+
+    def get(self, account_id: str) -> Account | None:
+        self._other_first("get")
+        return super().get(account_id)
+
+    def commit(self, change: Change) -> Account:
+        self._other_first("commit")
+        return super().commit(change)
+
+    def _other_first(self, method: str) -> None:
+        if self.other is not None and method == self.before:
+            run, self.other = self.other, None
+            run()
+
+
+@pytest.mark.parametrize("settle", ["capture", "release"])
+def test_a_settlement_that_loses_the_race_for_its_hold_tells_how_it_was_settled(
+    services: Services, settle: str
+) -> None:
+    """Two settlements of one hold at once: the second read the reservation HELD, then the account
+    after the first had captured it."""
+    racing = OtherCallFirst(before="get")
+    services = replace(services, repository=racing)
+    account = subscribe(services, person("racer"), "pro")
+    held = recorded(ledger.reserve(services, SERVICE, account.id, image(2), "job", 600, "r"))
+    assert held.reservation is not None
+    reservation_id = public_id(account.id, held.reservation.id)
+    racing.other = lambda: recorded(ledger.capture(services, SERVICE, reservation_id, None))
+
+    if settle == "capture":
+        late = ledger.capture(services, SERVICE, reservation_id, None)
+    else:
+        late = ledger.release(services, SERVICE, reservation_id, "canceled")
+
+    captured = services.repository.get_reservation(account.id, held.reservation.id)
+    assert captured is not None and captured.status is ReservationStatus.CAPTURED
+    assert late == NotHeld(captured, "the reservation is CAPTURED, not HELD")

@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from studio_credits.domain.account import Account, PlanStatus, ScheduledChange
+from studio_credits.domain.as_of import as_of
 from studio_credits.domain.cancellation import (
     CancellationOffer,
     CancellationRefused,
@@ -16,6 +17,7 @@ from studio_credits.domain.cancellation import (
 )
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import Lot, LotSource
+from studio_credits.domain.plan_changes import PlannedPlanChange, plan_change
 from tests.support.accounts import ANNUAL, MONTHLY, at, on_plan
 
 NONCE = "a-random-nonce-the-service-draws"
@@ -83,9 +85,29 @@ def test_a_token_is_refused_once_used_expired_replaced_or_made_up() -> None:
         confirm_cancellation(account, NONCE, NOW, ACTOR),
     ]
 
-    assert all(isinstance(refused, InvalidToken) for refused in refusals)
-    assert isinstance(expired := refusals[1], InvalidToken)
-    assert "expired" in expired.message
+    not_valid = (
+        "This cancellation token is not valid for your account: it was used, replaced by a newer one "
+        "or never issued. Request a new one."
+    )
+    assert refusals == [
+        InvalidToken(not_valid),
+        InvalidToken("This cancellation token has expired (tokens last 10 minutes): request a new one."),
+        InvalidToken(not_valid),
+        InvalidToken(not_valid),
+        InvalidToken(not_valid),
+    ]
+
+
+def test_a_token_offered_before_a_downgrade_to_free_took_effect_finds_nothing_to_cancel() -> None:
+    account = on_plan("starter", MONTHLY, at(2027, 1, 31))
+    planned = plan_change(account, "free", MONTHLY, at(2027, 2, 10), ACTOR)
+    assert isinstance(planned, PlannedPlanChange)
+    pending, _ = offered(planned.account, NONCE, at(2027, 2, 28) - timedelta(minutes=5))
+    now = at(2027, 2, 28) + timedelta(minutes=1)  # the downgrade took effect at 12:00
+
+    refused = confirm_cancellation(as_of(pending, now).account, NONCE, now, ACTOR)
+
+    assert refused == InvalidToken("Your account is on the Free plan now: there is nothing to cancel.")
 
 
 def test_the_free_plan_and_a_canceled_plan_cannot_be_canceled() -> None:
@@ -93,10 +115,12 @@ def test_the_free_plan_and_a_canceled_plan_cannot_be_canceled() -> None:
     canceling = replace(on_plan("pro", MONTHLY, NOW), status=PlanStatus.CANCELING, ends_at=at(2027, 6, 10))
     canceled = offer_cancellation(canceling, NONCE, NOW)
 
-    assert isinstance(free, CancellationRefused)
-    assert "The Free plan has nothing to cancel" in free.message
-    assert isinstance(canceled, CancellationRefused)
-    assert "already canceled and ends on 10 Jun 2027" in canceled.message
+    assert free == CancellationRefused(
+        "The Free plan has nothing to cancel: it costs nothing and never ends."
+    )
+    assert canceled == CancellationRefused(
+        "Your plan is already canceled and ends on 10 Jun 2027; resume it to keep it."
+    )
 
 
 def test_resuming_before_the_end_renews_again_and_after_it_there_is_nothing_to_resume() -> None:

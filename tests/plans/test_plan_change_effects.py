@@ -6,10 +6,12 @@ import pytest
 from studio_credits.domain.cancellation import CancellationOffer, InvalidToken
 from studio_credits.domain.catalogue import BillingInterval
 from studio_credits.domain.clock import FixedClock
+from studio_credits.domain.ledger import EntryKind
+from studio_credits.domain.lots import LotSource
 from studio_credits.domain.plan_terms import PlanChangeTerms
 from studio_credits.service import plans
 from studio_credits.service.ports import Services
-from tests.support.accounts import ANNUAL, MONTHLY, PERSON, at, subscribe
+from tests.support.accounts import ANNUAL, MONTHLY, PERSON, at, live_until, subscribe
 from tests.support.ledger import ledger_entries
 
 
@@ -49,3 +51,67 @@ def test_the_billing_credit_a_change_leaves_is_kept_by_the_changes_after_it(
     assert down == PlanChangeTerms("starter", MONTHLY, False, at(2026, 12, 24), 0, 0, 0, 13_300)
     assert kept == PlanChangeTerms("pro", MONTHLY, True, clock.at, 0, 0, 0, 13_300)
     assert {entry.actor for entry in ledger_entries(services.repository, PERSON.subject)[1:]} == {"user:u-1"}
+
+
+def test_asking_for_the_current_plan_again_is_an_event_with_its_terms_and_voids_the_offered_cancellation(
+    services: Services, clock: FixedClock
+) -> None:
+    subscribe(services, PERSON, "starter")
+    changed(services, "free", MONTHLY, "down")
+    offer = plans.request_cancellation(services, PERSON)
+    assert isinstance(offer, CancellationOffer)
+
+    kept = changed(services, "starter", MONTHLY, "keep")
+
+    assert kept == PlanChangeTerms("starter", MONTHLY, True, clock.at, 0, 0, 0, 0)
+    event = ledger_entries(services.repository, PERSON.subject)[-1]
+    assert (event.kind, event.description, event.plan_change) == (
+        EntryKind.PLAN_CHANGE,
+        "Scheduled change to Free, billed monthly, canceled: Starter continues",
+        kept,
+    )
+    assert changed(services, "starter", MONTHLY, "keep") == kept  # a retry finds the terms in the event
+    assert isinstance(plans.confirm_cancellation(services, PERSON, offer.token), InvalidToken)
+
+
+def on_yearly_pro_with_credit_left(services: Services, clock: FixedClock) -> None:
+    """Yearly Starter ($182.00) from 24 Nov 2026, at once a month of Pro ($49.00 due, $133.00 left
+    over as billing credit), then yearly Pro from the month's end, 24 Dec 2026 (a change of interval
+    waits for the term's end, and bills nothing then)."""
+    subscribe(services, PERSON, "starter", ANNUAL)
+    changed(services, "pro", MONTHLY, "to-pro")
+    assert changed(services, "pro", ANNUAL, "yearly") == PlanChangeTerms(
+        "pro", ANNUAL, False, at(2026, 12, 24), 0, 0, 0, 13_300
+    )
+    account = live_until(services, clock, at(2026, 12, 24))
+    assert (account.plan_id, account.interval, account.billing_credit_cents) == ("pro", ANNUAL, 13_300)
+
+
+def test_the_billing_credit_pays_first_toward_an_upgrade(services: Services, clock: FixedClock) -> None:
+    on_yearly_pro_with_credit_left(services, clock)
+
+    made = plans.change_plan(services, PERSON, "business", ANNUAL, "business")
+
+    # The year's difference, $950.00 - $470.00 = $480.00 for all 365 days left: $133.00 of credit
+    # pays first, $347.00 is due and no credit is left.
+    assert isinstance(made, plans.PlanChangeMade), made
+    assert made.terms == PlanChangeTerms("business", ANNUAL, True, at(2026, 12, 24), 4_000, 34_700, 13_300, 0)
+    assert made.account.billing_credit_cents == 0
+    upgrade = ledger_entries(services.repository, PERSON.subject)[-2:]
+    assert [(e.kind, e.amount, [m.source for m in e.lots], e.actor) for e in upgrade] == [
+        (EntryKind.PLAN_CHANGE, 0, [], "user:u-1"),
+        (EntryKind.GRANT, 4_000, [LotSource.PLAN], "user:u-1"),
+    ]
+
+
+def test_paid_value_left_over_adds_to_the_billing_credit_and_none_of_it_is_applied(
+    services: Services, clock: FixedClock
+) -> None:
+    on_yearly_pro_with_credit_left(services, clock)
+
+    made = plans.change_plan(services, PERSON, "business", MONTHLY, "business")
+
+    # A month of Business, $99.00, against the unused year of Pro, $470.00: $371.00 more credit.
+    assert isinstance(made, plans.PlanChangeMade), made
+    assert made.terms == PlanChangeTerms("business", MONTHLY, True, at(2026, 12, 24), 7_000, 0, 0, 50_400)
+    assert made.account.billing_credit_cents == 50_400

@@ -5,6 +5,7 @@ import calendar
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,7 +13,7 @@ from studio_credits.domain.account import PlanStatus
 from studio_credits.domain.catalogue import PLANS, BillingInterval, plan_by_id
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import take
-from studio_credits.domain.periods import period, term
+from studio_credits.domain.periods import Period, period, term
 from studio_credits.domain.plan_changes import (
     InvalidPlanChange,
     plan_change,
@@ -62,6 +63,20 @@ def test_a_proration_is_never_negative_never_over_the_price_and_falls_with_time(
     assert prorated_cents(price, term, term.start) == price
     assert 0 <= prorated_cents(price, term, later) <= prorated_cents(price, term, earlier) <= price
     assert prorated_cents(price, term, term.end) == 0
+
+
+@pytest.mark.parametrize(
+    ("price", "cents"),
+    [(1_214, 40), (1_215, 41), (1_218, 41), (1_229, 41)],
+    ids=["40.47", "40.5", "40.6", "40.97"],
+)
+def test_a_proration_rounds_to_the_nearest_whole_cent_half_up(price: int, cents: int) -> None:
+    """One day left of 30: price / 30, rounded to a whole number of cents."""
+    november = Period(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+
+    prorated = prorated_cents(price, november, datetime(2026, 11, 30, tzinfo=UTC))
+
+    assert (prorated, type(prorated)) == (cents, int)
 
 
 @given(

@@ -276,8 +276,10 @@ def test_an_upgrade_replaces_a_scheduled_downgrade() -> None:
     scheduled = change(account, "starter", "MONTHLY", at(2026, 11, 25)).account
 
     upgraded = change(scheduled, "business", "MONTHLY", at(2026, 11, 26)).account
+    yearly = change(scheduled, "business", "ANNUAL", at(2026, 11, 26)).account
 
     assert (upgraded.plan_id, upgraded.scheduled_change) == ("business", None)
+    assert (yearly.plan_id, yearly.interval, yearly.scheduled_change) == ("business", ANNUAL, None)
 
 
 # Refusals.

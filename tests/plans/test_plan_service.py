@@ -205,9 +205,9 @@ def test_cancel_confirm_and_resume(services: Services, clock: FixedClock) -> Non
     assert not isinstance(resumed, NothingToResume)
     assert (resumed.status, resumed.ends_at, resumed.renews_at) == (PlanStatus.ACTIVE, None, at(2026, 12, 24))
     assert isinstance(plans.resume_plan(services, PERSON), NothingToResume)
-    assert [e.description for e in entries_of(services)[-2:]] == [
-        "Cancellation confirmed, ends 24 Dec 2026",
-        "Plan resumed: Pro renews on 24 Dec 2026",
+    assert [(e.description, e.actor, e.at) for e in entries_of(services)[-2:]] == [
+        ("Cancellation confirmed, ends 24 Dec 2026", "user:u-1", at(2026, 12, 1) + timedelta(minutes=9)),
+        ("Plan resumed: Pro renews on 24 Dec 2026", "user:u-1", at(2026, 12, 1) + timedelta(minutes=9)),
     ]
 
 

@@ -2,6 +2,9 @@
 check that it adds up."""
 
 from collections import defaultdict
+from datetime import datetime
+
+from ulid import ULID
 
 from studio_credits.domain.account import Account
 from studio_credits.domain.catalogue import Resolution
@@ -17,6 +20,14 @@ PAGE = 1_000
 
 def image(outputs: int = 1, resolution: Resolution = Resolution.RES_1080P) -> Creative:
     return Creative(kind=CreativeKind.IMAGE, resolution=resolution, outputs=outputs)
+
+
+def entry_place(entry_id: str) -> tuple[datetime, int, int]:
+    """When an entry id says it was made, and the account version and place in its change it carries
+    (the id's layout: 48 bits of milliseconds, then the version's 40 bits and the place's 16)."""
+    ulid = ULID.from_str(entry_id)
+    after_time = int.from_bytes(ulid.bytes[6:], "big")
+    return ulid.datetime, after_time >> 40, (after_time >> 24) & 0xFFFF
 
 
 def recorded(outcome: object) -> ledger.Recorded:

@@ -58,12 +58,14 @@ def captured_output() -> Iterator[Captured]:
     buffer = io.StringIO()
     handler = logger.registered_handler
     assert isinstance(handler, logging.StreamHandler)
-    previous = handler.setStream(buffer)
+    # Swapped, not `setStream`: that flushes the stream it replaces, which may be closed (the output
+    # capture of an earlier pytest session in the same process, as `make mutate` runs them).
+    previous, handler.stream = handler.stream, buffer
     try:
         with redirect_stdout(buffer):
             yield captured
     finally:
-        handler.setStream(previous)
+        handler.stream = previous
         captured.text = buffer.getvalue()
 
 

@@ -107,3 +107,12 @@ def test_held_credits_are_left_where_they_are() -> None:
 def test_taking_more_than_the_free_credits_is_an_error() -> None:
     with pytest.raises(ValueError, match="the lots hold 40 of the 41 credits to take"):
         allot(TIED, 41, {"plan": 10})
+
+
+def test_a_lot_with_one_free_credit_gives_that_credit() -> None:
+    lots = (lot("almost-held", LotSource.PLAN, 3, EXPIRY, 1), lot("later", LotSource.PLAN, 10, None, 2))
+
+    assert allot(lots, 5, {"almost-held": 2}) == (
+        LotMovement("almost-held", LotSource.PLAN, 1),
+        LotMovement("later", LotSource.PLAN, 4),
+    )

@@ -183,3 +183,13 @@ def test_a_free_plan_quote_points_to_the_cheapest_plan_allowing() -> None:
     assert not found.allowed
     assert found.blocked_by == ("RES_2K images: the Free plan allows images up to RES_1080P",)
     assert found.cheapest_plan_allowing is STARTER
+
+
+def test_a_line_names_the_outputs_from_two_on() -> None:
+    one = quote(creative(kind="IMAGE", resolution="RES_2K"), PRO)
+    two = quote(creative(kind="IMAGE", resolution="RES_2K", outputs=2), PRO)
+
+    assert [(line.label, line.credits) for line in (*one.breakdown, *two.breakdown)] == [
+        ("Image at RES_2K", 8),
+        ("Image at RES_2K × 2 outputs", 16),
+    ]

@@ -1,6 +1,8 @@
 """The write retry budget: how many attempts, how long the pauses, and when it gives up."""
 
-from studio_credits.service.retry import RetryPolicy
+import random
+
+from studio_credits.service.retry import RetryPolicy, full_jitter
 from tests.support.faults import ManualTimer
 
 
@@ -42,3 +44,32 @@ def test_each_pause_is_drawn_between_zero_and_its_ceiling() -> None:
 
     assert list(policy.attempts_left()) == [0, 1, 2, 3]
     assert (ceilings, timer.pauses) == ([0.02, 0.04, 0.08], [0.0, 0.0, 0.0])
+
+
+def test_a_pause_that_ends_exactly_at_the_budget_is_taken() -> None:
+    """Binary fractions, so the sums are exact: attempts of 0.75 s, pauses of 0.25 then 0.5, a 1 s
+    budget. The first pause ends at 1.0, on the budget; the next would end at 2.25."""
+    timer = ManualTimer()
+    policy = RetryPolicy(
+        base_seconds=0.25,
+        budget_seconds=1.0,
+        sleep=timer.sleep,
+        monotonic=timer.monotonic,
+        jitter=lambda c: c,
+    )
+
+    attempts = []
+    for attempt in policy.attempts_left():
+        attempts.append(attempt)
+        timer.now += 0.75
+
+    assert (attempts, timer.pauses) == ([0, 1], [0.25])
+
+
+def test_the_jitter_draws_anywhere_from_zero_to_the_ceiling() -> None:
+    random.seed(17)
+
+    draws = [full_jitter(0.5) for _ in range(200)]
+
+    assert all(0.0 <= draw <= 0.5 for draw in draws)
+    assert min(draws) < 0.05 and max(draws) > 0.45  # spread over the whole range, not a part of it
