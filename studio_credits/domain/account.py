@@ -1,11 +1,12 @@
 """An account: its plan, its current period, its lots and what it has used."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
 
 from studio_credits.domain.catalogue import FREE, BillingInterval, Plan, plan_by_id
+from studio_credits.domain.creatives import Creative
 from studio_credits.domain.ids import entry_id, new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
@@ -30,6 +31,9 @@ class Hold:
     credits: int
     expires_at: datetime
     portions: tuple[LotMovement, ...]
+    job_id: str | None = None
+    creative: Creative | None = None
+    """What the hold is for, so its expiry's RELEASE entry names it (None on holds stored before)."""
 
 
 def credits_held_by_lot(holds: Iterable[Hold]) -> dict[str, int]:
@@ -49,10 +53,13 @@ class ScheduledChange:
 
 @dataclass(frozen=True)
 class PendingCancellation:
-    """A cancellation offered but not confirmed: the hash of its token, never the token itself."""
+    """A cancellation offered but not confirmed: the hash of its token, never the token itself, and
+    the end of the paid term the offer was made for."""
 
     token_hash: str
     expires_at: datetime
+    effective_at: datetime | None
+    """None on offers stored before offers kept it: such a token is refused as stale."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,12 @@ class Account:
         return self.current_term.end
 
     @property
+    def upcoming_change(self) -> ScheduledChange | None:
+        """The scheduled change the term's end makes: none while CANCELING, when the plan ends instead
+        (the change is kept: resuming restores it)."""
+        return self.scheduled_change if self.status is PlanStatus.ACTIVE else None
+
+    @property
     def renews_at(self) -> datetime | None:
         return self.term_end if self.status is PlanStatus.ACTIVE else None
 
@@ -126,6 +139,9 @@ class Account:
 
     def held_by_lot(self) -> dict[str, int]:
         return credits_held_by_lot(self.holds)
+
+    def without_hold(self, reservation_id: str) -> "Account":
+        return replace(self, holds=tuple(h for h in self.holds if h.reservation_id != reservation_id))
 
 
 def open_account(account_id: str, email: str | None, now: datetime) -> tuple[Account, LedgerEntry]:

@@ -1,31 +1,47 @@
 """One rule for time: every read and every write sees the account as of now.
 
-Whatever has ended by `now` is applied first: every period boundary passed (a
-plan refresh each, with its scheduled change or ending cancellation), then every
-lot past its `expiresAt` loses its credits, whenever it expires. Reads show the
-account so, in memory; writes store these entries in the same transaction as
-what was asked (service/execution.py), and the refresh job stores only this. A
-lot's credits held for a reservation stay with the hold until it is settled.
+Whatever has ended by `now` is applied first, in the order it ended: every hold past its expiry is
+released (as the sweeper would have), every period boundary passed is crossed (a plan refresh each,
+with its scheduled change or ending cancellation), then every lot past its `expiresAt` loses its
+credits, whenever it expires. Reads show the account so, in memory; writes store these entries in
+the same transaction as what was asked (service/execution.py), and the refresh and sweep jobs store
+only this. A lot's credits held for a reservation stay with the hold until it is settled or expires.
 """
 
 from datetime import datetime
 
-from studio_credits.domain.account import Account
+from studio_credits.domain.account import Account, Hold
 from studio_credits.domain.change import Change
 from studio_credits.domain.period_start import EntryDraft, change_entries, day_text, expire_lapsed
 from studio_credits.domain.refresh import ACTOR, cross_boundary
+from studio_credits.domain.reservations import release_expired_hold
 
 
 def as_of(account: Account, now: datetime) -> Change:
     """The account at `now`, with the entries that bring it there (none when nothing has ended)."""
-    current, drafts = account, list[EntryDraft]()
-    while current.next_refresh_at <= now:
-        current, made = cross_boundary(current, now)
+    current, drafts, expired = account, list[EntryDraft](), list[Hold]()
+    while True:
+        hold = min(
+            (h for h in current.holds if h.expires_at <= now), key=lambda h: h.expires_at, default=None
+        )
+        # A hold expiring at a boundary is released after it: its credits roll over with it first.
+        if hold is not None and hold.expires_at < current.next_refresh_at:
+            current, made = release_expired_hold(current, hold)
+            expired.append(hold)
+        elif current.next_refresh_at <= now:
+            current, made = cross_boundary(current, now)
+        else:
+            break
         drafts += made
-    current, expired = expire_lapsed(
+    current, lapsed = expire_lapsed(
         current, now, lambda lot: f"past their expiry on {day_text(lot.expires_at or now)}"
     )
-    drafts += expired
+    drafts += lapsed
     if not drafts:
         return Change(account)
-    return Change(current, change_entries(account, now, ACTOR, drafts, first_sequence=0))
+    entries = change_entries(account, now, ACTOR, drafts, first_sequence=0)
+    return Change(current, entries, expired_holds=tuple(expired))
+
+
+def _first_expired_hold(account: Account, now: datetime) -> Hold | None:
+    return min((h for h in account.holds if h.expires_at <= now), key=lambda h: h.expires_at, default=None)

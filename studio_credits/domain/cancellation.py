@@ -1,8 +1,12 @@
 """Cancelling with a confirmation step, and resuming before the paid term ends.
 
 A request offers a token: a random nonce the person gets once, of which the
-account keeps only a hash and an expiry. Confirming with it clears the hash in
-the same version-locked write, so a token works once, on its own account only.
+account keeps only a hash, an expiry and the end of the term the offer was for.
+Confirming with it clears the hash in the same version-locked write, so a token
+works once, on its own account only. An offer holds for the term it was made in:
+a token lasts 10 minutes, but never past that term's end, and once the term has
+renewed it is refused as stale, never taken to end the next term instead. A
+scheduled change is kept while canceling: resuming restores it.
 """
 
 import hashlib
@@ -14,7 +18,7 @@ from studio_credits.domain.account import Account, PendingCancellation, PlanStat
 from studio_credits.domain.catalogue import FREE
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.period_start import ENDS_WITH_THE_PLAN, day_text
-from studio_credits.domain.plan_changes import plan_event
+from studio_credits.domain.plan_changes import offer_text, plan_event
 
 TOKEN_LIFETIME = timedelta(minutes=10)
 
@@ -67,10 +71,11 @@ def offer_cancellation(
             f"Your plan is already canceled and ends on {day_text(account.ends_at or account.term_end)}; "
             "resume it to keep it."
         )
-    expires_at = now + TOKEN_LIFETIME
-    pending = replace(account, pending_cancellation=PendingCancellation(_digest(nonce), expires_at))
-    offer = CancellationOffer(nonce, account.term_end, credits_forfeited(account), expires_at)
-    return pending, offer
+    effective_at = account.term_end
+    expires_at = min(now + TOKEN_LIFETIME, effective_at)
+    offered = PendingCancellation(_digest(nonce), expires_at, effective_at)
+    offer = CancellationOffer(nonce, effective_at, credits_forfeited(account), expires_at)
+    return replace(account, pending_cancellation=offered), offer
 
 
 def confirm_cancellation(account: Account, token: str, now: datetime, actor: str) -> PlanEvent | InvalidToken:
@@ -80,23 +85,25 @@ def confirm_cancellation(account: Account, token: str, now: datetime, actor: str
             "This cancellation token is not valid for your account: it was used, replaced by a newer one "
             "or never issued. Request a new one."
         )
+    if account.plan_id == FREE.id:
+        return InvalidToken("Your account is on the Free plan now: there is nothing to cancel.")
+    ends_at = account.term_end
+    if pending.effective_at != ends_at:
+        offered = "" if pending.effective_at is None else f" on {day_text(pending.effective_at)}"
+        return InvalidToken(
+            f"This cancellation was offered to end your plan{offered}, but the plan has renewed "
+            f"since and now runs to {day_text(ends_at)}: request a new cancellation to see what "
+            "ending it means now."
+        )
     if now >= pending.expires_at:
         return InvalidToken(
             "This cancellation token has expired (tokens last 10 minutes): request a new one."
         )
-    if account.plan_id == FREE.id:
-        return InvalidToken("Your account is on the Free plan now: there is nothing to cancel.")
-    ends_at = account.term_end
-    canceled = replace(
-        account,
-        status=PlanStatus.CANCELING,
-        ends_at=ends_at,
-        scheduled_change=None,
-        pending_cancellation=None,
-    )
-    return PlanEvent(
-        canceled, plan_event(account, now, actor, f"Cancellation confirmed, ends {day_text(ends_at)}")
-    )
+    canceled = replace(account, status=PlanStatus.CANCELING, ends_at=ends_at, pending_cancellation=None)
+    description = f"Cancellation confirmed, ends {day_text(ends_at)}"
+    if account.scheduled_change is not None:
+        description += f", instead of the change to {offer_text(account.scheduled_change)} (kept if resumed)"
+    return PlanEvent(canceled, plan_event(account, now, actor, description))
 
 
 def resume_plan(account: Account, now: datetime, actor: str) -> PlanEvent | NothingToResume:
@@ -107,7 +114,14 @@ def resume_plan(account: Account, now: datetime, actor: str) -> PlanEvent | Noth
             f"Your plan ended on {day_text(account.ends_at)}: choose a plan to subscribe again."
         )
     resumed = replace(account, status=PlanStatus.ACTIVE, ends_at=None)
-    description = f"Plan resumed: {account.plan.name} renews on {day_text(resumed.term_end)}"
+    scheduled = account.scheduled_change
+    if scheduled is None:
+        description = f"Plan resumed: {account.plan.name} renews on {day_text(resumed.term_end)}"
+    else:
+        description = (
+            f"Plan resumed: {account.plan.name} until {day_text(resumed.term_end)}, "
+            f"then {offer_text(scheduled)} as scheduled"
+        )
     return PlanEvent(resumed, plan_event(account, now, actor, description))
 
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from studio_credits.domain.account import Account
+from studio_credits.domain.account import Account, Hold
 from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.notices import Notice
@@ -19,6 +19,8 @@ class Change:
     idempotency: IdempotencyRecord | None = None
     reservations: tuple[Reservation, ...] = ()
     """Reservations made or settled; the account's version guards their state."""
+    expired_holds: tuple[Hold, ...] = ()
+    """Holds released at their expiry: their reservations are stored EXPIRED."""
     notices: tuple[Notice, ...] = ()
     """Notices to record; each is written once, never over an earlier one."""
     usage: tuple[UsageIncrement, ...] = ()

@@ -33,6 +33,8 @@ class EntryDraft:
     terms: PlanChangeTerms | None = None
     creative: Creative | None = None
     job_id: str | None = None
+    actor: str | None = None
+    """Who the entry names, where not the change's actor (an expired hold's release: the sweeper)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def change_entries(
                 amount=draft.amount,
                 balance_after=balance,
                 description=draft.description,
-                actor=actor,
+                actor=draft.actor or actor,
                 lots=draft.lots,
                 creative=draft.creative,
                 job_id=draft.job_id,

@@ -110,7 +110,7 @@ def _keep_current_plan(account: Account, now: datetime, actor: str) -> PlannedPl
         )
     credit = account.billing_credit_cents
     terms = PlanChangeTerms(plan.id, account.interval, True, now, 0, 0, 0, credit)
-    dropped = _offer(plan_by_id(scheduled.plan_id), scheduled.interval)
+    dropped = offer_text(scheduled)
     event = EntryDraft(
         EntryKind.PLAN_CHANGE,
         0,
@@ -214,3 +214,8 @@ def _billed(account: Account, terms: PlanChangeTerms, cost_cents: int) -> PlanCh
 
 def _offer(plan: Plan, interval: BillingInterval) -> str:
     return f"{plan.name}, billed {BILLED[interval]}"
+
+
+def offer_text(change: ScheduledChange) -> str:
+    """A scheduled change as the history says it: Starter, billed monthly."""
+    return _offer(plan_by_id(change.plan_id), change.interval)

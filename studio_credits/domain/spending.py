@@ -28,10 +28,16 @@ from studio_credits.domain.lots import (
 )
 from studio_credits.domain.notice_rules import with_unsent
 from studio_credits.domain.notices import Notice, NoticeKind, notice_id
-from studio_credits.domain.period_start import EntryDraft, change_entries, expire_lapsed
+from studio_credits.domain.period_start import EntryDraft, change_entries
 from studio_credits.domain.periods import add_months
 from studio_credits.domain.pricing import quote
-from studio_credits.domain.reservations import Reservation, ReservationStatus
+from studio_credits.domain.reservations import (
+    Reservation,
+    ReservationStatus,
+    expire_released,
+    release_hold,
+    reservation_as_of,
+)
 from studio_credits.domain.usage import UsageIncrement, day_of
 
 LOW_CREDIT_THRESHOLDS = (80, 95)
@@ -124,7 +130,7 @@ def reserve(
         expires_at=now + ttl,
     )
     portions = allot(account.lots, priced.credits, account.held_by_lot())
-    hold = Hold(reservation.id, priced.credits, reservation.expires_at, portions)
+    hold = Hold(reservation.id, priced.credits, reservation.expires_at, portions, job_id, creative)
     held = replace(account, holds=(*account.holds, hold))
     what = EntryDraft(
         EntryKind.RESERVE,
@@ -152,7 +158,7 @@ def capture(
     unit = reservation.credits // reservation.outputs
     captured = unit * delivered
     released = reservation.credits - captured
-    unheld = _without_hold(account, reservation.id)
+    unheld = account.without_hold(reservation.id)
     lots_by_id = {lot.id: lot for lot in account.lots}
     in_order = sorted(hold.portions, key=lambda portion: spending_order(lots_by_id[portion.lot_id]))
     portions, left = [], captured
@@ -185,7 +191,7 @@ def capture(
                 job_id=reservation.job_id,
             )
         )
-    settled, lapsed = _expire_released(settled, now)
+    settled, lapsed = expire_released(settled, hold, now)
     settled, notices = _low_credit_notices(settled, now)
     done = replace(reservation, status=ReservationStatus.CAPTURED, captured=captured)
     usage = (UsageIncrement(day_of(now), creative.kind, captured, 1),)
@@ -200,25 +206,16 @@ def release(
     reason: str,
     actor: str,
     now: datetime,
-    status: ReservationStatus = ReservationStatus.RELEASED,
 ) -> LedgerWrite | NotHeld:
-    """Return a held reservation's credits: RELEASED on request, EXPIRED when the sweeper finds it late.
-
-    Credits held from a lot that has expired since go with that lot (an EXPIRE entry): a release
-    gives back only what the lot still keeps.
-    """
-    if not any(hold.reservation_id == reservation.id for hold in account.holds):
-        return NotHeld(reservation, f"the reservation is {reservation.status.value}, not HELD")
-    unheld, lapsed = _expire_released(_without_hold(account, reservation.id), now)
-    what = EntryDraft(
-        EntryKind.RELEASE,
-        0,
-        f"Released {reservation.credits} credits: {reason}",
-        creative=reservation.creative,
-        job_id=reservation.job_id,
-    )
-    entries = change_entries(account, now, actor, (what, *lapsed))
-    done = replace(reservation, status=status)
+    """Return a held reservation's credits: RELEASED on request. Credits held from a lot that has
+    expired since go with that lot (an EXPIRE entry): a release gives back only what the lot keeps."""
+    hold = _held(account, reservation, now)
+    if isinstance(hold, NotHeld):
+        return hold
+    named = replace(hold, job_id=reservation.job_id, creative=reservation.creative)
+    unheld, drafts = release_hold(account, named, now, reason)
+    entries = change_entries(account, now, actor, drafts)
+    done = replace(reservation, status=ReservationStatus.RELEASED)
     return LedgerWrite(Change(unheld, entries, reservations=(done,)), entries[0], done)
 
 
@@ -330,21 +327,14 @@ def _take_away(account: Account, amount: int, note: str, actor: str, now: dateti
 
 
 def _held(account: Account, reservation: Reservation, now: datetime) -> Hold | NotHeld:
+    """The reservation's hold on the account as of now: past its expiry, it was released then."""
+    current = reservation_as_of(reservation, now)
+    if current.status is ReservationStatus.EXPIRED:
+        return NotHeld(current, f"the reservation expired at {reservation.expires_at.isoformat()}")
     hold = next((hold for hold in account.holds if hold.reservation_id == reservation.id), None)
     if hold is None:
         return NotHeld(reservation, f"the reservation is {reservation.status.value}, not HELD")
-    if reservation.expires_at <= now:
-        return NotHeld(reservation, f"the reservation expired at {reservation.expires_at.isoformat()}")
     return hold
-
-
-def _without_hold(account: Account, reservation_id: str) -> Account:
-    return replace(account, holds=tuple(h for h in account.holds if h.reservation_id != reservation_id))
-
-
-def _expire_released(account: Account, now: datetime) -> tuple[Account, list[EntryDraft]]:
-    """Credits a settled hold kept in lots that expired while held go with those lots."""
-    return expire_lapsed(account, now, lambda _: "held past their expiry, then released")
 
 
 def _low_credit_notices(after: Account, now: datetime) -> tuple[Account, tuple[Notice, ...]]:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from studio_credits.domain.account import Account
-from studio_credits.service.execution import Decision, Refusal, Refused, Result, execute
+from studio_credits.domain.change import Change
+from studio_credits.service.execution import Decision, Planned, Refusal, Refused, Result, execute
 from studio_credits.service.ports import Services
 from studio_credits.telemetry.logs import logger
 
@@ -83,3 +84,12 @@ def apply(
     """One change to a fresh read of the account, retried on a lost race; None if `decide` refused."""
     outcome = execute(services, account_id, decide)
     return None if isinstance(outcome, Refused) else outcome
+
+
+def store_as_of(services: Services, account_id: str, counted: Callable[[Change], int]) -> int:
+    """Store the account as of now (domain/as_of.py), and what `counted` finds in the committed change.
+
+    `execute` brings the account up to date before deciding, so storing it is the whole job.
+    """
+    outcome = apply(services, account_id, lambda account, _: Planned(Change(account), account.id, counted))
+    return outcome or 0

@@ -1,12 +1,8 @@
 """Refresh every account whose period has ended: one atomic change each, under the version read."""
 
-from datetime import datetime
-
-from studio_credits.domain.account import Account
 from studio_credits.domain.change import Change
 from studio_credits.domain.ledger import EntryKind
-from studio_credits.jobs.each_due import JobReport, RemainingMillis, apply, for_each_due
-from studio_credits.service.execution import Planned
+from studio_credits.jobs.each_due import JobReport, RemainingMillis, for_each_due, store_as_of
 from studio_credits.service.ports import Services
 
 
@@ -22,13 +18,8 @@ def run_refresh(services: Services, remaining_ms: RemainingMillis | None = None)
 
 
 def refresh(services: Services, account_id: str) -> int:
-    """Store the account as of now (domain/as_of.py): the number of periods granted (0: up to date)."""
-    return apply(services, account_id, _store_as_of) or 0
-
-
-def _store_as_of(account: Account, now: datetime) -> Planned[int]:
-    """`execute` has already brought the account up to date: storing it is the whole job."""
-    return Planned(Change(account), account.id, _periods_granted)
+    """Store the account as of now: the number of periods granted (0: up to date)."""
+    return store_as_of(services, account_id, _periods_granted)
 
 
 def _periods_granted(committed: Change) -> int:

@@ -145,7 +145,11 @@ def _attempt[Result, Refusal](
             if replayed is not None:
                 return replayed
         return decision
-    change = replace(decision.change, entries=current.entries + decision.change.entries)
+    change = replace(
+        decision.change,
+        entries=current.entries + decision.change.entries,
+        expired_holds=current.expired_holds + decision.change.expired_holds,
+    )
     if change == Change(stored):
         return decision.result(change)  # nothing to store: no write, no version spent
     if idempotency is not None:

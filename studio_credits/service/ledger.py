@@ -19,7 +19,7 @@ from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ids import parse_public_id
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.lots import LotSource
-from studio_credits.domain.reservations import Reservation
+from studio_credits.domain.reservations import Reservation, reservation_as_of
 from studio_credits.domain.spending import FeatureNotInPlan, InsufficientCredits, NotHeld, Rejected
 from studio_credits.service.execution import (
     Decision,
@@ -94,7 +94,10 @@ def reserve(
         return _decided(spending.reserve(account, creative, job_id, ttl, principal.actor, now))
 
     def replay(record: IdempotencyRecord, account: Account) -> Recorded:
-        return Recorded(None, account, services.repository.get_reservation(account.id, record.result_id))
+        made = services.repository.get_reservation(account.id, record.result_id)
+        return Recorded(
+            None, account, None if made is None else reservation_as_of(made, services.clock.now())
+        )
 
     keyed = Idempotency(key, principal.actor, "reserve", request, replay)
     outcome = execute(services, account_id, decide, keyed)

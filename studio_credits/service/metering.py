@@ -32,5 +32,8 @@ def count_committed(metrics: Metrics, change: Change) -> None:
                 metrics.credits_moved("Released", reservation.credits - reservation.captured, kind, plan)
         else:
             metrics.credits_moved("Released", reservation.credits, kind, plan)
+    for hold in change.expired_holds:
+        kind = None if hold.creative is None else hold.creative.kind.value
+        metrics.credits_moved("Released", hold.credits, kind, plan)
     if change.notices:
         metrics.notices_recorded(len(change.notices))

@@ -76,6 +76,8 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
                 credits=hold.credits,
                 expires_at=hold.expires_at,
                 portions=_movements_to_maps(hold.portions),
+                job_id=hold.job_id,
+                creative=None if hold.creative is None else creative_to_map(hold.creative),
             )
             for hold in account.holds
         ],
@@ -87,6 +89,7 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
         ends_at=account.ends_at,
         cancel_token_hash=None if pending is None else pending.token_hash,
         cancel_token_expires_at=None if pending is None else pending.expires_at,
+        cancel_effective_at=None if pending is None else pending.effective_at,
         created_at=account.created_at,
         version=version,
         refresh_shard=shard,
@@ -133,7 +136,9 @@ def account_from_item(item: AccountModel) -> Account:
         version=int(item.version),
         pending_cancellation=None
         if item.cancel_token_hash is None or item.cancel_token_expires_at is None
-        else PendingCancellation(item.cancel_token_hash, item.cancel_token_expires_at),
+        else PendingCancellation(
+            item.cancel_token_hash, item.cancel_token_expires_at, item.cancel_effective_at
+        ),
         notices_checked_at=item.notices_checked_at,
         unsent_notices=tuple(str(notice) for notice in item.unsent_notices or ()),
         term_first_period=int(item.term_first_period),
@@ -148,7 +153,10 @@ def _holds_from_maps(stored: list[HoldMap], lots: tuple[Lot, ...]) -> tuple[Hold
             portions = allot(lots, int(hold.credits), credits_held_by_lot(holds))
         else:
             portions = _movements_from_maps(hold.portions)
-        holds.append(Hold(hold.reservation_id, int(hold.credits), hold.expires_at, portions))
+        creative = None if hold.creative is None else creative_from_map(hold.creative)
+        holds.append(
+            Hold(hold.reservation_id, int(hold.credits), hold.expires_at, portions, hold.job_id, creative)
+        )
     return tuple(holds)
 
 

@@ -28,12 +28,25 @@ class MovementMap(MapAttribute[str, object]):
     amount = NumberAttribute()
 
 
+class CreativeMap(MapAttribute[str, object]):
+    kind = UnicodeAttribute()
+    resolution = UnicodeAttribute()
+    outputs = NumberAttribute()
+    duration_seconds = NumberAttribute(null=True)
+    shots = NumberAttribute(null=True)
+    premium_model = BooleanAttribute()
+    advanced_template = BooleanAttribute()
+
+
 class HoldMap(MapAttribute[str, object]):
     reservation_id = UnicodeAttribute()
     credits = NumberAttribute()
     expires_at = UTCDateTimeAttribute()
     portions = ListAttribute(of=MovementMap, null=True)
     """The lots the held credits stay in; absent on holds stored before holds kept their lots."""
+    job_id = UnicodeAttribute(null=True)
+    creative = CreativeMap(null=True)
+    """What the hold is for; absent on holds stored before holds named it."""
 
 
 class RefreshIndex(GlobalSecondaryIndex["AccountModel"]):
@@ -100,6 +113,7 @@ class AccountModel(Model):
     ends_at = UTCDateTimeAttribute(null=True)
     cancel_token_hash = UnicodeAttribute(null=True)
     cancel_token_expires_at = UTCDateTimeAttribute(null=True)
+    cancel_effective_at = UTCDateTimeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     version = NumberAttribute()
     refresh_shard = UnicodeAttribute()
@@ -114,16 +128,6 @@ class AccountModel(Model):
     by_refresh = RefreshIndex()
     by_notice = NoticeIndex()
     by_hold_expiry = HoldExpiryIndex()
-
-
-class CreativeMap(MapAttribute[str, object]):
-    kind = UnicodeAttribute()
-    resolution = UnicodeAttribute()
-    outputs = NumberAttribute()
-    duration_seconds = NumberAttribute(null=True)
-    shots = NumberAttribute(null=True)
-    premium_model = BooleanAttribute()
-    advanced_template = BooleanAttribute()
 
 
 class LedgerItem(Model):

@@ -17,7 +17,7 @@ from studio_credits.domain.history import HistoryFilter
 from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.notices import Notice
-from studio_credits.domain.reservations import Reservation
+from studio_credits.domain.reservations import Reservation, ReservationStatus
 from studio_credits.domain.usage import DayUsage, UsageIncrement
 from studio_credits.service.ports import (
     AccountExists,
@@ -217,6 +217,10 @@ class DynamoRepository:
         for reservation in change.reservations:
             # Made or settled under the account's version condition, which serialises them.
             transaction.put(f"reservation {reservation.id}", reservation_to_item(reservation))
+        for hold in change.expired_holds:
+            expired = ReservationItem(account.id, RESERVATION_PREFIX + hold.reservation_id)
+            status = ReservationItem.status.set(ReservationStatus.EXPIRED.value)
+            transaction.update(f"reservation {hold.reservation_id}", expired, [status])
         for notice in change.notices:
             transaction.put(f"notice {notice.id}", notice_to_item(notice), new_item)
         for day, actions in _usage_actions(change.usage).items():

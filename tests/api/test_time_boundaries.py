@@ -5,7 +5,7 @@ and before the refresh job has run, with the figures a person checked by hand.
 """
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ import pytest
 from studio_credits.bootstrap import bootstrap
 from studio_credits.domain.clock import FixedClock
 from studio_credits.jobs.refresh import run_refresh
+from studio_credits.jobs.sweep import run_sweep
 from tests.api.lambda_events import LambdaHandler, claims, graphql, handler_at
 
 PERSON = claims("user")["sub"]
@@ -333,3 +334,126 @@ def test_unused_annual_value_above_the_new_price_is_kept_as_billing_credit(studi
     assert (upgraded["amountDueCents"], upgraded["billingCreditAppliedCents"]) == (0, 5_000)
     assert upgraded["billingCreditAfterCents"] == 5_358
     assert studio.viewer()["billingCreditCents"] == 5_358
+
+
+# 6. An offer holds for the term it was made in; a hold past its expiry counts for nothing.
+
+REQUEST_CANCELLATION = (
+    "mutation { requestCancellation { token effectiveAt creditsForfeited tokenExpiresAt } }"
+)
+CONFIRM = """mutation($t: String!) { confirmCancellation(token: $t) {
+  __typename ... on InvalidToken { message } ... on CancellationConfirmed { account { endsAt } }
+} }"""
+RENEWAL = at(2029, 2, 28, 9)
+
+
+@pytest.mark.parametrize(
+    ("interval", "subscribed", "next_term_end"),
+    [("ANNUAL", at(2028, 2, 28, 9), "2030-02-28T09:00:00+00:00"), ("MONTHLY", at(2029, 1, 28, 9), None)],
+)
+@pytest.mark.parametrize("confirmed_after_seconds", [0, 1, 180])
+def test_a_cancellation_confirmed_after_the_renewal_is_refused_as_stale(
+    studio: Studio,
+    interval: str,
+    subscribed: datetime,
+    next_term_end: str | None,
+    confirmed_after_seconds: int,
+) -> None:
+    """Starter to Feb 28, 2029 09:00. Offered at 08:58 (the token lasts until the renewal, not 10
+    minutes); confirmed at the renewal, a second after it or three minutes after: refused, and the
+    plan renews as it would have, never ending a whole term later than the offer said."""
+    studio.subscribe(subscribed, "starter", interval)
+    offer = studio.at(RENEWAL - timedelta(minutes=2)).ask("user", REQUEST_CANCELLATION)["requestCancellation"]
+    assert (offer["effectiveAt"], offer["tokenExpiresAt"]) == (RENEWAL.isoformat(), RENEWAL.isoformat())
+
+    studio.at(RENEWAL + timedelta(seconds=confirmed_after_seconds))
+    confirmed = studio.ask("user", CONFIRM, {"t": offer["token"]})["confirmCancellation"]
+
+    renewed_to = next_term_end or "2029-03-28T09:00:00+00:00"
+    assert confirmed == {
+        "__typename": "InvalidToken",
+        "message": "This cancellation was offered to end your plan on 28 Feb 2029, but the plan has renewed "
+        f"since and now runs to {datetime.fromisoformat(renewed_to).day} "
+        f"{datetime.fromisoformat(renewed_to):%b %Y}: request a new cancellation to see what ending it "
+        "means now.",
+    }
+    viewer = studio.viewer()
+    assert (viewer["status"], viewer["renewsAt"], viewer["endsAt"]) == ("ACTIVE", renewed_to, None)
+
+
+def test_a_cancellation_confirmed_before_the_renewal_ends_when_the_offer_said(studio: Studio) -> None:
+    studio.subscribe(at(2028, 2, 28, 9), "starter", "ANNUAL")
+    offer = studio.at(RENEWAL - timedelta(minutes=2)).ask("user", REQUEST_CANCELLATION)["requestCancellation"]
+    assert offer["creditsForfeited"] == 2_000  # the month's 1,000 and the 1,000 rolled over
+
+    confirmed = studio.at(RENEWAL - timedelta(seconds=1)).ask("user", CONFIRM, {"t": offer["token"]})
+
+    assert confirmed["confirmCancellation"] == {
+        "__typename": "CancellationConfirmed",
+        "account": {"endsAt": RENEWAL.isoformat()},
+    }
+    ended = studio.at(RENEWAL + timedelta(minutes=3)).viewer()
+    assert (ended["plan"]["id"], ended["status"], available(ended)) == ("free", "ACTIVE", 100)
+
+
+def test_an_expired_reservation_reserves_nothing_before_the_sweeper_runs(studio: Studio) -> None:
+    """Free, all 100 credits held for 60 s. Two minutes on, before any sweep: 100 available, none
+    reserved; a spend of them succeeds; a capture is refused as expired; the sweeper finds nothing."""
+    studio.at(at(2026, 1, 10)).viewer()
+    video = {"kind": "VIDEO", "resolution": "RES_720P", "durationSeconds": 10}
+    held = studio.reserve(video, 60, "job-1")
+    studio.at(at(2026, 1, 10, 0, 2))
+
+    viewer = studio.viewer()
+    assert (available(viewer), viewer["credits"]["reserved"]) == (100, 0)
+    captured = studio.ask(
+        "service",
+        """mutation($id: ID!) { captureReservation(input: {reservationId: $id}) {
+          __typename ... on ReservationNotHeld { message reservation { status } } } }""",
+        {"id": held},
+    )["captureReservation"]
+    assert captured == {
+        "__typename": "ReservationNotHeld",
+        "message": "the reservation expired at 2026-01-10T00:01:00+00:00",
+        "reservation": {"status": "EXPIRED"},
+    }
+    spend = {"accountId": PERSON, "creative": video, "jobId": "job-2", "idempotencyKey": "spend-1"}
+    consumed = studio.ask("service", CONSUME, {"input": spend})["consumeCredits"]
+    assert consumed["balance"] == {"available": 0}
+    assert run_sweep(bootstrap(clock=studio.clock)).due == 0
+    history = studio.ask("user", "{ viewer { history(first: 3) { edges { node { kind description } } } } }")
+    assert [edge["node"]["kind"] for edge in history["viewer"]["history"]["edges"]] == [
+        "CONSUME",
+        "RELEASE",
+        "RESERVE",
+    ]
+
+
+def test_resuming_a_cancellation_restores_the_scheduled_downgrade(studio: Studio) -> None:
+    """Pro from Jan 10 with a downgrade to Starter scheduled for Feb 10; canceled, then resumed: the
+    account renews on Starter, and the history says each step."""
+    studio.subscribe(at(2026, 1, 10), "pro")
+    assert studio.change("starter", "MONTHLY", "downgrade")["__typename"] == "PlanChangeScheduled"
+    offer = studio.ask("user", REQUEST_CANCELLATION)["requestCancellation"]
+    assert studio.ask("user", CONFIRM, {"t": offer["token"]})["confirmCancellation"]["__typename"] == (
+        "CancellationConfirmed"
+    )
+    assert studio.viewer()["scheduledChange"] is None  # the plan ends instead
+
+    resumed = studio.ask("user", "mutation { resumePlan { __typename } }")["resumePlan"]
+
+    assert resumed == {"__typename": "PlanResumed"}
+    assert studio.viewer()["scheduledChange"] == {"plan": {"id": "starter"}}
+    renewed = studio.at(at(2026, 2, 10, 0, 1)).viewer()
+    assert (renewed["plan"]["id"], renewed["status"]) == ("starter", "ACTIVE")
+    assert studio.refresh() == 1
+    plan_events = """{ viewer { history(first: 20, filter: {kinds: [PLAN_CHANGE]}) {
+      edges { node { description } } } } }"""
+    history = studio.ask("user", plan_events)
+    assert [edge["node"]["description"] for edge in history["viewer"]["history"]["edges"]][:4] == [
+        "Scheduled change made: now on Starter, billed monthly",
+        "Plan resumed: Pro until 10 Feb 2026, then Starter, billed monthly as scheduled",
+        "Cancellation confirmed, ends 10 Feb 2026, instead of the change to Starter, billed monthly "
+        "(kept if resumed)",
+        "Downgrade to Starter scheduled for 10 Feb 2026",
+    ]

@@ -18,9 +18,11 @@ from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import LotMovement, LotSource
 from studio_credits.domain.reservations import Reservation, ReservationStatus
 from studio_credits.domain.spending import LedgerWrite, NotHeld, Rejected, grant
+from studio_credits.jobs.sweep import run_sweep
 from studio_credits.service import ledger
+from studio_credits.service.accounts import viewer_account
 from studio_credits.service.ports import Services
-from tests.support.accounts import ADMIN, SERVICE, at
+from tests.support.accounts import ADMIN, SERVICE, at, person
 from tests.support.ledger import entry_place, image, ledger_entries, recorded, stored_account
 
 VIDEO_720P = Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_720P, duration_seconds=10)
@@ -254,7 +256,7 @@ def test_a_lot_that_expires_while_partly_held_keeps_only_the_held_credits_until_
     # The promotion ends first, so five images (20 credits) are held from it: 30 of it stay free.
     held = recorded(ledger.reserve(services, SERVICE, account.id, image(5), "job", 7_200, "r"))
     assert held.reservation is not None and held.reservation.id
-    clock.at += timedelta(hours=2)
+    clock.at += timedelta(hours=1, minutes=30)
 
     spent = recorded(ledger.consume(services, SERVICE, account.id, image(), "job-2", "c"))
     released = recorded(
@@ -278,6 +280,39 @@ def test_a_lot_that_expires_while_partly_held_keeps_only_the_held_credits_until_
     assert (kept.remaining, kept.expires_at) == (20, at(2026, 11, 24, 13))  # its own expiry, not the write's
     assert (released.account.balance, released.account.reserved) == (2_996, 0)
     assert promo.entry.lots[0].lot_id not in {lot.id for lot in released.account.lots}
+
+
+def test_a_hold_past_its_expiry_counts_for_nothing_before_the_sweeper_runs(
+    services: Services, account: Account, clock: FixedClock
+) -> None:
+    """Pro, 3,000 credits; 1,500 held for 10 minutes (five 20 s 1080p videos). Twenty minutes on, before
+    any sweep: all 3,000 are available, a spend of 2,700 succeeds, and its write stores the release
+    (status EXPIRED) first; the sweeper then finds nothing left to do."""
+    held_videos = Creative(
+        kind=CreativeKind.VIDEO, resolution=Resolution.RES_1080P, duration_seconds=20, outputs=5
+    )
+    six_videos = Creative(
+        kind=CreativeKind.VIDEO, resolution=Resolution.RES_1080P, duration_seconds=30, outputs=6
+    )
+    held = recorded(ledger.reserve(services, SERVICE, account.id, held_videos, "job", 600, "r"))
+    assert held.reservation is not None and held.account.available == 1_500
+    clock.at += timedelta(minutes=20)
+
+    assert viewer_account(services, person(account.id)).available == 3_000
+    spent = recorded(ledger.consume(services, SERVICE, account.id, six_videos, "job-2", "c"))
+
+    assert (spent.account.available, spent.account.reserved) == (300, 0)
+    entries = ledger_entries(services.repository, account.id)
+    assert [(e.kind.name, e.amount, e.actor) for e in entries[-3:]] == [
+        ("RESERVE", 0, "service"),
+        ("RELEASE", 0, "sweeper"),
+        ("CONSUME", -2_700, "service"),
+    ]
+    assert entries[-2].description == "Released 1500 credits: not captured or released before it expired"
+    assert (entries[-2].job_id, entries[-2].creative) == ("job", held_videos)
+    stored = services.repository.get_reservation(account.id, held.reservation.id)
+    assert stored is not None and stored.status is ReservationStatus.EXPIRED
+    assert run_sweep(services).due == 0
 
 
 def test_a_new_account_starts_at_version_0_with_one_grant_by_the_system() -> None:

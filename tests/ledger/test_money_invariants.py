@@ -2,9 +2,10 @@
 (its balance, its holds and when they expire), with the money rules checked after every step.
 
 Every refusal must be justified by the model: a consumption or a reservation is refused only when the
-model's available credits are fewer than its price, a capture only when the hold has expired, a
-refund only when the consumption was refunded before. Retries with the same key change nothing;
-the same key with other input is a conflict.
+model's available credits are fewer than its price, a capture or a release only when the hold has
+expired, a refund only when the consumption was refunded before. A hold past its expiry counts for
+nothing, whether or not the sweeper has run. Retries with the same key change nothing; the same key
+with other input is a conflict.
 """
 
 from dataclasses import dataclass
@@ -14,12 +15,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule
 
+from studio_credits.domain.as_of import as_of
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.ids import public_id
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import LotSource
 from studio_credits.domain.reservations import ReservationStatus
 from studio_credits.domain.spending import InsufficientCredits, NotHeld, Rejected
+from studio_credits.jobs.sweep import run_sweep
 from studio_credits.service import ledger
 from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
@@ -75,13 +78,22 @@ class LedgerMachine(RuleBasedStateMachine):
         self.keys = 0
         # The model: what the account must hold after each step.
         self.balance = 100
-        self.held: dict[str, int] = {}
+        self.held: dict[str, Hold] = {}
         self.refunded: set[str] = set()
         self.consumed = 0
 
     @property
+    def live_holds(self) -> dict[str, int]:
+        """Credits each hold not yet past its expiry keeps: an expired one counts for nothing."""
+        return {
+            held.reservation_id: IMAGE_CREDITS * held.outputs
+            for held in self.held.values()
+            if held.expires_at > self.clock.at
+        }
+
+    @property
     def available(self) -> int:
-        return self.balance - sum(self.held.values())
+        return self.balance - sum(self.live_holds.values())
 
     def _key(self) -> str:
         self.keys += 1
@@ -92,6 +104,11 @@ class LedgerMachine(RuleBasedStateMachine):
     def wait(self, minutes: int) -> None:
         """Time passes: holds (an hour each) may expire; no lot does within a run."""
         self.clock.at += timedelta(minutes=minutes)
+
+    @rule()
+    def sweep(self) -> None:
+        """The sweeper stores the releases of expired holds: what every request already saw."""
+        run_sweep(self.services)
 
     @rule(
         target=grants, amount=st.integers(1, 400), source=st.sampled_from([LotSource.TOP_UP, LotSource.PROMO])
@@ -162,8 +179,9 @@ class LedgerMachine(RuleBasedStateMachine):
             price,
             self.clock.at + timedelta(seconds=HOLD_SECONDS),
         )
-        self.held[reservation.id] = price
-        return Hold(key, reservation.id, outputs, reservation.expires_at)
+        made = Hold(key, reservation.id, outputs, reservation.expires_at)
+        self.held[reservation.id] = made
+        return made
 
     @rule(hold=holds, other=st.booleans())
     def retry_reserve(self, hold: Hold | None, other: bool) -> None:
@@ -188,8 +206,8 @@ class LedgerMachine(RuleBasedStateMachine):
         outcome = ledger.capture(self.services, SERVICE, reservation_id, delivered)
         if isinstance(outcome, NotHeld):
             assert hold.expires_at <= self.clock.at  # only an expired hold is refused
-            assert outcome.reservation.status is ReservationStatus.HELD
-            self.release(hold)  # the generation service gives it back
+            assert outcome.reservation.status is ReservationStatus.EXPIRED
+            del self.held[hold.reservation_id]
             return
         assert isinstance(outcome, ledger.Recorded) and outcome.reservation is not None
         assert hold.expires_at > self.clock.at
@@ -208,9 +226,13 @@ class LedgerMachine(RuleBasedStateMachine):
         outcome = ledger.release(
             self.services, SERVICE, public_id(self.account_id, hold.reservation_id), "failed"
         )
+        del self.held[hold.reservation_id]
+        if hold.expires_at <= self.clock.at:
+            assert isinstance(outcome, NotHeld)
+            assert outcome.reservation.status is ReservationStatus.EXPIRED
+            return
         assert isinstance(outcome, ledger.Recorded) and outcome.reservation is not None
         assert outcome.reservation.status is ReservationStatus.RELEASED
-        del self.held[hold.reservation_id]
 
     @rule(consumption=consumptions, part=st.integers(1, 40) | st.none())
     def refund(self, consumption: Consumption | None, part: int | None) -> None:
@@ -230,12 +252,13 @@ class LedgerMachine(RuleBasedStateMachine):
 
     @invariant()
     def the_account_is_the_model(self) -> None:
-        account = self.services.repository.get(self.account_id)
-        assert account is not None
+        stored = self.services.repository.get(self.account_id)
+        assert stored is not None
+        account = as_of(stored, self.clock.at).account
         assert (account.balance, account.available) == (self.balance, self.available)
-        assert {hold.reservation_id: hold.credits for hold in account.holds} == self.held
+        assert {hold.reservation_id: hold.credits for hold in account.holds} == self.live_holds
         entries = ledger_entries(self.services.repository, self.account_id)
-        assert_ledger_adds_up(entries, account)
+        assert_ledger_adds_up(entries, stored)
         assert [e.kind for e in entries].count(EntryKind.CONSUME) == self.consumed
 
 

@@ -23,6 +23,8 @@ from tests.support.accounts import ANNUAL, MONTHLY, at, on_plan
 NONCE = "a-random-nonce-the-service-draws"
 ACTOR = "user:u-1"
 NOW = at(2027, 5, 10)
+MAY = 3
+"""The period of an account anchored on Jan 31, 2027 that NOW falls in: Apr 30 to May 31."""
 
 
 def offered(account: Account, nonce: str, now: datetime) -> tuple[Account, CancellationOffer]:
@@ -51,7 +53,7 @@ def test_an_offer_keeps_only_a_hash_and_tells_what_is_lost_at_the_end() -> None:
 
 def test_confirming_within_ten_minutes_cancels_at_the_term_end() -> None:
     account = replace(
-        on_plan("pro", MONTHLY, at(2027, 1, 31)), scheduled_change=ScheduledChange("starter", MONTHLY)
+        on_plan("pro", MONTHLY, at(2027, 1, 31), MAY), scheduled_change=ScheduledChange("starter", MONTHLY)
     )
     pending, _ = offered(account, NONCE, NOW)
 
@@ -62,16 +64,21 @@ def test_confirming_within_ten_minutes_cancels_at_the_term_end() -> None:
     assert isinstance(confirmed, PlanEvent)
     canceled = confirmed.account
     assert canceled.status is PlanStatus.CANCELING
-    assert (canceled.ends_at, canceled.renews_at) == (at(2027, 2, 28), None)
-    assert (canceled.scheduled_change, canceled.pending_cancellation) == (None, None)
+    assert (canceled.ends_at, canceled.renews_at) == (at(2027, 5, 31), None)
+    # The plan ends instead of changing; the change is kept for a resume.
+    assert (canceled.upcoming_change, canceled.pending_cancellation) == (None, None)
+    assert canceled.scheduled_change == ScheduledChange("starter", MONTHLY)
     assert canceled.lots == account.lots
     entry = confirmed.entry
     assert (entry.kind, entry.amount, entry.balance_after) == (EntryKind.PLAN_CHANGE, 0, account.balance)
-    assert entry.description == "Cancellation confirmed, ends 28 Feb 2027"
+    assert entry.description == (
+        "Cancellation confirmed, ends 31 May 2027, instead of the change to Starter, billed monthly "
+        "(kept if resumed)"
+    )
 
 
 def test_a_token_is_refused_once_used_expired_replaced_or_made_up() -> None:
-    account = on_plan("starter", MONTHLY, at(2027, 1, 31))
+    account = on_plan("starter", MONTHLY, at(2027, 1, 31), MAY)
     pending, _ = offered(account, NONCE, NOW)
     confirmed = confirm_cancellation(pending, NONCE, NOW, ACTOR)
     assert isinstance(confirmed, PlanEvent)
@@ -124,7 +131,7 @@ def test_the_free_plan_and_a_canceled_plan_cannot_be_canceled() -> None:
 
 
 def test_resuming_before_the_end_renews_again_and_after_it_there_is_nothing_to_resume() -> None:
-    account = on_plan("pro", MONTHLY, at(2027, 1, 31))
+    account = on_plan("pro", MONTHLY, at(2027, 1, 31), MAY)
     pending, _ = offered(account, NONCE, NOW)
     confirmed = confirm_cancellation(pending, NONCE, NOW, ACTOR)
     assert isinstance(confirmed, PlanEvent)
@@ -147,3 +154,50 @@ def test_resuming_before_the_end_renews_again_and_after_it_there_is_nothing_to_r
     assert resume_plan(account, NOW, ACTOR) == NothingToResume(
         "Your plan is not canceled: there is nothing to resume."
     )
+
+
+BOUNDARY = at(2029, 2, 28, 9)
+
+
+def test_a_token_lasts_until_the_term_it_was_offered_for_ends_and_is_stale_once_it_renewed() -> None:
+    """Starter annual to Feb 28, 2029 09:00. Offered at 08:58: the token expires at 09:00, with the
+    term. Confirmed once the term has renewed (the account as of then runs to Feb 28, 2030), it is
+    refused as stale, never taken to end the next term."""
+    account = on_plan("starter", ANNUAL, at(2028, 2, 28, 9), period_index=11)
+    assert account.term_end == BOUNDARY
+    pending, offer = offered(account, NONCE, BOUNDARY - timedelta(minutes=2))
+    assert (offer.effective_at, offer.token_expires_at) == (BOUNDARY, BOUNDARY)
+
+    confirmed_in_time = confirm_cancellation(pending, NONCE, BOUNDARY - timedelta(minutes=1), ACTOR)
+    assert isinstance(confirmed_in_time, PlanEvent)
+    assert confirmed_in_time.account.ends_at == BOUNDARY
+    refusals = [
+        confirm_cancellation(as_of(pending, now).account, NONCE, now, ACTOR)
+        for now in (BOUNDARY, BOUNDARY + timedelta(seconds=1), BOUNDARY + timedelta(minutes=3))
+    ]
+    assert refusals == 3 * [
+        InvalidToken(
+            "This cancellation was offered to end your plan on 28 Feb 2029, but the plan has renewed "
+            "since and now runs to 28 Feb 2030: request a new cancellation to see what ending it means now."
+        )
+    ]
+
+
+def test_resuming_restores_the_change_the_cancellation_set_aside() -> None:
+    account = replace(
+        on_plan("pro", MONTHLY, at(2027, 1, 31), MAY), scheduled_change=ScheduledChange("starter", MONTHLY)
+    )
+    pending, _ = offered(account, NONCE, NOW)
+    confirmed = confirm_cancellation(pending, NONCE, NOW, ACTOR)
+    assert isinstance(confirmed, PlanEvent)
+
+    resumed = resume_plan(confirmed.account, NOW + timedelta(days=1), ACTOR)
+
+    assert isinstance(resumed, PlanEvent)
+    assert resumed.account.upcoming_change == ScheduledChange("starter", MONTHLY)
+    assert (
+        resumed.entry.description
+        == "Plan resumed: Pro until 31 May 2027, then Starter, billed monthly as scheduled"
+    )
+    renewed = as_of(resumed.account, at(2027, 5, 31)).account
+    assert (renewed.plan_id, renewed.interval, renewed.scheduled_change) == ("starter", MONTHLY, None)

@@ -6,7 +6,7 @@
 - credits come only from grants, period grants (once each), rollovers (capped) of what expired in the same
   change, and refunds of real consumptions (never more than was paid);
 - nothing is spent from a lot past its expiry, except the credits a hold took before it expired;
-- the account as of now has no expired lot with credits left to spend;
+- the account as of now has no expired lot with credits left to spend, and no hold past its expiry;
 - a notice is emailed at most once, and every email is a notice marked sent;
 - the billing credit stored is what the last plan change left.
 """
@@ -17,6 +17,7 @@ from datetime import datetime
 
 from studio_credits.domain.account import Account
 from studio_credits.domain.as_of import as_of
+from studio_credits.domain.catalogue import PLANS, Plan
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import LotSource
 from studio_credits.domain.refresh import ACTOR as REFRESH
@@ -54,15 +55,15 @@ class Invariants:
             seen = watch.lot_expiry.get(lot.id, lot.expires_at)
             watch.lot_expiry[lot.id] = min((d for d in (seen, lot.expires_at) if d is not None), default=None)
         entries = sorted(world.repository.items[account_id].entries.values(), key=lambda e: e.id)
-        cap = stored.plan.rollover.cap_credits
-        for entry in entries[watch.checked :]:
+        for position in range(watch.checked, len(entries)):
+            entry = entries[position]
             self._check_entry(account_id, entry, entries, watch)
-            # A step moves a plan up now or down at a boundary: no rollover it made exceeds the cap
-            # of the plan it leaves the account on.
-            if entry.kind is EntryKind.ROLLOVER and entry.amount > cap:
-                raise InvariantBroken(
-                    f"{account_id}: {entry} rolls over above the {stored.plan_id} cap {cap}"
-                )
+            # A rollover is capped by the plan of the period it rolls into (and of the one it leaves).
+            if entry.kind is EntryKind.ROLLOVER:
+                plan = _plan_granted_after(entries, position)
+                cap = plan.rollover.cap_credits
+                if entry.amount > cap:
+                    raise InvariantBroken(f"{account_id}: {entry} rolls over above the {plan.id} cap {cap}")
         watch.checked = len(entries)
         self._check_state(stored, watch)
 
@@ -86,6 +87,8 @@ class Invariants:
         current = as_of(stored, now).account
         if current.available < 0:
             raise InvariantBroken(f"{account_id}: {current.available} available")
+        if any(hold.expires_at <= now for hold in current.holds):
+            raise InvariantBroken(f"{account_id}: holds past their expiry still reserve credits at {now}")
         current_held = current.held_by_lot()
         lapsed = [
             lot for lot in current.lots if lot.is_expired(now) and lot.remaining > current_held.get(lot.id, 0)
@@ -166,3 +169,15 @@ class Invariants:
             raise InvariantBroken(
                 f"{len(world.mailer.sent)} emails sent for {marked_sent} notices marked sent"
             )
+
+
+def _plan_granted_after(entries: list[LedgerEntry], rollover: int) -> Plan:
+    """The plan of the period a rollover rolls into: the one whose monthly credits the same change
+    grants next (one change may cross several boundaries, each its own rollover and grant)."""
+    made = entries[rollover]
+    grant = next(
+        entry
+        for entry in entries[rollover + 1 :]
+        if entry.at == made.at and entry.kind is EntryKind.GRANT and entry.lots[0].source is LotSource.PLAN
+    )
+    return next(plan for plan in PLANS if plan.monthly_credits == grant.amount)

@@ -97,8 +97,11 @@ def _burst(rng: random.Random, at: int, people: int) -> Iterator[Op]:
             yield _grant(rng, person, key)
         elif roll < 0.84:
             yield ChangePlan(person, rng.choice(PLANS).id, rng.choice(list(BillingInterval)), key)
-        elif roll < 0.90:
+        elif roll < 0.87:
             yield Cancel(person, rng.choice([-1, 30, 300, 900]))
+        elif roll < 0.90:
+            # Near a boundary: confirmed before, at, a second after or minutes after it.
+            yield Cancel(person, rng.choice([60, 120, 121, 300]), before_boundary_seconds=120)
         elif roll < 0.94:
             yield Resume(person)
         elif at + n > 0:
@@ -112,6 +115,10 @@ def _job(rng: random.Random, person: int, key: str) -> Iterator[Op]:
     if rng.random() < 0.6:
         yield Advance(rng.randint(1, ttl + ttl // 5))
         yield Capture(person, -1, rng.choice([1.0, 0.5])) if rng.random() < 0.7 else Release(person, -1)
+    elif rng.random() < 0.5:
+        # The job died: after its hold expired, before any sweep, the person spends again.
+        yield Advance(ttl + rng.randint(0, 600))
+        yield Consume(person, rng.randrange(len(CREATIVES)), f"{key}-after")
 
 
 def _grant(rng: random.Random, person: int, key: str) -> Grant:

@@ -12,6 +12,7 @@ from functools import partial
 
 from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import Account
+from studio_credits.domain.as_of import as_of
 from studio_credits.domain.cancellation import CancellationRefused
 from studio_credits.domain.catalogue import BillingInterval, Resolution, plan_by_id
 from studio_credits.domain.clock import FixedClock
@@ -21,6 +22,7 @@ from studio_credits.domain.ids import public_id
 from studio_credits.domain.lots import LotSource
 from studio_credits.domain.plan_changes import InvalidPlanChange
 from studio_credits.domain.plan_terms import PlanChangeTerms
+from studio_credits.domain.spending import InsufficientCredits
 from studio_credits.jobs.each_due import JobReport
 from studio_credits.jobs.notices import run_notices
 from studio_credits.jobs.refresh import run_refresh
@@ -119,6 +121,9 @@ class Cancel:
     person: int
     confirm_after_seconds: int
     """Confirmed that long after the request (a token lasts 10 minutes); negative: never confirmed."""
+    before_boundary_seconds: int | None = None
+    """Requested this long before the period's end (the clock moves there first): a confirmation lands
+    at, or just after, the boundary, a renewal where the paid term ends there."""
 
 
 @dataclass(frozen=True)
@@ -207,8 +212,8 @@ class World:
                 self._settle(person, which, share)
             case Release(person, which):
                 self._settle(person, which, None)
-            case Cancel(person, after):
-                self._cancel(person, after)
+            case Cancel(person, after, before_boundary):
+                self._cancel(person, after, before_boundary)
             case Resume(person):
                 plans.resume_plan(self.services, self.persons[person].principal)
             case _:
@@ -255,14 +260,26 @@ class World:
         )
 
     def _consume(self, person: int, creative: int, key: str) -> Answer:
+        stored = self.repository.get(self.account_id(person))
         outcome = ledger.consume(
             self.services, SERVICE, self.account_id(person), CREATIVES[creative], f"job-{key}", key
         )
+        if isinstance(outcome, InsufficientCredits) and stored is not None:
+            self._check_refusal(stored, outcome)
         if isinstance(outcome, ledger.Recorded) and outcome.entry is not None:
             entry_id = public_id(self.account_id(person), outcome.entry.id)
             if entry_id not in dict(self.persons[person].consumptions):
                 self.persons[person].consumptions.append((entry_id, -outcome.entry.amount))
         return _entry_answer(outcome)
+
+    def _check_refusal(self, stored: Account, refused: InsufficientCredits) -> None:
+        """A spend refused for want of credits names what is available as of now, where a hold past
+        its expiry counts for nothing, swept or not."""
+        now = self.clock.at
+        live = sum(hold.credits for hold in stored.holds if hold.expires_at > now)
+        available = as_of(stored, now).account.balance - live
+        if (refused.available, refused.required > available) != (available, True):
+            raise InvariantBroken(f"{refused} refused with {available} available as of {now}")
 
     def _reserve(self, person: int, creative: int, ttl: int, key: str) -> Answer:
         outcome = ledger.reserve(
@@ -336,17 +353,28 @@ class World:
             raise InvariantBroken(f"paid value lost: worth {worth}, credit {credit} before, then {terms}")
         person.billing_credit_cents = after
 
-    def _cancel(self, person: int, confirm_after: int) -> None:
+    def _cancel(self, person: int, confirm_after: int, before_boundary: int | None) -> None:
         principal = self.persons[person].principal
+        if before_boundary is not None:
+            boundary = viewer_account(self.services, principal).next_refresh_at
+            self.clock.at = max(self.clock.at, boundary - timedelta(seconds=before_boundary))
         try:
             offer = plans.request_cancellation(self.services, principal)
         except DomainError:
             return
         if isinstance(offer, CancellationRefused):
             return
-        if confirm_after >= 0:
-            self.clock.at += timedelta(seconds=confirm_after)
-            plans.confirm_cancellation(self.services, principal, offer.token)
+        if confirm_after < 0:
+            return
+        self.clock.at += timedelta(seconds=confirm_after)
+        confirmed = plans.confirm_cancellation(self.services, principal, offer.token)
+        if isinstance(confirmed, Account) and confirmed.ends_at != offer.effective_at:
+            raise InvariantBroken(
+                f"a cancellation offered to end at {offer.effective_at} was confirmed to end at "
+                f"{confirmed.ends_at}"
+            )
+        if isinstance(confirmed, Account) and self.clock.at >= offer.token_expires_at:
+            raise InvariantBroken(f"a token that expired at {offer.token_expires_at} was taken")
 
     def _retry(self, op: Retry, earlier: int) -> None:
         first, send = self.answers.get(earlier), self.sends.get(earlier)

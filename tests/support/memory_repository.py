@@ -17,7 +17,7 @@ from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.notice_rules import next_notice_at
 from studio_credits.domain.notices import Notice
-from studio_credits.domain.reservations import Reservation
+from studio_credits.domain.reservations import Reservation, ReservationStatus
 from studio_credits.domain.usage import DayUsage
 from studio_credits.service.ports import AccountExists, AlreadyRefunded, IdempotencyKeyUsed, VersionConflict
 
@@ -144,6 +144,9 @@ class MemoryRepository:
         self.accounts[account.id] = committed
         items.entries.update((entry.id, entry) for entry in change.entries)
         items.reservations.update((r.id, r) for r in change.reservations)
+        for hold in change.expired_holds:
+            expired = items.reservations[hold.reservation_id]
+            items.reservations[hold.reservation_id] = replace(expired, status=ReservationStatus.EXPIRED)
         items.notices.update((notice.id, notice) for notice in change.notices)
         if change.idempotency is not None:
             items.idempotency[change.idempotency.key] = change.idempotency

@@ -25,7 +25,7 @@ class ScheduledPlanChange:
 
     @classmethod
     def of(cls, holder: account.Account) -> "ScheduledPlanChange | None":
-        scheduled = holder.scheduled_change
+        scheduled = holder.upcoming_change
         if scheduled is None:
             return None
         plan = catalogue.plan_by_id(scheduled.plan_id)
