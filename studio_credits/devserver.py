@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from studio_credits.service.ports import Services
     from studio_credits.settings import Settings
 
-DEMO_USER = "demo-user"
-DEMO_EMAIL = "demo@studio.example"
 WEB_APP = Path(__file__).resolve().parent.parent / "web" / "dist"
 """The built web client (`make dev` builds it), served at / when it is there."""
 
@@ -89,11 +87,12 @@ def prepare(services: "Services", settings: "Settings") -> dict[str, str]:
     Tokens live in real time (valid 12 hours from now, whatever the test clock says): they
     are the person's session, not part of the simulated world."""
     from studio_credits.api.identity import DevTokens
+    from studio_credits.demo import DEMO_EMAIL, DEMO_USER, seed_demo_account
     from studio_credits.domain.access import Role
     from studio_credits.store.tables import create_tables
 
     create_tables()
-    seed_demo_account(services)
+    seed_demo_account(services, settings)
     tokens = DevTokens(settings.dev_token_secret, settings.app_clients)
     now = SystemClock().now()
     return {
@@ -101,32 +100,6 @@ def prepare(services: "Services", settings: "Settings") -> dict[str, str]:
         "service": tokens.mint("generation-service", Role.SERVICE, now),
         "admin": tokens.mint("admin-1", Role.ADMIN, now, email="admin@studio.example"),
     }
-
-
-def seed_demo_account(services: "Services") -> None:
-    """The demo person: on Pro, with a top-up and a few creatives spent. Fixed idempotency keys,
-    so seeding an existing DynamoDB again changes nothing."""
-    from studio_credits.domain.access import Principal, Role
-    from studio_credits.domain.catalogue import BillingInterval, Resolution
-    from studio_credits.domain.creatives import Creative, CreativeKind
-    from studio_credits.domain.lots import LotSource
-    from studio_credits.service import ledger, plans
-    from studio_credits.service.accounts import viewer_account
-
-    person = Principal(DEMO_USER, Role.USER, DEMO_EMAIL)
-    studio = Principal("demo-seed", Role.SERVICE)
-    viewer_account(services, person)
-    plans.change_plan(services, person, "pro", BillingInterval.MONTHLY, "demo-seed-upgrade")
-    ledger.grant(services, studio, DEMO_USER, 500, LotSource.TOP_UP, None, "demo top-up", "demo-seed-top-up")
-    spent = [
-        Creative(kind=CreativeKind.IMAGE, resolution=Resolution.RES_2K, outputs=4),
-        Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_1080P, duration_seconds=8),
-        Creative(
-            kind=CreativeKind.MULTI_SHOT_VIDEO, resolution=Resolution.RES_720P, duration_seconds=12, shots=3
-        ),
-    ]
-    for n, creative in enumerate(spent):
-        ledger.consume(services, studio, DEMO_USER, creative, f"demo-job-{n}", f"demo-seed-spend-{n}")
 
 
 def built_web_app() -> Path | None:

@@ -112,6 +112,10 @@ class Account:
         return self.current_period.end
 
     @property
+    def next_hold_expiry_at(self) -> datetime | None:
+        return min((hold.expires_at for hold in self.holds), default=None)
+
+    @property
     def balance(self) -> int:
         return sum(lot.remaining for lot in self.lots)
 

@@ -5,19 +5,21 @@ import csv
 import io
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
     IMAGE,
+    TIME_ZONE,
     Person,
     screenshot,
     serious_accessibility_violations,
     service_call,
     spend,
 )
-from tests.http.dev_server import DevServer
+from tests.http.dev_server import FROZEN_NOW, DevServer
 
 IMAGES = 18
 PAGE_SIZE = 20
@@ -77,7 +79,7 @@ def test_newest_first_with_load_more_and_the_balance_chart(page: Page, spender: 
 
 def test_filters_are_kept_in_the_address(page: Page, spender: Person) -> None:
     spender.open(page, "/history")
-    year = str(datetime.now().astimezone().year)
+    year = str(FROZEN_NOW.astimezone(ZoneInfo(TIME_ZONE)).year)
 
     page.get_by_label("Year").select_option(year)
     page.get_by_role("group", name="Creative kind").get_by_label("Image").check()
@@ -102,7 +104,7 @@ def test_filters_are_kept_in_the_address(page: Page, spender: Person) -> None:
     page.go_back()
     expect(page.get_by_text(f"{IMAGES} entries shown.")).to_be_visible()
 
-    today = datetime.now().astimezone().date()
+    today = FROZEN_NOW.astimezone(ZoneInfo(TIME_ZONE)).date()
     page.get_by_role("link", name="Clear filters").click()
     page.get_by_label("From").fill(today.isoformat())
     page.get_by_label("To").fill(today.isoformat())
