@@ -169,7 +169,7 @@ def open_account(account_id: str, email: str | None, now: datetime) -> tuple[Acc
         kind=EntryKind.GRANT,
         amount=lot.granted,
         balance_after=account.balance,
-        description=f"{FREE.name} plan: {lot.granted} credits for the period",
+        description=f"{FREE.name} plan: {lot.granted:,} credits for the period",
         actor="system",
         lots=(LotMovement(lot.id, lot.source, lot.granted),),
     )

@@ -58,7 +58,7 @@ def test_newest_first_with_load_more_and_the_balance_chart(page: Page, spender: 
     shown = rows(page)
     assert len(shown) == PAGE_SIZE
     assert shown[0][1].startswith("Credits granted") and shown[0][3:] == ["+50", "62"]
-    assert shown[1][2] == "Video, 480p, 2 s" and shown[1][3:] == ["-16", "12"]
+    assert shown[1][2] == "2 s video, 480p" and shown[1][3:] == ["-16", "12"]
     assert shown[2][2] == "Image, 1080p" and shown[2][3:] == ["-4", "28"]
     expect(
         page.get_by_role("img", name=re.compile(r"Line chart of the balance .*: 96 credits on"))
@@ -136,7 +136,7 @@ def test_export_csv_holds_the_whole_filtered_range(page: Page, spender: Person) 
     assert exported[0] == ["Date", "What", "Description", "Creative", "Amount", "Balance after"]
     assert len(exported) == 1 + 21  # every page, not only the 20 shown
     assert [row[4:] for row in exported[1:4]] == [["50", "62"], ["-16", "12"], ["-4", "28"]]
-    assert exported[2][1:2] + exported[2][3:4] == ["Spent", "Video, 480p, 2 s"]
+    assert exported[2][1:2] + exported[2][3:4] == ["Spent", "2 s video, 480p"]
     assert exported[-1][1] == "Credits granted" and exported[-1][4:] == ["100", "100"]
     assert datetime.fromisoformat(exported[1][0]).tzinfo is not None
 

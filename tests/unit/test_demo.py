@@ -1,6 +1,7 @@
 """The demo person's fourteen months (studio_credits/demo.py), on the in-memory repository: the same now
 gives the same story, seeding again changes nothing, and the story is the one the README tells."""
 
+import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -8,10 +9,14 @@ import pytest
 
 from studio_credits.demo import DEMO_USER, seed_demo_account, sign_up_time
 from studio_credits.domain.as_of import as_of
-from studio_credits.domain.catalogue import BillingInterval
+from studio_credits.domain.catalogue import PLANS, BillingInterval, Resolution
 from studio_credits.domain.clock import FixedClock
+from studio_credits.domain.creatives import IMAGE_RESOLUTIONS, VIDEO_RESOLUTIONS, Creative, CreativeKind
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
+from studio_credits.domain.lots import LotSource
+from studio_credits.domain.notices import NoticeKind
 from studio_credits.domain.periods import add_months
+from studio_credits.domain.pricing import quote
 from studio_credits.service.ports import Services
 from studio_credits.settings import Settings
 from tests.http.dev_server import FROZEN_NOW
@@ -81,7 +86,7 @@ def test_free_then_starter_then_pro_billed_yearly(demo: Services) -> None:
         "Upgraded to Starter",
         "Upgraded to Pro",
         "Change to yearly billing scheduled for 30 Oct 2026",
-        "Scheduled change made: now on Pro, billed annual",
+        "Scheduled change made: now on Pro, billed yearly",
     ]
     assert (account.plan_id, account.interval) == ("pro", BillingInterval.ANNUAL)
 
@@ -93,8 +98,8 @@ def test_a_top_up_a_promotion_that_expires_unused_a_partial_capture_and_a_refund
     [refund] = entries(demo, EntryKind.REFUND)
 
     assert grants[500] == 1 and grants[200] == 1  # the top-up, the promotion
-    assert "200 promo credits expired: past their expiry on 24 Aug 2026" in expired
-    assert (capture.amount, capture.description) == (-24, "4 × RES_2K image: 24 credits for 3 of 4 outputs")
+    assert "200 promotion credits expired: past their expiry on 24 Aug 2026" in expired
+    assert (capture.amount, capture.description) == (-24, "4 images, 2K: 24 credits for 3 of 4 outputs")
     assert (refund.amount, refund.description) == (120, "Refunded 120 of 120 credits: The render failed")
 
 
@@ -135,3 +140,50 @@ def test_the_emails_are_the_demo_person_s(demo: Services) -> None:
     assert {to for to, _, _ in mailer.sent} == {"demo@studio.example"}
     assert subjects["You are running low on credits"] >= 1
     assert subjects["Your plan renews soon"] >= 5
+
+
+ENUM_LIKE = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]*\b|RES_|MULTI_SHOT|TOP_UP|_VIDEO")
+ENUM_NAMES = {
+    member.value
+    for enum in (Resolution, CreativeKind, LotSource, BillingInterval, EntryKind, NoticeKind)
+    for member in enum
+}
+
+
+def enum_words(text: str) -> list[str]:
+    """The enum or code names a text shows a person: RES_2K, MULTI_SHOT_VIDEO, TOP_UP, IMAGE, ANNUAL."""
+    return ENUM_LIKE.findall(text) + [
+        word for word in re.findall(r"\b[A-Z_]{3,}\b", text) if word in ENUM_NAMES
+    ]
+
+
+def test_no_description_notice_email_or_price_line_shows_an_enum_name(demo: Services) -> None:
+    """Over the demo's fourteen months (every kind of entry, notice and email it makes) and the quote
+    of every kind of creative on every plan."""
+    mailer = demo.mailer
+    assert isinstance(mailer, RecordingMailer)
+    texts = [e.description for e in ledger_entries(demo.repository, DEMO_USER)]
+    texts += [n.message for n in demo.repository.notices(DEMO_USER, 100)]
+    texts += [f"{subject} {body}" for _, subject, body in mailer.sent]
+    creatives = [
+        Creative(kind=CreativeKind.IMAGE, resolution=resolution, outputs=4, premium_model=True)
+        for resolution in IMAGE_RESOLUTIONS
+    ] + [
+        Creative(
+            kind=kind,
+            resolution=resolution,
+            outputs=2,
+            duration_seconds=40,
+            shots=3 if kind is CreativeKind.MULTI_SHOT_VIDEO else None,
+            advanced_template=True,
+        )
+        for kind in (CreativeKind.VIDEO, CreativeKind.MULTI_SHOT_VIDEO)
+        for resolution in VIDEO_RESOLUTIONS
+    ]
+    for plan in PLANS:
+        for creative in creatives:
+            priced = quote(creative, plan)
+            texts += [line.label for line in priced.breakdown] + list(priced.blocked_by)
+
+    assert len(texts) > 300
+    assert {text: enum_words(text) for text in texts if enum_words(text)} == {}
