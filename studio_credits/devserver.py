@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from studio_credits.domain.clock import Clock, FixedClock, SystemClock
 
@@ -43,6 +43,7 @@ def embedded_aws(host: str = "127.0.0.1") -> Iterator[str]:
     from werkzeug.serving import make_server
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per DynamoDB call
+    back_up_each_table_once()
     moto = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
     server = make_server(host, 0, moto, threaded=True, request_handler=MotoRequestHandler)
     serving = threading.Thread(target=server.serve_forever, name="embedded-aws", daemon=True)
@@ -70,6 +71,43 @@ class OneRequestAtATime:
                 close = getattr(response, "close", None)
                 if close is not None:
                     close()
+
+
+def back_up_each_table_once() -> None:
+    """moto's TransactWriteItems backs up the whole table of each of its items before writing, to
+    put it back on a failed condition: here three or four deep copies of the ledger table a
+    transaction, a cost that grows with the table. One copy of each table is the same backup (no
+    item is written before the last is taken); with one request at a time (OneRequestAtATime), the
+    module's `copy` can be swapped for the call."""
+    import copy
+
+    from moto.dynamodb import models
+    from moto.dynamodb.models.table import Table
+
+    if getattr(models.DynamoDBBackend.transact_write_items, "backs_up_each_table_once", False):
+        return
+    transact = models.DynamoDBBackend.transact_write_items
+
+    class TableBackups:
+        def __init__(self) -> None:
+            self.taken: dict[int, object] = {}
+
+        def deepcopy(self, value: object) -> object:
+            if not isinstance(value, Table):
+                return copy.deepcopy(value)
+            if id(value) not in self.taken:
+                self.taken[id(value)] = copy.deepcopy(value)
+            return self.taken[id(value)]
+
+    def transact_write_items(backend: models.DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        setattr(models, "copy", TableBackups())  # noqa: B010 (the module's own name for `copy`)
+        try:
+            transact(backend, transact_items)
+        finally:
+            setattr(models, "copy", copy)  # noqa: B010
+
+    transact_write_items.backs_up_each_table_once = True  # type: ignore[attr-defined]
+    setattr(models.DynamoDBBackend, "transact_write_items", transact_write_items)  # noqa: B010
 
 
 def use_local_aws(dynamodb: str, ses: str) -> None:

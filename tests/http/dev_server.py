@@ -100,7 +100,14 @@ def dev_server(*arguments: str) -> Iterator[DevServer]:
     """`studio-credits dev --host 127.0.0.1 --port <free> *arguments` on the embedded DynamoDB (unless
     `arguments` name another with `--dynamodb-endpoint`)."""
     port = free_port()
-    environment = {**os.environ, "STUDIO_CREDITS_DEV_TOKEN_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
+    environment = {
+        **os.environ,
+        "STUDIO_CREDITS_DEV_TOKEN_SECRET": SECRET,
+        "PYTHONUNBUFFERED": "1",
+        # The suites run on both cores beside other work: moto, one request at a time behind the
+        # local server's lock, may take longer than the production timeout of 1 s to answer.
+        "STUDIO_CREDITS_DYNAMODB_READ_TIMEOUT_SECONDS": "5",
+    }
     environment.pop("AWS_ENDPOINT_URL_DYNAMODB", None)  # the embedded DynamoDB
     process = subprocess.Popen(  # noqa: S603 (the project's own command)
         [str(COMMAND), "dev", "--host", "127.0.0.1", "--port", str(port), *arguments],

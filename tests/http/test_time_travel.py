@@ -169,7 +169,7 @@ def test_the_commands_say_when_no_local_server_answers() -> None:
 
 
 def test_fourteen_months_take_seconds_and_run_each_job_where_it_fell_due(story: Story) -> None:
-    print(f"14 months advanced in {story.seconds:.1f} s")  # shown with -s
+    print(f"14 months advanced in {story.seconds:.1f} s: {story.printed.splitlines()[-1]}")  # shown with -s
     assert story.seconds < ADVANCE_SECONDS
     *runs, last = story.printed.splitlines()
     assert last == f"now 2027-03-31T09:00:00+00:00 ({len(runs)} job runs)"
