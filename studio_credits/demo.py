@@ -156,6 +156,9 @@ def _quiet_jobs() -> Iterator[None]:
 
 
 class DemoStory:
+    """The story, told through the use cases on services of its own: the same repository, its own
+    test clock moved by TimeTravel (running the real jobs on the way), the outbox on that clock."""
+
     def __init__(self, services: Services, settings: Settings) -> None:
         from studio_credits.bootstrap import time_travel
         from studio_credits.outbox import Outbox
