@@ -4,6 +4,7 @@ it needs: functions/ (Lambda), the local server and the command line, and the te
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
 
     from studio_credits.store.tables import Tables
+    from studio_credits.time_travel import NextDue, TimeTravel
 
 
 def bootstrap(
@@ -125,31 +127,42 @@ def dev_app(services: Services, settings: Settings, web_app: Path | None = None)
     from studio_credits.api.app import create_app
     from studio_credits.api.identity import DevTokens
     from studio_credits.dev_routes import dev_routes
-    from studio_credits.jobs.scheduled import run_job
     from studio_credits.outbox import Outbox
-    from studio_credits.store import due
-    from studio_credits.time_travel import TimeTravel
 
     if not isinstance(services.mailer, Outbox):
         raise TypeError("the local server's mailer is its outbox")
     metrics = services.metrics
     if not isinstance(metrics, ConflictCount):
         raise TypeError("the local server's metrics count version conflicts")
-    earliest = {
-        "refresh": due.earliest_refresh,
-        "notices": due.earliest_notice,
-        "sweep": due.earliest_hold_expiry,
-    }
-    travel = TimeTravel(
-        services.clock,
-        next_due=lambda job: earliest[job](settings.index_shards),
-        run_job=lambda job: run_job(job, services),
-        max_job_runs=settings.dev_clock_max_job_runs,
-    )
+    travel = time_travel(services, settings)
     return create_app(
         services,
         DevTokens(settings.dev_token_secret, settings.app_clients),
         production=False,
         more_routes=dev_routes(travel, services.mailer, lambda: metrics.version_conflicts),
         web_app=web_app,
+    )
+
+
+def time_travel(services: Services, settings: Settings, next_due: "NextDue | None" = None) -> "TimeTravel":
+    """The local server's test clock over the services' clock: moving it runs the jobs, on these
+    services, where their schedules would have; when is `next_due`'s to say, by default the jobs'
+    due indexes (the earliest key of each, over every account)."""
+    from studio_credits.jobs.scheduled import run_job
+    from studio_credits.store import due
+    from studio_credits.time_travel import TimeTravel
+
+    def earliest() -> dict[str, datetime | None]:
+        shards = settings.index_shards
+        return {
+            "refresh": due.earliest_refresh(shards),
+            "notices": due.earliest_notice(shards),
+            "sweep": due.earliest_hold_expiry(shards),
+        }
+
+    return TimeTravel(
+        services.clock,
+        next_due=next_due or earliest,
+        run_job=lambda job: run_job(job, services),
+        max_job_runs=settings.dev_clock_max_job_runs,
     )

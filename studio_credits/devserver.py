@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from studio_credits.domain.clock import Clock, FixedClock, SystemClock
 
@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from studio_credits.service.ports import Services
     from studio_credits.settings import Settings
 
-DEMO_USER = "demo-user"
-DEMO_EMAIL = "demo@studio.example"
 WEB_APP = Path(__file__).resolve().parent.parent / "web" / "dist"
 """The built web client (`make dev` builds it), served at / when it is there."""
 
@@ -45,6 +43,7 @@ def embedded_aws(host: str = "127.0.0.1") -> Iterator[str]:
     from werkzeug.serving import make_server
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per DynamoDB call
+    back_up_each_table_once()
     moto = OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
     server = make_server(host, 0, moto, threaded=True, request_handler=MotoRequestHandler)
     serving = threading.Thread(target=server.serve_forever, name="embedded-aws", daemon=True)
@@ -74,6 +73,43 @@ class OneRequestAtATime:
                     close()
 
 
+def back_up_each_table_once() -> None:
+    """moto's TransactWriteItems backs up the whole table of each of its items before writing, to
+    put it back on a failed condition: here three or four deep copies of the ledger table a
+    transaction, a cost that grows with the table. One copy of each table is the same backup (no
+    item is written before the last is taken); with one request at a time (OneRequestAtATime), the
+    module's `copy` can be swapped for the call."""
+    import copy
+
+    from moto.dynamodb import models
+    from moto.dynamodb.models.table import Table
+
+    if getattr(models.DynamoDBBackend.transact_write_items, "backs_up_each_table_once", False):
+        return
+    transact = models.DynamoDBBackend.transact_write_items
+
+    class TableBackups:
+        def __init__(self) -> None:
+            self.taken: dict[int, object] = {}
+
+        def deepcopy(self, value: object) -> object:
+            if not isinstance(value, Table):
+                return copy.deepcopy(value)
+            if id(value) not in self.taken:
+                self.taken[id(value)] = copy.deepcopy(value)
+            return self.taken[id(value)]
+
+    def transact_write_items(backend: models.DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        setattr(models, "copy", TableBackups())  # noqa: B010 (the module's own name for `copy`)
+        try:
+            transact(backend, transact_items)
+        finally:
+            setattr(models, "copy", copy)  # noqa: B010
+
+    transact_write_items.backs_up_each_table_once = True  # type: ignore[attr-defined]
+    setattr(models.DynamoDBBackend, "transact_write_items", transact_write_items)  # noqa: B010
+
+
 def use_local_aws(dynamodb: str, ses: str) -> None:
     """Point DynamoDB and SES at local endpoints with throwaway credentials, before the store is imported."""
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb
@@ -89,11 +125,12 @@ def prepare(services: "Services", settings: "Settings") -> dict[str, str]:
     Tokens live in real time (valid 12 hours from now, whatever the test clock says): they
     are the person's session, not part of the simulated world."""
     from studio_credits.api.identity import DevTokens
+    from studio_credits.demo import DEMO_EMAIL, DEMO_USER, seed_demo_account
     from studio_credits.domain.access import Role
     from studio_credits.store.tables import create_tables
 
     create_tables()
-    seed_demo_account(services)
+    seed_demo_account(services, settings)
     tokens = DevTokens(settings.dev_token_secret, settings.app_clients)
     now = SystemClock().now()
     return {
@@ -101,32 +138,6 @@ def prepare(services: "Services", settings: "Settings") -> dict[str, str]:
         "service": tokens.mint("generation-service", Role.SERVICE, now),
         "admin": tokens.mint("admin-1", Role.ADMIN, now, email="admin@studio.example"),
     }
-
-
-def seed_demo_account(services: "Services") -> None:
-    """The demo person: on Pro, with a top-up and a few creatives spent. Fixed idempotency keys,
-    so seeding an existing DynamoDB again changes nothing."""
-    from studio_credits.domain.access import Principal, Role
-    from studio_credits.domain.catalogue import BillingInterval, Resolution
-    from studio_credits.domain.creatives import Creative, CreativeKind
-    from studio_credits.domain.lots import LotSource
-    from studio_credits.service import ledger, plans
-    from studio_credits.service.accounts import viewer_account
-
-    person = Principal(DEMO_USER, Role.USER, DEMO_EMAIL)
-    studio = Principal("demo-seed", Role.SERVICE)
-    viewer_account(services, person)
-    plans.change_plan(services, person, "pro", BillingInterval.MONTHLY, "demo-seed-upgrade")
-    ledger.grant(services, studio, DEMO_USER, 500, LotSource.TOP_UP, None, "demo top-up", "demo-seed-top-up")
-    spent = [
-        Creative(kind=CreativeKind.IMAGE, resolution=Resolution.RES_2K, outputs=4),
-        Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_1080P, duration_seconds=8),
-        Creative(
-            kind=CreativeKind.MULTI_SHOT_VIDEO, resolution=Resolution.RES_720P, duration_seconds=12, shots=3
-        ),
-    ]
-    for n, creative in enumerate(spent):
-        ledger.consume(services, studio, DEMO_USER, creative, f"demo-job-{n}", f"demo-seed-spend-{n}")
 
 
 def built_web_app() -> Path | None:

@@ -10,7 +10,7 @@ the order of `JOBS`. The local server only: Lambda runs on the real clock.
 """
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,8 +20,8 @@ from studio_credits.jobs.scheduled import JOBS, SCHEDULES
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-NextDue = Callable[[str], datetime | None]
-"""When something is next due for a job (its due index's earliest key); None: nothing."""
+NextDue = Callable[[], Mapping[str, datetime | None]]
+"""When something is next due for each job (its due index's earliest key); None: nothing."""
 RunJob = Callable[[str], JobReport]
 """Run a job once as of the test clock."""
 
@@ -107,8 +107,9 @@ class TimeTravel:
 
     def _next_run(self, last_run: dict[str, datetime], to: datetime) -> tuple[str, datetime] | None:
         runs = []
+        next_due = self._next_due()
         for order, job in enumerate(JOBS):
-            due = self._next_due(job)
+            due = next_due.get(job)
             if due is not None:
                 period = SCHEDULES[job]
                 at = max(first_tick(period, due), tick_after(period, last_run[job]))

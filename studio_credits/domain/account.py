@@ -125,6 +125,10 @@ class Account:
         return self.current_period.end
 
     @property
+    def next_hold_expiry_at(self) -> datetime | None:
+        return min((hold.expires_at for hold in self.holds), default=None)
+
+    @property
     def balance(self) -> int:
         return sum(lot.remaining for lot in self.lots)
 
@@ -181,7 +185,7 @@ def open_account(account_id: str, email: str | None, now: datetime) -> tuple[Acc
         kind=EntryKind.GRANT,
         amount=lot.granted,
         balance_after=account.balance,
-        description=f"{FREE.name} plan: {lot.granted} credits for the period",
+        description=f"{FREE.name} plan: {lot.granted:,} credits for the period",
         actor="system",
         lots=(LotMovement(lot.id, lot.source, lot.granted),),
     )

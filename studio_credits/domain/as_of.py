@@ -12,9 +12,10 @@ from datetime import datetime
 
 from studio_credits.domain.account import Account, Hold
 from studio_credits.domain.change import Change
-from studio_credits.domain.period_start import EntryDraft, change_entries, day_text, expire_lapsed
+from studio_credits.domain.period_start import EntryDraft, change_entries, expire_lapsed
 from studio_credits.domain.refresh import ACTOR, cross_boundary
 from studio_credits.domain.reservations import release_expired_hold
+from studio_credits.domain.wording import day_text
 
 
 def as_of(account: Account, now: datetime) -> Change:

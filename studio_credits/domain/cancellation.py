@@ -17,8 +17,9 @@ from datetime import datetime, timedelta
 from studio_credits.domain.account import Account, PendingCancellation, PlanStatus
 from studio_credits.domain.catalogue import FREE
 from studio_credits.domain.ledger import LedgerEntry
-from studio_credits.domain.period_start import ENDS_WITH_THE_PLAN, day_text
+from studio_credits.domain.period_start import ENDS_WITH_THE_PLAN
 from studio_credits.domain.plan_changes import offer_text, plan_event
+from studio_credits.domain.wording import day_text
 
 TOKEN_LIFETIME = timedelta(minutes=10)
 

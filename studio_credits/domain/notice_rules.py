@@ -14,13 +14,14 @@ from studio_credits.domain.catalogue import FREE, BillingInterval, plan_by_id
 from studio_credits.domain.change import Change
 from studio_credits.domain.lots import LotSource
 from studio_credits.domain.notices import Notice, NoticeKind, notice_id
-from studio_credits.domain.period_start import ENDS_WITH_THE_PLAN, day_text
+from studio_credits.domain.period_start import ENDS_WITH_THE_PLAN
 from studio_credits.domain.refresh import (
     ending_plan_lots,
     expires_at_turn,
     next_turn,
     rollover_at,
 )
+from studio_credits.domain.wording import billed, day_text
 
 RENEWAL_DAYS_BEFORE = {BillingInterval.MONTHLY: (3,), BillingInterval.ANNUAL: (30, 7)}
 CANCELLATION_DAYS_BEFORE = (7, 1)
@@ -111,7 +112,7 @@ def _renewal(account: Account) -> list[Reminder]:
         plan = plan_by_id(scheduled.plan_id)
         price = plan.price_cents(scheduled.interval)
         what = (
-            f"Your {account.plan.name} plan changes to {plan.name} ({scheduled.interval.value.lower()}) "
+            f"Your {account.plan.name} plan changes to {plan.name}, billed {billed(scheduled.interval)}, "
             f"on {day_text(renews_at)}, for {_money(price)}"
         )
     if account.next_refresh_at == renews_at:

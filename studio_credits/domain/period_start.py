@@ -19,6 +19,7 @@ from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
 from studio_credits.domain.periods import period
 from studio_credits.domain.plan_terms import PlanChangeTerms
+from studio_credits.domain.wording import day_text, plural, source_text
 
 ENDS_WITH_THE_PLAN = (LotSource.PLAN, LotSource.ROLLOVER)
 """What the end of a plan or of its term takes away; TOP_UP, PROMO and ADJUSTMENT lots stay."""
@@ -132,7 +133,7 @@ def expire_free_credits(
                 EntryDraft(
                     EntryKind.EXPIRE,
                     -lost,
-                    f"{lost:,} {source_name(lot.source)} credits expired: {why(lot)}",
+                    f"{plural(lost, source_text(lot.source) + ' credit')} expired: {why(lot)}",
                     (LotMovement(lot.id, lot.source, -lost),),
                 )
             )
@@ -235,12 +236,3 @@ def _move_holds(
         )
     moved_holds = tuple(holds)
     return moved_holds, replace(account, holds=moved_holds).held_by_lot()
-
-
-def day_text(moment: datetime) -> str:
-    """A date as ledger texts and notices show it (UTC): 15 Dec 2026."""
-    return f"{moment.day} {moment:%b %Y}"
-
-
-def source_name(source: LotSource) -> str:
-    return source.value.lower().replace("_", "-")

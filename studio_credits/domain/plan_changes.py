@@ -12,12 +12,12 @@ from studio_credits.domain.catalogue import FREE, BillingInterval, Plan, Unknown
 from studio_credits.domain.ids import new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
-from studio_credits.domain.period_start import EntryDraft, PeriodStart, begin_period, change_entries, day_text
+from studio_credits.domain.period_start import EntryDraft, PeriodStart, begin_period, change_entries
 from studio_credits.domain.periods import Period
 from studio_credits.domain.plan_terms import PlanChangeTerms
+from studio_credits.domain.wording import billed, day_text
 
 DAY = timedelta(days=1)
-BILLED = {BillingInterval.MONTHLY: "monthly", BillingInterval.ANNUAL: "yearly"}
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def _keep_current_plan(account: Account, now: datetime, actor: str) -> PlannedPl
     plan, scheduled = account.plan, account.scheduled_change
     if scheduled is None:
         return InvalidPlanChange(
-            f"You are already on the {plan.name} plan, billed {BILLED[account.interval]}, "
+            f"You are already on the {plan.name} plan, billed {billed(account.interval)}, "
             "and no change is scheduled: choose another plan or interval."
         )
     credit = account.billing_credit_cents
@@ -165,7 +165,7 @@ def _upgrade_to_new_term(
     event = EntryDraft(
         EntryKind.PLAN_CHANGE,
         0,
-        f"Upgraded to {target.name}, billed {BILLED[interval]}: a new term from {day_text(anchor)}",
+        f"Upgraded to {target.name}, billed {billed(interval)}: a new term from {day_text(anchor)}",
         terms=terms,
     )
     renewed = replace(
@@ -187,9 +187,9 @@ def _schedule_at_term_end(
     if target.tier < account.plan.tier:
         changed_to = f"Downgrade to {target.name}"
         if interval is not account.interval:
-            changed_to += f", billed {BILLED[interval]},"
+            changed_to += f", billed {billed(interval)},"
     else:
-        changed_to = f"Change to {BILLED[interval]} billing"
+        changed_to = f"Change to {billed(interval)} billing"
     event = EntryDraft(
         EntryKind.PLAN_CHANGE, 0, f"{changed_to} scheduled for {day_text(effective)}", terms=terms
     )
@@ -213,7 +213,7 @@ def _billed(account: Account, terms: PlanChangeTerms, cost_cents: int) -> PlanCh
 
 
 def _offer(plan: Plan, interval: BillingInterval) -> str:
-    return f"{plan.name}, billed {BILLED[interval]}"
+    return f"{plan.name}, billed {billed(interval)}"
 
 
 def offer_text(change: ScheduledChange) -> str:

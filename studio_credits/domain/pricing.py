@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from studio_credits.domain.catalogue import PLANS, Plan, Resolution
 from studio_credits.domain.creatives import Creative, CreativeKind
+from studio_credits.domain.wording import credits_text, resolution_text
 
 IMAGE_CREDITS_PER_OUTPUT = {Resolution.RES_1080P: 4, Resolution.RES_2K: 8, Resolution.RES_4K: 16}
 VIDEO_CREDITS_PER_SECOND = {
@@ -62,12 +63,12 @@ def _unit_lines(creative: Creative) -> list[tuple[str, int]]:
     """
     if creative.kind is CreativeKind.IMAGE:
         base = IMAGE_CREDITS_PER_OUTPUT[creative.resolution]
-        lines = [(f"Image at {creative.resolution.value}", base)]
+        lines = [(f"Image, {resolution_text(creative.resolution)}", base)]
     else:
         rate = VIDEO_CREDITS_PER_SECOND[creative.resolution]
         seconds = creative.duration_seconds or 0
         base = rate * seconds
-        lines = [(f"Video at {creative.resolution.value}: {seconds} s × {rate} credits", base)]
+        lines = [(f"Video, {resolution_text(creative.resolution)}: {seconds} s × {credits_text(rate)}", base)]
     running = Fraction(base)
     multipliers = []
     if creative.kind is CreativeKind.MULTI_SHOT_VIDEO:
@@ -90,14 +91,14 @@ def blockers(creative: Creative, plan: Plan) -> tuple[str, ...]:
     if creative.kind is CreativeKind.IMAGE:
         if creative.resolution.rank > features.max_image_resolution.rank:
             found.append(
-                f"{creative.resolution.value} images: the {plan.name} plan allows images up to "
-                f"{features.max_image_resolution.value}"
+                f"{resolution_text(creative.resolution)} images: the {plan.name} plan allows images up to "
+                f"{resolution_text(features.max_image_resolution)}"
             )
     else:
         if creative.resolution.rank > features.max_video_resolution.rank:
             found.append(
-                f"{creative.resolution.value} video: the {plan.name} plan allows video up to "
-                f"{features.max_video_resolution.value}"
+                f"{resolution_text(creative.resolution)} video: the {plan.name} plan allows video up to "
+                f"{resolution_text(features.max_video_resolution)}"
             )
         seconds = creative.duration_seconds or 0
         if seconds > features.max_video_seconds:

@@ -24,6 +24,7 @@ from studio_credits.domain.period_start import (
     rollover_credits,
 )
 from studio_credits.domain.plan_changes import switch_at_term_end
+from studio_credits.domain.wording import billed
 
 ACTOR = "refresh"
 
@@ -97,4 +98,4 @@ def cross_boundary(account: Account, now: datetime) -> tuple[Account, list[Entry
 def _switch_text(account: Account, turn: Turn) -> str:
     if turn.cancellation_ends:
         return f"{account.plan.name} plan ended as canceled: now on the Free plan"
-    return f"Scheduled change made: now on {turn.plan.name}, billed {turn.interval.value.lower()}"
+    return f"Scheduled change made: now on {turn.plan.name}, billed {billed(turn.interval)}"

@@ -12,6 +12,7 @@ from studio_credits.domain.account import Account, Hold
 from studio_credits.domain.creatives import Creative
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.period_start import EntryDraft, expire_free_credits
+from studio_credits.domain.wording import credits_text
 
 EXPIRY_REASON = "not captured or released before it expired"
 EXPIRY_ACTOR = "sweeper"
@@ -57,7 +58,7 @@ def release_hold(account: Account, hold: Hold, at: datetime, reason: str) -> tup
     released = EntryDraft(
         EntryKind.RELEASE,
         0,
-        f"Released {hold.credits} credits: {reason}",
+        f"Released {credits_text(hold.credits)}: {reason}",
         creative=hold.creative,
         job_id=hold.job_id,
     )

@@ -39,6 +39,7 @@ from studio_credits.domain.reservations import (
     reservation_as_of,
 )
 from studio_credits.domain.usage import UsageIncrement, day_of
+from studio_credits.domain.wording import creative_text, credits_text, plural, source_text
 
 LOW_CREDIT_THRESHOLDS = (80, 95)
 """Percent of the period's granted credits whose crossing is noticed, once each per period."""
@@ -99,7 +100,7 @@ def consume(
     what = EntryDraft(
         EntryKind.CONSUME,
         -priced.credits,
-        f"{_describe(creative)}: {priced.credits} credits",
+        f"{creative_text(creative)}: {credits_text(priced.credits)}",
         moved,
         creative=creative,
         job_id=job_id,
@@ -135,7 +136,7 @@ def reserve(
     what = EntryDraft(
         EntryKind.RESERVE,
         0,
-        f"Held {priced.credits} credits for {_describe(creative)}",
+        f"Held {credits_text(priced.credits)} for {creative_text(creative)}",
         creative=creative,
         job_id=job_id,
     )
@@ -175,7 +176,8 @@ def capture(
         EntryDraft(
             EntryKind.CAPTURE,
             -captured,
-            f"{_describe(creative)}: {captured} credits for {delivered} of {reservation.outputs} outputs",
+            f"{creative_text(creative)}: {credits_text(captured)} for {delivered:,} of "
+            f"{plural(reservation.outputs, 'output')}",
             negated(tuple(portions)),
             creative=creative,
             job_id=reservation.job_id,
@@ -186,7 +188,8 @@ def capture(
             EntryDraft(
                 EntryKind.RELEASE,
                 0,
-                f"Released {released} credits held for {reservation.outputs - delivered} undelivered outputs",
+                f"Released {credits_text(released)} held for "
+                f"{plural(reservation.outputs - delivered, 'undelivered output')}",
                 creative=creative,
                 job_id=reservation.job_id,
             )
@@ -257,7 +260,7 @@ def refund(
     what = EntryDraft(
         EntryKind.REFUND,
         amount,
-        f"Refunded {amount} of {paid} credits: {reason}",
+        f"Refunded {amount:,} of {credits_text(paid)}: {reason}",
         tuple(back),
         creative=spent.creative,
         job_id=spent.job_id,
@@ -291,11 +294,10 @@ def grant(
     lot = Lot(new_ulid(now), source, amount, amount, expires_at, now)
     granted = replace(account, lots=(*account.lots, lot), period_granted=account.period_granted + amount)
     kind = EntryKind.ADJUST if source is LotSource.ADJUSTMENT else EntryKind.GRANT
-    label = {LotSource.TOP_UP: "Top-up", LotSource.PROMO: "Promotion", LotSource.ADJUSTMENT: "Adjustment"}
     what = EntryDraft(
         kind,
         amount,
-        f"{label[source]}: {amount} credits ({note})",
+        f"{source_text(source).capitalize()}: {credits_text(amount)} ({note})",
         (LotMovement(lot.id, lot.source, amount),),
     )
     entry = change_entries(account, now, actor, (what,))[0]
@@ -321,7 +323,7 @@ def _take_away(account: Account, amount: int, note: str, actor: str, now: dateti
         return Rejected(f"cannot take away {amount} credits: {account.available} are available")
     lots, moved = take(account.lots, amount, account.held_by_lot())
     adjusted = replace(account, lots=lots)
-    what = EntryDraft(EntryKind.ADJUST, -amount, f"Adjustment: -{amount} credits ({note})", moved)
+    what = EntryDraft(EntryKind.ADJUST, -amount, f"Adjustment: -{credits_text(amount)} ({note})", moved)
     entry = change_entries(account, now, actor, (what,))[0]
     return LedgerWrite(Change(adjusted, (entry,)), entry)
 
@@ -364,10 +366,3 @@ def _low_credit_notices(after: Account, now: datetime) -> tuple[Account, tuple[N
     )
     marked = replace(after, low_credit_marks=(*after.low_credit_marks, *crossed))
     return with_unsent(marked, notices), notices
-
-
-def _describe(creative: Creative) -> str:
-    outputs = f"{creative.outputs} × " if creative.outputs > 1 else ""
-    kind = {"IMAGE": "image", "VIDEO": "video", "MULTI_SHOT_VIDEO": "multi-shot video"}[creative.kind.value]
-    length = f" {creative.duration_seconds} s" if creative.duration_seconds else ""
-    return f"{outputs}{creative.resolution.value}{length} {kind}"

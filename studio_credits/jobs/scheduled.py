@@ -2,12 +2,23 @@
 
 from datetime import UTC, datetime, timedelta
 
+from studio_credits.domain.account import Account
+from studio_credits.domain.notice_rules import next_notice_at
 from studio_credits.jobs.each_due import JobReport, RemainingMillis
 from studio_credits.service.ports import Services
 
 SCHEDULES = {"refresh": timedelta(minutes=15), "notices": timedelta(days=1), "sweep": timedelta(minutes=5)}
 """How often EventBridge runs each job: the `rate(...)` of its schedule in serverless.yml."""
 JOBS = tuple(SCHEDULES)
+
+
+def next_due_for(account: Account) -> dict[str, datetime | None]:
+    """When each job next has work for the account: the keys its due index holds for it."""
+    return {
+        "refresh": account.next_refresh_at,
+        "notices": next_notice_at(account),
+        "sweep": account.next_hold_expiry_at,
+    }
 
 
 def run_job(job: str, services: Services, remaining_ms: RemainingMillis | None = None) -> JobReport:

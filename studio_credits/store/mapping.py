@@ -47,7 +47,7 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
     shard = shard_of(account.id, shards)
     scheduled = account.scheduled_change
     pending = account.pending_cancellation
-    earliest_hold = min((hold.expires_at for hold in account.holds), default=None)
+    earliest_hold = account.next_hold_expiry_at
     notice_due_at = next_notice_at(account)
     return AccountModel(
         account.id,

@@ -87,7 +87,7 @@ def test_the_design_example_costs_375_and_needs_the_pro_plan(dynamodb: None) -> 
     assert [line["credits"] for line in found["breakdown"]] == [150, 38, 187]
     assert found["allowed"] is False
     assert found["blockedBy"] == [
-        "RES_1080P video: the Free plan allows video up to RES_720P",
+        "1080p video: the Free plan allows video up to 720p",
         "multi-shot video is not in the Free plan",
         "premium models are not in the Free plan",
     ]

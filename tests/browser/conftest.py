@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from studio_credits.domain.access import Role
-from tests.http.dev_server import DevServer, dev_server, dev_tokens, require_built_web_app
+from tests.http.dev_server import FROZEN_NOW, DevServer, dev_server, dev_tokens, require_built_web_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -38,7 +38,7 @@ TIME_ZONE = "America/New_York"
 @pytest.fixture(scope="package")
 def server() -> Iterator[DevServer]:
     require_built_web_app()
-    with dev_server() as running:
+    with dev_server("--now", FROZEN_NOW.isoformat()) as running:
         yield running
 
 
@@ -58,6 +58,7 @@ def page(browser: Browser) -> Iterator[Page]:
         locale=LOCALE, timezone_id=TIME_ZONE, viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
     context.set_default_timeout(10_000)
+    context.clock.set_fixed_time(FROZEN_NOW)  # the server's instant: "this year", "expiring soon"
     yield context.new_page()
     context.close()
 

@@ -5,19 +5,21 @@ import csv
 import io
 import re
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
     IMAGE,
+    TIME_ZONE,
     Person,
     screenshot,
     serious_accessibility_violations,
     service_call,
     spend,
 )
-from tests.http.dev_server import DevServer
+from tests.http.dev_server import FROZEN_NOW, DevServer
 
 IMAGES = 18
 PAGE_SIZE = 20
@@ -56,10 +58,12 @@ def test_newest_first_with_load_more_and_the_balance_chart(page: Page, spender: 
     shown = rows(page)
     assert len(shown) == PAGE_SIZE
     assert shown[0][1].startswith("Credits granted") and shown[0][3:] == ["+50", "62"]
-    assert shown[1][2] == "Video, 480p, 2 s" and shown[1][3:] == ["-16", "12"]
+    assert shown[1][2] == "2 s video, 480p" and shown[1][3:] == ["-16", "12"]
     assert shown[2][2] == "Image, 1080p" and shown[2][3:] == ["-4", "28"]
     expect(
-        page.get_by_role("img", name=re.compile(r"Line chart of the balance .*: 96 credits on"))
+        page.get_by_role(
+            "img", name=re.compile(r"Step line of the balance over time, by hour .*: 96 credits on")
+        )
     ).to_be_visible()
     assert serious_accessibility_violations(page) == []
     screenshot(page, "credits-history")
@@ -71,13 +75,60 @@ def test_newest_first_with_load_more_and_the_balance_chart(page: Page, spender: 
     assert last[1].startswith("Credits granted") and last[3:] == ["+100", "100"]
     expect(page.get_by_role("button", name="Load more")).to_have_count(0)
     expect(
-        page.get_by_role("img", name=re.compile(r"Line chart of the balance .*: 100 credits on"))
+        page.get_by_role(
+            "img", name=re.compile(r"Step line of the balance over time, by hour .*: 100 credits on")
+        )
     ).to_be_visible()
+
+
+def demo_link(server: DevServer, path: str) -> str:
+    [link] = [line.split("open ", 1)[1].strip() for line in server.output if line.strip().startswith("open ")]
+    return link.replace("/#token=", f"{path}#token=")
+
+
+def time_axis(page: Page) -> list[str]:
+    """The balance chart's x-axis tick labels, as its text alternative names them (the ticks the axis
+    is given: web/src/timeAxis.ts)."""
+    labels: list[str] = page.evaluate(
+        """() => {
+            const canvas = document.querySelector(".chart canvas");
+            const label = canvas.getAttribute("aria-label");
+            return label.slice(label.indexOf("(") + 1, label.indexOf(")")).split(", ");
+        }"""
+    )
+    return labels
+
+
+def test_the_demo_person_s_balance_over_fourteen_months_is_on_a_time_axis(
+    page: Page, server: DevServer
+) -> None:
+    page.goto(demo_link(server, "/history"))
+    expect(page.get_by_text("20 entries shown, more to load.")).to_be_visible()
+    chart = page.get_by_role("img", name=re.compile("Step line of the balance over time"))
+    # The newest 20 entries span the last two months: a tick a week.
+    expect(chart).to_have_accessible_name(re.compile(r"over time, by day \(Jan 18, Jan 25, Feb 1, "))
+
+    while page.get_by_role("button", name="Load more").count():
+        shown = len(rows(page))
+        page.get_by_role("button", name="Load more").click()
+        expect(page.locator("table.entries tbody tr")).not_to_have_count(shown)
+        expect(page.get_by_text("Loading more entries")).to_have_count(0)
+    entries = len(rows(page))
+
+    # Fourteen months from sign-up (Jan 30, 2026): a tick every other month, not one per entry.
+    expect(chart).to_have_accessible_name(re.compile(r"over time, by month \(Feb 2026, Apr, "))
+    assert time_axis(page) == ["Feb 2026", "Apr", "Jun", "Aug", "Oct", "Dec", "Feb 2027"]
+    assert entries > 100
+    expect(chart).to_have_accessible_name(
+        re.compile(r": 100 credits on Jan 30, 2026, 4:00 AM, 3,287 on Mar 10, 2027, 9:06 AM\.")
+    )
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "credits-history-demo", full_page=False)
 
 
 def test_filters_are_kept_in_the_address(page: Page, spender: Person) -> None:
     spender.open(page, "/history")
-    year = str(datetime.now().astimezone().year)
+    year = str(FROZEN_NOW.astimezone(ZoneInfo(TIME_ZONE)).year)
 
     page.get_by_label("Year").select_option(year)
     page.get_by_role("group", name="Creative kind").get_by_label("Image").check()
@@ -102,7 +153,7 @@ def test_filters_are_kept_in_the_address(page: Page, spender: Person) -> None:
     page.go_back()
     expect(page.get_by_text(f"{IMAGES} entries shown.")).to_be_visible()
 
-    today = datetime.now().astimezone().date()
+    today = FROZEN_NOW.astimezone(ZoneInfo(TIME_ZONE)).date()
     page.get_by_role("link", name="Clear filters").click()
     page.get_by_label("From").fill(today.isoformat())
     page.get_by_label("To").fill(today.isoformat())
@@ -134,7 +185,7 @@ def test_export_csv_holds_the_whole_filtered_range(page: Page, spender: Person) 
     assert exported[0] == ["Date", "What", "Description", "Creative", "Amount", "Balance after"]
     assert len(exported) == 1 + 21  # every page, not only the 20 shown
     assert [row[4:] for row in exported[1:4]] == [["50", "62"], ["-16", "12"], ["-4", "28"]]
-    assert exported[2][1:2] + exported[2][3:4] == ["Spent", "Video, 480p, 2 s"]
+    assert exported[2][1:2] + exported[2][3:4] == ["Spent", "2 s video, 480p"]
     assert exported[-1][1] == "Credits granted" and exported[-1][4:] == ["100", "100"]
     assert datetime.fromisoformat(exported[1][0]).tzinfo is not None
 

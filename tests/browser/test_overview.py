@@ -35,20 +35,30 @@ def test_the_printed_link_opens_the_demo_overview_and_leaves_the_address_bar(
     expect(page.get_by_role("heading", level=1)).to_have_text("Usage Overview")
     assert page.url == server.url + "/"
     credits_box = page.get_by_role("region", name="Credits", exact=True)
-    expect(credits_box).to_contain_text(f"{100 + 2_900 + 500 - 32 - 120 - 150:,} available")
-    expect(credits_box).to_contain_text("Pro, Monthly")
+    # This period's rollover and grant, the top-up, less this month's creatives (studio_credits/demo.py).
+    expect(credits_box).to_contain_text(f"{3_000 + 3_000 + 500 - 3_213:,} available")
+    expect(credits_box).to_contain_text("Pro, Annual")
+    expect(credits_box).to_contain_text("Next refreshMar 30, 2027")
     expect(credits_box).to_contain_text("Next refresh")
     expect(credits_box.get_by_role("progressbar", name="Credits used this period")).to_be_visible()
     expect(credits_box.get_by_role("link", name="Upgrade")).to_have_attribute("href", "/plan")
     expect(credits_box.get_by_role("link", name="View Credits History")).to_have_attribute("href", "/history")
     expiring = page.get_by_role("region", name="Expiring soon")
-    expect(expiring).to_contain_text(re.compile(r"plan credits expire on \w{3} \d{1,2}, \d{4}"))
+    expect(expiring).to_contain_text(f"{3_000 + 3_000 - 3_213:,} plan credits expire on Mar 30, 2027")
 
-    # The chart's text alternative: the month's credits by creative kind (the seeded spending).
-    month = page.evaluate("new Date().toLocaleString('en-US', { month: 'short' })")
-    row = page.get_by_role("table", name=re.compile("Credits used per month")).get_by_role("row", name=month)
-    expect(row).to_have_text(re.compile(rf"{month}\s*32\s*120\s*150"))
-    expect(page.get_by_role("img", name=re.compile("Bar chart: 302 credits used"))).to_be_visible()
+    # The chart's text alternative: 2027's months by creative kind, as the demo's Pro months made them
+    # (images, premium videos, multi-shot videos: 3, 2, 1 in January; 1, 1, 2 in February; 2, 2, 3 now).
+    table = page.get_by_role("table", name=re.compile("Credits used per month in 2027"))
+    for month, image, video, multi_shot in [
+        ("Jan", 3 * 160, 2 * 602, 1 * 563),
+        ("Feb", 1 * 160, 1 * 602, 2 * 563),
+        ("Mar", 2 * 160, 2 * 602, 3 * 563),
+        ("Apr", 0, 0, 0),
+    ]:
+        expect(table.get_by_role("row", name=month)).to_have_text(
+            re.compile(rf"{month}\s*{image:,}\s*{video:,}\s*{multi_shot:,}")
+        )
+    expect(page.get_by_role("img", name=re.compile("Bar chart: 7,348 credits used in 2027"))).to_be_visible()
 
     assert methods == {"POST"}  # the production API takes no queries over GET
     page.reload()  # the token is kept for the tab

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,10 @@ import pytest
 from studio_credits.api.identity import DevTokens
 from studio_credits.devserver import built_web_app
 from studio_credits.settings import Settings
+
+FROZEN_NOW = datetime(2027, 3, 15, 14, 0, tzinfo=UTC)
+"""The instant the browser suite's server is frozen at (`--now`): the demo person's pages are the same
+on every run."""
 
 SECRET = "http-suite-secret-0123456789abcdef"
 """The dev token secret the server runs with, so tests can mint tokens of their own."""
@@ -95,7 +100,14 @@ def dev_server(*arguments: str) -> Iterator[DevServer]:
     """`studio-credits dev --host 127.0.0.1 --port <free> *arguments` on the embedded DynamoDB (unless
     `arguments` name another with `--dynamodb-endpoint`)."""
     port = free_port()
-    environment = {**os.environ, "STUDIO_CREDITS_DEV_TOKEN_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
+    environment = {
+        **os.environ,
+        "STUDIO_CREDITS_DEV_TOKEN_SECRET": SECRET,
+        "PYTHONUNBUFFERED": "1",
+        # The suites run on both cores beside other work: moto, one request at a time behind the
+        # local server's lock, may take longer than the production timeout of 1 s to answer.
+        "STUDIO_CREDITS_DYNAMODB_READ_TIMEOUT_SECONDS": "5",
+    }
     environment.pop("AWS_ENDPOINT_URL_DYNAMODB", None)  # the embedded DynamoDB
     process = subprocess.Popen(  # noqa: S603 (the project's own command)
         [str(COMMAND), "dev", "--host", "127.0.0.1", "--port", str(port), *arguments],

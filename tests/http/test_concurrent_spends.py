@@ -35,6 +35,10 @@ class SharedTables:
     def urls(self) -> tuple[str, str]:
         return self.first.url, self.second.url
 
+    @property
+    def both(self) -> tuple[DevServer, DevServer]:
+        return self.first, self.second
+
 
 @pytest.fixture(scope="module")
 def servers() -> Iterator[SharedTables]:
@@ -44,6 +48,19 @@ def servers() -> Iterator[SharedTables]:
 
 def test_the_second_server_uses_the_first_s_dynamodb(servers: SharedTables) -> None:
     assert servers.second.dynamodb_endpoint == servers.first.dynamodb_endpoint
+
+
+DEMO_BOOKS = """{ viewer {
+  usage { totalCredits }
+  history(first: 100) { edges { node { id at amount description } } }
+} }"""
+
+
+def test_the_second_server_finds_the_demo_person_seeded_and_adds_nothing(servers: SharedTables) -> None:
+    first, second = (server.post({"query": DEMO_BOOKS}, server.tokens["user"]) for server in servers.both)
+
+    assert second == first
+    assert len(first["data"]["viewer"]["history"]["edges"]) == 100
 
 
 def test_every_spend_of_16_workers_on_a_business_account_is_in_the_ledger(servers: SharedTables) -> None:

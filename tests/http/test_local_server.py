@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from studio_credits.api.identity import DEV_TOKEN_LIFETIME
-from studio_credits.devserver import DEMO_USER
+from studio_credits.demo import DEMO_USER
 from studio_credits.domain.access import Role
 from tests.http.dev_server import DevServer, dev_server, dev_tokens, require_built_web_app
 from tests.support.bodies import MALFORMED_BODIES
@@ -47,7 +47,8 @@ def test_the_printed_user_token_shows_the_demo_account(server: DevServer) -> Non
                 "id": DEMO_USER,
                 "email": "demo@studio.example",
                 "plan": {"id": "pro"},
-                "credits": {"available": 100 + 2_900 + 500 - 32 - 120 - 150},
+                # This period's rollover and grant, the top-up, less this month's creatives (demo.py).
+                "credits": {"available": 3_000 + 3_000 + 500 - 3_213},
             }
         }
     }
@@ -149,8 +150,15 @@ def test_without_now_the_server_runs_on_the_real_clock_which_does_not_move(serve
     }
 
 
-def test_the_outbox_starts_empty(server: DevServer) -> None:
-    assert httpx.get(f"{server.url}/dev/outbox", timeout=10).json() == []
+def test_the_outbox_starts_with_the_demo_person_s_emails_at_their_times_in_the_story(
+    server: DevServer,
+) -> None:
+    emails = httpx.get(f"{server.url}/dev/outbox", timeout=10).json()
+    sent = [datetime.fromisoformat(email["sentAt"]) for email in emails]
+
+    assert {email["to"] for email in emails} == {"demo@studio.example"}
+    assert sent == sorted(sent, reverse=True)
+    assert sent[0] - sent[-1] > timedelta(days=300)  # a year of notices, from the first month on
 
 
 @pytest.mark.parametrize("body", MALFORMED_BODIES.values(), ids=MALFORMED_BODIES.keys())

@@ -1,5 +1,5 @@
-"""`studio-credits dev --now`: a year and two months of the demo person's Pro annual plan lived in
-seconds through HTTP, with the `clock` and `outbox` commands a person would type."""
+"""`studio-credits dev --now`: a year and two months of a newcomer's Pro annual plan lived in seconds
+through HTTP, with the `clock` and `outbox` commands a person would type, beside the demo person's."""
 
 import io
 import time
@@ -14,18 +14,27 @@ import httpx
 import pytest
 
 from studio_credits.cli import main
+from studio_credits.demo import sign_up_time
+from studio_credits.domain.access import Role
 from studio_credits.domain.periods import add_months
-from tests.http.dev_server import DevServer, dev_server, free_port
+from tests.http.dev_server import DevServer, dev_server, dev_tokens, free_port
 
 START = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
+TRAVELLER = "traveller@studio.example"
 SWITCH = add_months(START, 1)
-"""Pro monthly to Pro annual is a change of interval: it waits for the end of the paid month."""
+"""Free to Pro monthly is now; Pro monthly to Pro annual is a change of interval: it waits for the end of
+the paid month."""
 RENEWAL = add_months(START, 13)
 """The annual term, begun at the switch, renews a year later."""
 ADVANCE_SECONDS = 30
 """Fourteen months through moto's threaded server take a few seconds; minutes would mean a regression."""
 
 UPGRADE = """
+mutation { changePlan(input: { planId: "pro", interval: MONTHLY, idempotencyKey: "time-travel-pro" }) {
+  __typename
+} }
+"""
+ANNUAL = """
 mutation { changePlan(input: { planId: "pro", interval: ANNUAL, idempotencyKey: "time-travel-annual" }) {
   __typename
 } }
@@ -57,6 +66,7 @@ class Story:
     entries: list[Entry]
     """Oldest first."""
     emails: list[dict[str, Any]]
+    """The traveller's, newest first."""
 
     def at(self, kind: str) -> list[datetime]:
         return [entry.at for entry in self.entries if entry.kind == kind and entry.at > START]
@@ -70,11 +80,11 @@ def cli(server: DevServer, *arguments: str) -> str:
     return printed.getvalue()
 
 
-def read_history(server: DevServer) -> tuple[dict[str, Any], list[Entry]]:
+def read_history(server: DevServer, token: str) -> tuple[dict[str, Any], list[Entry]]:
     entries: list[Entry] = []
     after = None
     while True:
-        body = server.post({"query": HISTORY, "variables": {"after": after}}, server.tokens["user"])
+        body = server.post({"query": HISTORY, "variables": {"after": after}}, token)
         viewer = body["data"]["viewer"]
         page = viewer["history"]
         entries += [
@@ -93,28 +103,41 @@ def server() -> Iterator[DevServer]:
 
 
 @pytest.fixture(scope="module")
-def story(server: DevServer) -> Story:
-    """Upgrade to Pro annual with the printed user token, then `studio-credits clock advance P14M`."""
-    upgraded = server.post({"query": UPGRADE}, server.tokens["user"])
-    assert upgraded == {"data": {"changePlan": {"__typename": "PlanChangeScheduled"}}}
+def traveller() -> str:
+    """A newcomer's token: the account opens on the Free plan at its first request, at START."""
+    return dev_tokens().mint("traveller", Role.USER, datetime.now(UTC), email=TRAVELLER)
+
+
+@pytest.fixture(scope="module")
+def story(server: DevServer, traveller: str) -> Story:
+    """Upgrade to Pro, then to Pro annual, then `studio-credits clock advance P14M`."""
+    upgraded = server.post({"query": UPGRADE}, traveller)
+    annual = server.post({"query": ANNUAL}, traveller)
+    assert upgraded == {"data": {"changePlan": {"__typename": "PlanChanged"}}}
+    assert annual == {"data": {"changePlan": {"__typename": "PlanChangeScheduled"}}}
 
     started = time.monotonic()
     printed = cli(server, "clock", "advance", "P14M")
     seconds = time.monotonic() - started
 
-    viewer, entries = read_history(server)
-    emails = httpx.get(f"{server.url}/dev/outbox", timeout=10).json()
+    viewer, entries = read_history(server, traveller)
+    emails = [e for e in httpx.get(f"{server.url}/dev/outbox", timeout=10).json() if e["to"] == TRAVELLER]
     return Story(printed, seconds, viewer, entries, emails)
 
 
-def test_the_server_starts_frozen_and_seeds_the_demo_person_then(server: DevServer) -> None:
+def test_the_server_starts_frozen_with_the_demo_person_s_fourteen_months_up_to_then(
+    server: DevServer,
+) -> None:
     clock = httpx.get(f"{server.url}/dev/clock", timeout=10).json()
-    viewer = server.post({"query": "{ viewer { currentPeriod { start } } }"}, server.tokens["user"])
+    viewer, entries = read_history(server, server.tokens["user"])
 
     assert clock == {"now": "2026-01-31T09:00:00+00:00", "frozen": True}
     assert "Test clock: frozen at 2026-01-31T09:00:00+00:00" in "".join(server.output)
-    assert viewer["data"]["viewer"]["currentPeriod"]["start"] == "2026-01-31T09:00:00+00:00"
     assert cli(server, "clock", "show") == "2026-01-31T09:00:00+00:00 (frozen)\n"
+    assert entries[0].at == sign_up_time(START) == datetime(2024, 12, 15, 9, 0, tzinfo=UTC)
+    assert add_months(START, -1) < entries[-1].at < START
+    period_end = datetime.fromisoformat(viewer["currentPeriod"]["end"])
+    assert period_end == datetime(2026, 2, 15, 9, 0, tzinfo=UTC)  # the 15th, as the sign-up
 
 
 @pytest.mark.parametrize(
@@ -146,11 +169,11 @@ def test_the_commands_say_when_no_local_server_answers() -> None:
 
 
 def test_fourteen_months_take_seconds_and_run_each_job_where_it_fell_due(story: Story) -> None:
-    print(f"14 months advanced in {story.seconds:.1f} s")  # shown with -s
+    print(f"14 months advanced in {story.seconds:.1f} s: {story.printed.splitlines()[-1]}")  # shown with -s
     assert story.seconds < ADVANCE_SECONDS
     *runs, last = story.printed.splitlines()
     assert last == f"now 2027-03-31T09:00:00+00:00 ({len(runs)} job runs)"
-    assert sum('"job": "refresh"' in run for run in runs) == 14
+    assert sum('"job": "refresh"' in run for run in runs) == 28  # the traveller's 14 and the demo's
 
 
 def test_fourteen_monthly_grants_each_with_its_rollover_and_expiry(story: Story) -> None:
@@ -183,7 +206,6 @@ def test_the_outbox_holds_each_annual_renewal_reminder_once(story: Story) -> Non
     for days_before, sent_at in zip((30, 7), sent, strict=True):
         due = RENEWAL - timedelta(days=days_before)
         assert due <= sent_at < due + timedelta(days=1)  # the first daily run once it fell due
-    assert all(email["to"] == "demo@studio.example" for email in story.emails)
     assert len({tuple(email.values()) for email in story.emails}) == len(story.emails)  # none twice
     times = [email["sentAt"] for email in story.emails]
     assert times == sorted(times, reverse=True)  # newest first
@@ -191,27 +213,31 @@ def test_the_outbox_holds_each_annual_renewal_reminder_once(story: Story) -> Non
 
 def test_the_outbox_command_lists_the_emails_newest_first(server: DevServer, story: Story) -> None:
     printed = cli(server, "outbox").splitlines()
+    emails = httpx.get(f"{server.url}/dev/outbox", timeout=10).json()
 
-    assert printed[-1] == f"{len(story.emails)} emails"
-    newest = story.emails[0]
+    assert printed[-1] == f"{len(emails)} emails"
+    newest = emails[0]
     assert printed[:2] == [
         f"{newest['sentAt']}  to {newest['to']}: {newest['subject']}",
         f"    {newest['body']}",
     ]
 
 
-def test_without_jobs_only_the_clock_moves(server: DevServer, story: Story) -> None:
+def test_without_jobs_only_the_clock_moves(server: DevServer, traveller: str, story: Story) -> None:
+    emails = len(httpx.get(f"{server.url}/dev/outbox", timeout=10).json())
     printed = cli(server, "clock", "advance", "P1M", "--no-jobs")
 
     assert printed == "now 2027-04-30T09:00:00+00:00 (0 job runs)\n"
     assert cli(server, "clock", "show") == "2027-04-30T09:00:00+00:00 (frozen)\n"
-    assert len(httpx.get(f"{server.url}/dev/outbox", timeout=10).json()) == len(story.emails)
-    assert len(read_history(server)[1]) == len(story.entries)  # nothing written until the jobs run
+    assert len(httpx.get(f"{server.url}/dev/outbox", timeout=10).json()) == emails
+    assert len(read_history(server, traveller)[1]) == len(story.entries)  # nothing written until the jobs run
 
 
-def test_a_read_before_the_jobs_catch_up_sees_the_account_as_of_now(server: DevServer, story: Story) -> None:
+def test_a_read_before_the_jobs_catch_up_sees_the_account_as_of_now(
+    server: DevServer, traveller: str, story: Story
+) -> None:
     cli(server, "clock", "advance", "--to", "2027-05-15T09:00:00Z", "--no-jobs")
-    viewer = server.post({"query": "{ viewer { currentPeriod { start end } } }"}, server.tokens["user"])
+    viewer = server.post({"query": "{ viewer { currentPeriod { start end } } }"}, traveller)
 
     period = viewer["data"]["viewer"]["currentPeriod"]
     now = datetime(2027, 5, 15, 9, 0, tzinfo=UTC)

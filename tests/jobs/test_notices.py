@@ -69,7 +69,8 @@ def test_a_scheduled_change_is_what_the_reminder_announces() -> None:
     (renewal,) = [r for r in reminders(account) if r.kind is NoticeKind.RENEWAL_REMINDER]
 
     assert renewal.message == (
-        "Your Pro plan changes to Starter (monthly) on 15 Dec 2026, for $19.00; 1,000 credits will roll over"
+        "Your Pro plan changes to Starter, billed monthly, on 15 Dec 2026, for $19.00; "
+        "1,000 credits will roll over"
     )
 
 

@@ -68,7 +68,7 @@ def test_each_write_records_what_it_did_who_did_it_and_for_which_job(
             "CONSUME",
             -8,
             2_992,
-            "2 × RES_1080P image: 8 credits",
+            "2 images, 1080p: 8 credits",
             SERVICE_ACTOR,
             "job-1",
             ("IMAGE", 2),
@@ -78,7 +78,7 @@ def test_each_write_records_what_it_did_who_did_it_and_for_which_job(
             "CONSUME",
             -100,
             2_892,
-            "RES_720P 10 s video: 100 credits",
+            "10 s video, 720p: 100 credits",
             SERVICE_ACTOR,
             "job-2",
             ("VIDEO", 1),
@@ -88,7 +88,7 @@ def test_each_write_records_what_it_did_who_did_it_and_for_which_job(
             "RESERVE",
             0,
             2_892,
-            "Held 32 credits for 4 × RES_2K image",
+            "Held 32 credits for 4 images, 2K",
             SERVICE_ACTOR,
             "job-3",
             ("IMAGE", 4),
@@ -98,7 +98,7 @@ def test_each_write_records_what_it_did_who_did_it_and_for_which_job(
             "CAPTURE",
             -24,
             2_868,
-            "4 × RES_2K image: 24 credits for 3 of 4 outputs",
+            "4 images, 2K: 24 credits for 3 of 4 outputs",
             SERVICE_ACTOR,
             "job-3",
             ("IMAGE", 4),
@@ -108,13 +108,13 @@ def test_each_write_records_what_it_did_who_did_it_and_for_which_job(
             "RELEASE",
             0,
             2_868,
-            "Released 8 credits held for 1 undelivered outputs",
+            "Released 8 credits held for 1 undelivered output",
             SERVICE_ACTOR,
             "job-3",
             ("IMAGE", 4),
             [],
         ),
-        ("RESERVE", 0, 2_868, "Held 4 credits for RES_1080P image", SERVICE_ACTOR, "job-4", ("IMAGE", 1), []),
+        ("RESERVE", 0, 2_868, "Held 4 credits for Image, 1080p", SERVICE_ACTOR, "job-4", ("IMAGE", 1), []),
         (
             "RELEASE",
             0,
@@ -272,8 +272,8 @@ def test_a_lot_that_expires_while_partly_held_keeps_only_the_held_credits_until_
         ("EXPIRE", -20, 2_996),  # released after the promotion ended: they go with it
     ]
     assert [entries[-4].description, entries[-1].description] == [
-        "30 promo credits expired: past their expiry on 24 Nov 2026",
-        "20 promo credits expired: held past their expiry, then released",
+        "30 promotion credits expired: past their expiry on 24 Nov 2026",
+        "20 promotion credits expired: held past their expiry, then released",
     ]
     assert spent.account.reserved == 20
     (kept,) = [lot for lot in spent.account.lots if lot.id == promo.entry.lots[0].lot_id]
@@ -308,7 +308,7 @@ def test_a_hold_past_its_expiry_counts_for_nothing_before_the_sweeper_runs(
         ("RELEASE", 0, "sweeper"),
         ("CONSUME", -2_700, "service"),
     ]
-    assert entries[-2].description == "Released 1500 credits: not captured or released before it expired"
+    assert entries[-2].description == "Released 1,500 credits: not captured or released before it expired"
     assert (entries[-2].job_id, entries[-2].creative) == ("job", held_videos)
     stored = services.repository.get_reservation(account.id, held.reservation.id)
     assert stored is not None and stored.status is ReservationStatus.EXPIRED
@@ -400,7 +400,7 @@ def test_a_lot_with_one_credit_left_expires_too_in_the_first_places_of_the_chang
         EntryKind.EXPIRE,
         -1,
         (LotMovement(promo.id, LotSource.PROMO, -1),),
-        "1 promo credits expired: past their expiry on 25 Nov 2026",
+        "1 promotion credit expired: past their expiry on 25 Nov 2026",
         "refresh",
     )
     assert entry_place(expired.id) == (at(2026, 11, 26), 0, 0)
@@ -415,4 +415,7 @@ def test_a_multi_shot_video_is_named_so(services: Services, account: Account) ->
     spent = recorded(ledger.consume(services, SERVICE, account.id, three_shots, "job", "k"))
 
     # 3 s × 10 credits = 30, × 1.25 for the shots = 37.5, rounded up
-    assert spent.entry is not None and spent.entry.description == "RES_720P 3 s multi-shot video: 38 credits"
+    assert (
+        spent.entry is not None
+        and spent.entry.description == "3 s multi-shot video, 720p, 3 shots: 38 credits"
+    )

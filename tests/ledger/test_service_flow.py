@@ -85,7 +85,7 @@ def test_a_retry_after_the_balance_ran_out_still_returns_the_first_result(
     assert again.account.available == 60
 
 
-FOUR_K_ON_FREE = ("RES_4K images: the Free plan allows images up to RES_1080P",)
+FOUR_K_ON_FREE = ("4K images: the Free plan allows images up to 1080p",)
 
 
 def test_insufficient_credits_and_missing_features_are_refusals(services: Services) -> None:

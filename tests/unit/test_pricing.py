@@ -99,7 +99,7 @@ def test_the_template_surcharge_is_added_after_the_multipliers() -> None:
 
     assert found.unit_credits == 8 * 2 + 2
     assert [(line.label, line.credits) for line in found.breakdown] == [
-        ("Image at RES_2K", 8),
+        ("Image, 2K", 8),
         ("Premium model ×2", 8),
         ("Advanced template", 2),
     ]
@@ -146,7 +146,7 @@ def test_every_blocker_is_named() -> None:
     )
 
     assert found.blocked_by == (
-        "RES_4K video: the Starter plan allows video up to RES_1080P",
+        "4K video: the Starter plan allows video up to 1080p",
         "40 s of video: the Starter plan allows up to 15 s",
         "multi-shot video is not in the Starter plan",
         "premium models are not in the Starter plan",
@@ -181,7 +181,7 @@ def test_a_free_plan_quote_points_to_the_cheapest_plan_allowing() -> None:
     found = quote(creative(kind="IMAGE", resolution="RES_2K"), FREE)
 
     assert not found.allowed
-    assert found.blocked_by == ("RES_2K images: the Free plan allows images up to RES_1080P",)
+    assert found.blocked_by == ("2K images: the Free plan allows images up to 1080p",)
     assert found.cheapest_plan_allowing is STARTER
 
 
@@ -190,6 +190,6 @@ def test_a_line_names_the_outputs_from_two_on() -> None:
     two = quote(creative(kind="IMAGE", resolution="RES_2K", outputs=2), PRO)
 
     assert [(line.label, line.credits) for line in (*one.breakdown, *two.breakdown)] == [
-        ("Image at RES_2K", 8),
-        ("Image at RES_2K × 2 outputs", 16),
+        ("Image, 2K", 8),
+        ("Image, 2K × 2 outputs", 16),
     ]

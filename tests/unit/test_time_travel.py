@@ -40,8 +40,8 @@ class World:
     monthly_refresh: bool = False
     """A refresh makes the next one due 30 days later, as periods do."""
 
-    def next_due(self, job: str) -> datetime | None:
-        return min(self.due.get(job, []), default=None)
+    def next_due(self) -> dict[str, datetime | None]:
+        return {job: min(due, default=None) for job, due in self.due.items()}
 
     def run(self, job: str) -> JobReport:
         now = self.clock.now()
@@ -144,7 +144,7 @@ def test_without_jobs_only_the_clock_moves() -> None:
     moved = travel_in(world).advance(at("2026-03-31T09:00:00"), run_jobs=False)
 
     assert (moved.now, moved.jobs) == (at("2026-03-31T09:00:00"), [])
-    assert world.next_due("refresh") == at("2026-02-28T09:00:00")
+    assert world.next_due()["refresh"] == at("2026-02-28T09:00:00")
 
 
 def test_the_clock_moves_forward_only() -> None:
@@ -156,7 +156,7 @@ def test_the_clock_moves_forward_only() -> None:
 
 
 def test_the_real_clock_does_not_move() -> None:
-    travel = TimeTravel(SystemClock(), lambda _: None, lambda _: pytest.fail("no job runs"), 10)
+    travel = TimeTravel(SystemClock(), dict, lambda _: pytest.fail("no job runs"), 10)
 
     assert not travel.frozen
     with pytest.raises(NotFrozen):

@@ -76,11 +76,24 @@ interface Creative {
   resolution: Resolution;
   outputs: number;
   durationSeconds?: number | null;
+  shots?: number | null;
+  premiumModel?: boolean;
+  advancedTemplate?: boolean;
 }
 
+const plural = (count: number, noun: string): string => `${credits(count)} ${noun}${count === 1 ? "" : "s"}`;
+
+/** "Image, 1080p", "4 images, 2K", "12 s multi-shot video, 720p, 3 shots", "3 × 8 s video, 480p". */
 export function creativeText(creative: Creative): string {
-  const parts = [CREATIVE_KINDS[creative.kind], RESOLUTIONS[creative.resolution]];
-  if (creative.durationSeconds != null) parts.push(`${credits(creative.durationSeconds)} s`);
-  if (creative.outputs > 1) parts.push(`× ${credits(creative.outputs)}`);
+  let what: string;
+  if (creative.kind === "IMAGE") what = creative.outputs === 1 ? "Image" : plural(creative.outputs, "image");
+  else {
+    what = `${credits(creative.durationSeconds ?? 0)} s ${CREATIVE_KINDS[creative.kind].toLowerCase()}`;
+    if (creative.outputs > 1) what = `${credits(creative.outputs)} × ${what}`;
+  }
+  const parts = [what, RESOLUTIONS[creative.resolution]];
+  if (creative.shots != null) parts.push(plural(creative.shots, "shot"));
+  if (creative.premiumModel) parts.push("premium model");
+  if (creative.advancedTemplate) parts.push("advanced template");
   return parts.join(", ");
 }

@@ -74,6 +74,7 @@ class CreativeSummary:
     resolution: Resolution
     outputs: int
     duration_seconds: int | None
+    shots: int | None = strawberry.field(description="A multi-shot video's shots; null otherwise.")
     premium_model: bool
     advanced_template: bool
 
@@ -120,6 +121,7 @@ class LedgerEntry:
                 resolution=creative.resolution,
                 outputs=creative.outputs,
                 duration_seconds=creative.duration_seconds,
+                shots=creative.shots,
                 premium_model=creative.premium_model,
                 advanced_template=creative.advanced_template,
             ),

@@ -24,6 +24,7 @@ import {
   parseDay,
   signedCredits,
 } from "../format";
+import { timeTicks } from "../timeAxis";
 import { usePageTitle } from "../title";
 
 const PAGE_SIZE = 20;
@@ -266,17 +267,33 @@ function FilterForm({ filters }: { filters: Filters }) {
   );
 }
 
+const HALF_DAY = 12 * 3600 * 1000;
+const UNIT_NAMES = { month: "by month", day: "by day", hour: "by hour" };
+
+/** The balance after each entry shown, as a step line over a time axis: points spaced by time. */
 function BalanceChart({ entries }: { entries: Entry[] }) {
   const oldestFirst = useMemo(() => [...entries].reverse(), [entries]);
+  // Entries of one instant (a period boundary's expiries, rollover and grant) are one step: the last.
+  const points = useMemo(
+    () =>
+      oldestFirst
+        .map((entry) => ({ x: Date.parse(entry.at), y: entry.balanceAfter }))
+        .filter((point, n, all) => all[n + 1]?.x !== point.x),
+    [oldestFirst],
+  );
+  const first = points[0]?.x ?? 0;
+  const last = points[points.length - 1]?.x ?? 0;
+  // A single instant still gets a day around it.
+  const [min, max] = last - first < HALF_DAY ? [first - HALF_DAY, last + HALF_DAY] : [first, last];
+  const ticks = useMemo(() => timeTicks(min, max), [min, max]);
   const config = useMemo<ChartConfiguration>(
     () => ({
       type: "line",
       data: {
-        labels: oldestFirst.map((entry) => dateTime(entry.at)),
         datasets: [
           {
             label: "Balance",
-            data: oldestFirst.map((entry) => entry.balanceAfter),
+            data: points,
             borderColor: PALETTE[0],
             backgroundColor: "rgba(48, 86, 211, 0.12)",
             fill: true,
@@ -287,21 +304,33 @@ function BalanceChart({ entries }: { entries: Entry[] }) {
       },
       options: {
         maintainAspectRatio: false,
-        plugins: { legend: { display: false } },
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { title: (items) => dateTime(new Date(items[0]?.parsed.x ?? 0).toISOString()) } },
+        },
         scales: {
-          x: { ticks: { maxTicksLimit: 8 } },
+          x: {
+            type: "linear",
+            min,
+            max,
+            afterBuildTicks: (axis) => {
+              axis.ticks = ticks.values.map((value) => ({ value }));
+            },
+            ticks: { callback: (_value, index) => ticks.labels[index] ?? "" },
+          },
           y: { beginAtZero: true, title: { display: true, text: "Credits" } },
         },
       },
     }),
-    [oldestFirst],
+    [points, min, max, ticks],
   );
-  const first = oldestFirst[0];
-  const last = oldestFirst[oldestFirst.length - 1];
+  const firstEntry = oldestFirst[0];
+  const lastEntry = oldestFirst[oldestFirst.length - 1];
   const summary =
-    first && last
-      ? `Line chart of the balance over the entries shown: ${credits(first.balanceAfter)} credits on ${dateTime(first.at)}, ` +
-        `${credits(last.balanceAfter)} on ${dateTime(last.at)}. The table below lists each entry's balance.`
+    firstEntry && lastEntry
+      ? `Step line of the balance over time, ${UNIT_NAMES[ticks.unit]} (${ticks.labels.join(", ")}): ` +
+        `${credits(firstEntry.balanceAfter)} credits on ${dateTime(firstEntry.at)}, ` +
+        `${credits(lastEntry.balanceAfter)} on ${dateTime(lastEntry.at)}. The table below lists each entry's balance.`
       : "Balance over time";
   return (
     <section class="card" aria-labelledby="balance-heading">

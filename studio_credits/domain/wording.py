@@ -1,0 +1,73 @@
+"""The words people read in the ledger, the notices, the emails and the price breakdown: creatives,
+credit sources, billing and amounts, never an enum's or a code's name. The one formatter of the
+server's words; the web client formats its own labels."""
+
+from datetime import datetime
+
+from studio_credits.domain.catalogue import BillingInterval, Resolution
+from studio_credits.domain.creatives import Creative, CreativeKind
+from studio_credits.domain.lots import LotSource
+
+RESOLUTIONS = {
+    Resolution.RES_480P: "480p",
+    Resolution.RES_720P: "720p",
+    Resolution.RES_1080P: "1080p",
+    Resolution.RES_2K: "2K",
+    Resolution.RES_4K: "4K",
+}
+SOURCES = {
+    LotSource.PLAN: "plan",
+    LotSource.ROLLOVER: "rollover",
+    LotSource.TOP_UP: "top-up",
+    LotSource.PROMO: "promotion",
+    LotSource.ADJUSTMENT: "adjustment",
+}
+BILLED = {BillingInterval.MONTHLY: "monthly", BillingInterval.ANNUAL: "yearly"}
+VIDEO_NOUNS = {CreativeKind.VIDEO: "video", CreativeKind.MULTI_SHOT_VIDEO: "multi-shot video"}
+
+
+def day_text(moment: datetime) -> str:
+    """A date as ledger texts and notices show it (UTC): 15 Dec 2026."""
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def resolution_text(resolution: Resolution) -> str:
+    return RESOLUTIONS[resolution]
+
+
+def source_text(source: LotSource) -> str:
+    """ "top-up", "rollover": as in "500 top-up credits expired"."""
+    return SOURCES[source]
+
+
+def billed(interval: BillingInterval) -> str:
+    """ "monthly", "yearly": as in "Pro, billed yearly"."""
+    return BILLED[interval]
+
+
+def plural(count: int, noun: str) -> str:
+    """ "1 credit", "1,000 credits"."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def credits_text(count: int) -> str:
+    return plural(count, "credit")
+
+
+def creative_text(creative: Creative) -> str:
+    """ "Image, 1080p", "4 images, 2K", "12 s multi-shot video, 720p, 3 shots",
+    "10 s video, 4K, premium model, advanced template", "3 × 8 s video, 1080p"."""
+    if creative.kind is CreativeKind.IMAGE:
+        what = "Image" if creative.outputs == 1 else f"{creative.outputs:,} images"
+    else:
+        what = f"{creative.duration_seconds} s {VIDEO_NOUNS[creative.kind]}"
+        if creative.outputs > 1:
+            what = f"{creative.outputs:,} × {what}"
+    parts = [what, resolution_text(creative.resolution)]
+    if creative.kind is CreativeKind.MULTI_SHOT_VIDEO and creative.shots is not None:
+        parts.append(plural(creative.shots, "shot"))
+    if creative.premium_model:
+        parts.append("premium model")
+    if creative.advanced_template:
+        parts.append("advanced template")
+    return ", ".join(parts)
