@@ -10,12 +10,11 @@ verifies its own dev tokens), so the app ends on its sign-in screen, as after an
 import base64
 import hashlib
 import json
-import time
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Page, Request, Route, expect
 
-from tests.http.dev_server import DevServer
+from tests.http.dev_server import FROZEN_NOW, DevServer
 
 HOSTED_UI = "https://auth.studio.test"
 ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1"
@@ -29,8 +28,9 @@ def base64url(data: bytes) -> str:
 
 def id_token(subject: str) -> str:
     """What the token endpoint returns: a JWT with Cognito's claims (its signature is not checked
-    in the browser; API Gateway's authorizer checks it in production)."""
-    now = int(time.time())
+    in the browser; API Gateway's authorizer checks it in production). Issued at the browser's clock,
+    which checks its lifetime."""
+    now = int(FROZEN_NOW.timestamp())
     header = {"alg": "RS256", "typ": "JWT", "kid": "test"}
     claims = {"iss": ISSUER, "aud": CLIENT_ID, "sub": subject, "iat": now, "exp": now + 3600}
     return ".".join(base64url(json.dumps(part).encode()) for part in (header, claims)) + ".c2lnbmF0dXJl"

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,10 @@ import pytest
 from studio_credits.api.identity import DevTokens
 from studio_credits.devserver import built_web_app
 from studio_credits.settings import Settings
+
+FROZEN_NOW = datetime(2027, 3, 15, 14, 0, tzinfo=UTC)
+"""The instant the browser tests' server (`--now`) and browser clocks are frozen at, so the pages
+show the same content whatever the date the tests run."""
 
 SECRET = "http-suite-secret-0123456789abcdef"
 """The dev token secret the server runs with, so tests can mint tokens of their own."""
