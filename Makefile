@@ -11,8 +11,9 @@ STAMP := $(VENV)/.installed
 WEB_APP := web/dist/index.html
 WEB_NODE := web/node_modules/.installed
 CHROMIUM := /usr/bin/chromium
+FAKETIME := /usr/bin/faketime
 
-.PHONY: dev test lint bench schema clean package simulate fuzz mutate web web-check codegen
+.PHONY: dev test test-dates lint bench schema clean package simulate fuzz mutate web web-check codegen
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,15 +57,23 @@ web-check: $(WEB_NODE)
 	cd web && CODEGEN_OUT=../build/codegen/ npm run --silent codegen > /dev/null
 	diff -r web/src/gql build/codegen || { echo "web/src/gql is stale: run make codegen" >&2; exit 1; }
 
-# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
-$(CHROMIUM):
+# Debian's packages the tests need: the browser tests drive its Chromium (Playwright cannot download
+# browsers here), `make test-dates` fakes the clock with its libfaketime.
+$(CHROMIUM) $(FAKETIME): /usr/bin/%:
 	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $*; \
 	else \
-		echo "The browser tests need Debian's chromium at $(CHROMIUM); make installs it only as root." >&2; \
-		echo "Install it with: sudo apt-get install chromium" >&2; \
+		echo "The tests need Debian's $* at $@; make installs it only as root." >&2; \
+		echo "Install it with: sudo apt-get install $*" >&2; \
 		exit 1; \
 	fi
+
+# The pytest suite of `make test` once per instant of DATES, on a clock faked from there (.ci/test-dates):
+# no test may depend on the day it runs. Month and year ends, a leap day, a date years ahead.
+DATES ?= 2026-12-03T08:45:00Z 2026-12-31T23:59:50Z 2027-01-31T12:00:00Z 2027-02-28T23:59:59Z \
+	2028-02-29T12:00:00Z 2030-07-01T00:00:00Z
+test-dates: package $(CHROMIUM) $(FAKETIME)
+	.ci/test-dates $(DATES)
 
 # Deployment (serverless.yml): one Lambda zip of the code and the dependencies of pyproject.toml,
 # built for the Lambda runtime, then `osls package` writes the CloudFormation template under

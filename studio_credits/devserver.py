@@ -119,6 +119,18 @@ def use_local_aws(dynamodb: str, ses: str) -> None:
     os.environ.setdefault("AWS_REGION", "us-east-1")
 
 
+def warm_up(dynamodb: str, ses: str) -> None:
+    """moto's server builds its app for a service and loads the service's backend at its first
+    request: over a second on a busy machine. Done here, with time to spare, so that no call of the
+    server's own (1 s to answer, README "Faults") waits on it."""
+    import boto3
+    from botocore.config import Config
+
+    patient = Config(connect_timeout=60, read_timeout=60, retries={"total_max_attempts": 1})
+    boto3.client("dynamodb", endpoint_url=dynamodb, config=patient).list_tables()
+    boto3.client("ses", endpoint_url=ses, config=patient).get_send_quota()
+
+
 def prepare(services: "Services", settings: "Settings") -> dict[str, str]:
     """Create the tables, seed the demo account as of the services' clock; return tokens by role.
 
@@ -191,6 +203,7 @@ def serve(host: str, port: int, now: datetime | None, dynamodb_endpoint: str | N
     with embedded_aws() as moto_endpoint:
         dynamodb = dynamodb_endpoint or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or moto_endpoint
         use_local_aws(dynamodb, moto_endpoint)
+        warm_up(dynamodb, moto_endpoint)
         from studio_credits.bootstrap import bootstrap, dev_app
         from studio_credits.mail.ses import SesMailer
         from studio_credits.outbox import Outbox

@@ -3,7 +3,9 @@ the contract's result unions, and who may call what."""
 
 from typing import Any
 
-from tests.api.lambda_events import claims, graphql
+from functions.api import handler
+from studio_credits.domain.clock import FixedClock
+from tests.api.lambda_events import LambdaHandler, claims, graphql, handler_at
 
 USER = claims("user")["sub"]
 BALANCE = "balance { available reserved usedThisPeriod lots { source remaining } }"
@@ -78,21 +80,23 @@ mutation Change($input: ChangePlanInput!) { changePlan(input: $input) { __typena
 """
 
 
-def open_account(plan_id: str = "free") -> None:
+def open_account(plan_id: str = "free", lambda_handler: LambdaHandler = handler) -> None:
     """The user's account, opened on the free plan and changed to `plan_id` as the plan page does: a
     higher plan applies at once and tops the period up to its monthly credits."""
-    graphql("user", "{ viewer { id } }")
+    graphql("user", "{ viewer { id } }", lambda_handler=lambda_handler)
     if plan_id != "free":
         change = {"planId": plan_id, "interval": "MONTHLY", "idempotencyKey": f"to-{plan_id}"}
-        assert data(graphql("user", CHANGE_PLAN, {"input": change})) == {
+        assert data(graphql("user", CHANGE_PLAN, {"input": change}, lambda_handler)) == {
             "changePlan": {"__typename": "PlanChanged"}
         }
 
 
-def consume(creative: dict[str, Any], job: str, key: str) -> dict[str, Any]:
+def consume(
+    creative: dict[str, Any], job: str, key: str, lambda_handler: LambdaHandler = handler
+) -> dict[str, Any]:
     """consumeCredits on the user's account, as the generation service; the whole `data`."""
     variables = {"input": {"accountId": USER, "creative": creative, "jobId": job, "idempotencyKey": key}}
-    return data(graphql("service", CONSUME, variables))
+    return data(graphql("service", CONSUME, variables, lambda_handler))
 
 
 def data(body: dict[str, Any]) -> dict[str, Any]:
@@ -235,17 +239,20 @@ def test_low_credit_notices_once_per_threshold(dynamodb: None) -> None:
     assert "80 of this period's 100 credits" in notices[1]["message"]
 
 
-def test_usage_by_kind_for_the_year(dynamodb: None) -> None:
-    open_account()
+def test_usage_by_kind_for_the_year(dynamodb: None, clock: FixedClock) -> None:
+    # One instant: on the real clock, the spends and the read could fall in two months or years.
+    frozen = handler_at(clock)
+    open_account(lambda_handler=frozen)
     video = {"kind": "VIDEO", "resolution": "RES_480P", "durationSeconds": 2}
-    consume(video, job="v", key="v")
-    consume({"kind": "IMAGE", "resolution": "RES_1080P"}, job="i", key="i")
+    consume(video, job="v", key="v", lambda_handler=frozen)
+    consume({"kind": "IMAGE", "resolution": "RES_1080P"}, job="i", key="i", lambda_handler=frozen)
 
     usage = data(
         graphql(
             "user",
             "{ viewer { usage { totalCredits totalCreatives "
             "byKind { kind credits creatives } byMonth { credits byKind { kind credits creatives } } } } }",
+            lambda_handler=frozen,
         )
     )["viewer"]["usage"]
 

@@ -3,17 +3,20 @@
 One server and one browser for these tests (package scope: Playwright's sync API keeps an asyncio
 loop running on this thread while it is open, which the suites after this one must not see); each
 test gets a fresh browser context (its own sessionStorage) in the person's locale and time zone,
-and usually a fresh account of its own.
+and usually a fresh account of its own. The server's test clock and the browser's `Date` are both
+frozen at FROZEN_NOW, so every page shows the same dates on whatever day the tests run; a test
+fails on any console error, uncaught exception or failed request of its page (`page_problems`).
 """
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, expect, sync_playwright
 
 from studio_credits.domain.access import Role
 from tests.http.dev_server import FROZEN_NOW, DevServer, dev_server, dev_tokens, require_built_web_app
@@ -52,15 +55,60 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+class PageProblems:
+    """What went wrong on a page: console errors, uncaught exceptions, failed requests and responses
+    of 400 or more, but for the addresses a test makes fail on purpose (`expect_failures`)."""
+
+    def __init__(self, page: Page) -> None:
+        self.problems: list[str] = []
+        self._expected: list[re.Pattern[str]] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"uncaught {error.name}: {error.message}"))
+        page.on("requestfailed", self._request_failed)
+        page.on("response", self._response)
+
+    def expect_failures(self, url: str) -> None:
+        """Requests to addresses matching the pattern `url` fail on purpose: not a problem."""
+        self._expected.append(re.compile(url))
+
+    def _unexpected(self, url: str) -> bool:
+        return not any(pattern.search(url) for pattern in self._expected)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and self._unexpected(message.location.get("url", "")):
+            self.problems.append(f"console error: {message.text} (at {message.location.get('url')})")
+
+    def _request_failed(self, request: Request) -> None:
+        # ERR_ABORTED: the page itself let go of the request (a reload, a navigation), nothing failed.
+        if request.failure != "net::ERR_ABORTED" and self._unexpected(request.url):
+            self.problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
+
+    def _response(self, response: Response) -> None:
+        if response.status >= 400 and self._unexpected(response.url):
+            self.problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(
         locale=LOCALE, timezone_id=TIME_ZONE, viewport={"width": 1280, "height": 900}, accept_downloads=True
     )
     context.set_default_timeout(10_000)
-    context.clock.set_fixed_time(FROZEN_NOW)  # the server's instant: "this year", "expiring soon"
+    context.clock.set_fixed_time(FROZEN_NOW)  # the server's clock; timers still run
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def page_problems(request: pytest.FixtureRequest) -> Iterator[PageProblems | None]:
+    """Every browser test fails on a problem its page had (the ones without a page have none)."""
+    if "page" not in request.fixturenames:
+        yield None
+        return
+    watched = PageProblems(request.getfixturevalue("page"))
+    yield watched
+    if watched.problems:
+        pytest.fail("the page had problems:\n  " + "\n  ".join(watched.problems), pytrace=False)
 
 
 class Person:
@@ -69,6 +117,7 @@ class Person:
     def __init__(self, server: DevServer, sub: str) -> None:
         self.server = server
         self.id = sub
+        # Tokens live in real time, whatever the server's test clock says (api/identity.py).
         self.token = dev_tokens().mint(sub, Role.USER, datetime.now(UTC), email=f"{sub}@studio.example")
         self.graphql("{ viewer { id } }")
 
@@ -93,6 +142,7 @@ def service_call(server: DevServer, query: str, variables: dict[str, Any]) -> An
     return body["data"]
 
 
+GRANT = """mutation($input: GrantInput!) { grantCredits(input: $input) { __typename } }"""
 CONSUME = """mutation($input: ConsumeInput!) { consumeCredits(input: $input) { __typename } }"""
 IMAGE = {"kind": "IMAGE", "resolution": "RES_1080P"}
 """4 credits."""

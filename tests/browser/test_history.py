@@ -11,8 +11,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
+    GRANT,
     IMAGE,
     TIME_ZONE,
+    PageProblems,
     Person,
     screenshot,
     serious_accessibility_violations,
@@ -25,7 +27,8 @@ IMAGES = 18
 PAGE_SIZE = 20
 """The page's size (web/src/pages/History.tsx)."""
 
-GRANT = """mutation($input: GrantInput!) { grantCredits(input: $input) { __typename } }"""
+TODAY = FROZEN_NOW.astimezone(ZoneInfo(TIME_ZONE)).date()
+"""The person's day when every entry here is written (the server's clock is frozen)."""
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +131,7 @@ def test_the_demo_person_s_balance_over_fourteen_months_is_on_a_time_axis(
 
 def test_filters_are_kept_in_the_address(page: Page, spender: Person) -> None:
     spender.open(page, "/history")
-    year = str(FROZEN_NOW.astimezone(ZoneInfo(TIME_ZONE)).year)
+    year = str(TODAY.year)
 
     page.get_by_label("Year").select_option(year)
     page.get_by_role("group", name="Creative kind").get_by_label("Image").check()
@@ -153,15 +156,14 @@ def test_filters_are_kept_in_the_address(page: Page, spender: Person) -> None:
     page.go_back()
     expect(page.get_by_text(f"{IMAGES} entries shown.")).to_be_visible()
 
-    today = FROZEN_NOW.astimezone(ZoneInfo(TIME_ZONE)).date()
     page.get_by_role("link", name="Clear filters").click()
-    page.get_by_label("From").fill(today.isoformat())
-    page.get_by_label("To").fill(today.isoformat())
+    page.get_by_label("From").fill(TODAY.isoformat())
+    page.get_by_label("To").fill(TODAY.isoformat())
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_text("20 entries shown, more to load.")).to_be_visible()
-    assert page.url.endswith(f"/history?from={today}&to={today}")
-    page.get_by_label("From").fill((today + timedelta(days=1)).isoformat())
-    page.get_by_label("To").fill((today + timedelta(days=1)).isoformat())
+    assert page.url.endswith(f"/history?from={TODAY}&to={TODAY}")
+    page.get_by_label("From").fill((TODAY + timedelta(days=1)).isoformat())
+    page.get_by_label("To").fill((TODAY + timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_text("No entries match these filters.")).to_be_visible()
 
@@ -190,7 +192,10 @@ def test_export_csv_holds_the_whole_filtered_range(page: Page, spender: Person) 
     assert datetime.fromisoformat(exported[1][0]).tzinfo is not None
 
 
-def test_a_failed_read_says_so_and_tries_again(page: Page, spender: Person) -> None:
+def test_a_failed_read_says_so_and_tries_again(
+    page: Page, page_problems: PageProblems, spender: Person
+) -> None:
+    page_problems.expect_failures(r"/graphql$")
     page.route("**/graphql", lambda route: route.abort())
     spender.open(page, "/history")
 

@@ -28,8 +28,9 @@ def base64url(data: bytes) -> str:
 
 def id_token(subject: str) -> str:
     """What the token endpoint returns: a JWT with Cognito's claims (its signature is not checked
-    in the browser; API Gateway's authorizer checks it in production)."""
-    now = int(FROZEN_NOW.timestamp())  # the browser's clock
+    in the browser; API Gateway's authorizer checks it in production). Issued at the browser's clock,
+    which checks its lifetime."""
+    now = int(FROZEN_NOW.timestamp())
     header = {"alg": "RS256", "typ": "JWT", "kid": "test"}
     claims = {"iss": ISSUER, "aud": CLIENT_ID, "sub": subject, "iat": now, "exp": now + 3600}
     return ".".join(base64url(json.dumps(part).encode()) for part in (header, claims)) + ".c2lnbmF0dXJl"

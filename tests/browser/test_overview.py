@@ -1,11 +1,20 @@
 """Signing in with the printed link, the Usage Overview, the menu, keyboard use."""
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import Page, Request, expect
 
-from tests.browser.conftest import IMAGE, Person, screenshot, serious_accessibility_violations, spend
-from tests.http.dev_server import DevServer
+from tests.browser.conftest import (
+    GRANT,
+    IMAGE,
+    Person,
+    screenshot,
+    serious_accessibility_violations,
+    service_call,
+    spend,
+)
+from tests.http.dev_server import FROZEN_NOW, DevServer
 
 
 def test_without_a_token_the_sign_in_screen_says_how_to_get_one(page: Page, server: DevServer) -> None:
@@ -65,6 +74,27 @@ def test_the_printed_link_opens_the_demo_overview_and_leaves_the_address_bar(
     expect(page.get_by_role("heading", level=1)).to_have_text("Usage Overview")
     assert serious_accessibility_violations(page) == []
     screenshot(page, "usage-overview")
+
+
+def test_credits_expiring_within_30_days_are_listed_with_their_day(page: Page, person: Person) -> None:
+    promo = {
+        "accountId": person.id,
+        "amount": 50,
+        "source": "PROMO",
+        "expiresAt": (FROZEN_NOW + timedelta(days=10)).isoformat(),
+        "note": "spring promotion",
+        "idempotencyKey": "promo",
+    }
+    assert (
+        service_call(person.server, GRANT, {"input": promo})["grantCredits"]["__typename"] == "CreditsGranted"
+    )
+
+    person.open(page)
+
+    # Not the free plan's credits: they expire with the period on Apr 15, 31 days away.
+    expect(page.get_by_role("region", name="Expiring soon").get_by_role("listitem")).to_have_text(
+        ["50 promotional credits expire on Mar 25, 2027"]
+    )
 
 
 def test_the_left_menu_and_upgrade_work_from_the_keyboard(page: Page, person: Person) -> None:

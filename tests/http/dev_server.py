@@ -23,8 +23,8 @@ from studio_credits.devserver import built_web_app
 from studio_credits.settings import Settings
 
 FROZEN_NOW = datetime(2027, 3, 15, 14, 0, tzinfo=UTC)
-"""The instant the browser suite's server is frozen at (`--now`): the demo person's pages are the same
-on every run."""
+"""The instant the browser tests' server (`--now`) and browser clocks are frozen at, so the pages
+show the same content whatever the date the tests run."""
 
 SECRET = "http-suite-secret-0123456789abcdef"
 """The dev token secret the server runs with, so tests can mint tokens of their own."""
@@ -100,14 +100,7 @@ def dev_server(*arguments: str) -> Iterator[DevServer]:
     """`studio-credits dev --host 127.0.0.1 --port <free> *arguments` on the embedded DynamoDB (unless
     `arguments` name another with `--dynamodb-endpoint`)."""
     port = free_port()
-    environment = {
-        **os.environ,
-        "STUDIO_CREDITS_DEV_TOKEN_SECRET": SECRET,
-        "PYTHONUNBUFFERED": "1",
-        # The suites run on both cores beside other work: moto, one request at a time behind the
-        # local server's lock, may take longer than the production timeout of 1 s to answer.
-        "STUDIO_CREDITS_DYNAMODB_READ_TIMEOUT_SECONDS": "5",
-    }
+    environment = {**os.environ, "STUDIO_CREDITS_DEV_TOKEN_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
     environment.pop("AWS_ENDPOINT_URL_DYNAMODB", None)  # the embedded DynamoDB
     process = subprocess.Popen(  # noqa: S603 (the project's own command)
         [str(COMMAND), "dev", "--host", "127.0.0.1", "--port", str(port), *arguments],

@@ -27,6 +27,8 @@ SERVERLESS_DIR = ROOT / ".serverless"
 TEMPLATE = SERVERLESS_DIR / "cloudformation-template-update-stack.json"
 STATE = SERVERLESS_DIR / "serverless-state.json"
 RUNTIME = Path(__file__).with_name("lambda_runtime.py")
+FAKED_CLOCK = {"LD_PRELOAD", "FAKETIME", "FAKETIME_SHARED"}
+"""libfaketime's variables (`make test-dates`): a function runs on the tests' clock, as on Lambda's."""
 EVENTS = ROOT / "tests" / "events"
 
 STACK_NAME = "studio-credits-test"
@@ -249,6 +251,7 @@ def run_function(
         "AWS_ENDPOINT_URL": deployment.endpoint,
         **deployment.function_environment(function),
         **(environment_changes or {}),
+        **{name: value for name, value in os.environ.items() if name in FAKED_CLOCK},
     }
     completed = subprocess.run(  # noqa: S603 (our own interpreter and script)
         [sys.executable, "-I", "-S", str(RUNTIME), json.dumps(request)],
