@@ -126,7 +126,12 @@ def warm_up(dynamodb: str, ses: str) -> None:
     import boto3
     from botocore.config import Config
 
-    patient = Config(connect_timeout=60, read_timeout=60, retries={"total_max_attempts": 1})
+    patient = Config(
+        region_name=os.environ["AWS_REGION"],  # use_local_aws's default: boto3 reads only AWS_DEFAULT_REGION
+        connect_timeout=60,
+        read_timeout=60,
+        retries={"total_max_attempts": 1},
+    )
     boto3.client("dynamodb", endpoint_url=dynamodb, config=patient).list_tables()
     boto3.client("ses", endpoint_url=ses, config=patient).get_send_quota()
 
