@@ -13,6 +13,7 @@ from studio_credits.domain.history import HistoryFilter
 from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.notices import Notice
+from studio_credits.domain.payments import Card, ChargeOutcome, ChargeRequest, Payment, PaymentEvent
 from studio_credits.domain.reservations import Reservation
 from studio_credits.domain.usage import DayUsage
 from studio_credits.mail import Mailer
@@ -65,6 +66,18 @@ class Repository(Protocol):
 
     def notices(self, account_id: str, limit: int) -> list[Notice]: ...
 
+    def get_payment(self, account_id: str, payment_id: str) -> Payment | None: ...
+
+    def payment_for_key(self, account_id: str, key: str) -> Payment | None:
+        """The payment opened under a scoped idempotency key, if any."""
+        ...
+
+    def payments_page(
+        self, account_id: str, limit: int, after_payment_id: str | None
+    ) -> tuple[list[Payment], str | None]:
+        """Newest first."""
+        ...
+
     def calls_made(self) -> int:
         """Calls this repository has made to its database so far (0 for one that makes none)."""
         ...
@@ -94,6 +107,77 @@ class Repository(Protocol):
         ...
 
 
+class CardDeclined(Exception):
+    """The card could not be saved: the bank declined it, or its authentication failed. The message
+    says so in words a person understands."""
+
+
+class InvalidSignature(Exception):
+    """A webhook whose signature does not verify with the signing secret: nothing is read from it."""
+
+
+class PaymentProviderUnavailable(Unavailable):
+    """The payment provider did not answer. A charge asked for may exist: its payment stays pending
+    under its idempotency key, and the same request again finds it rather than charging twice."""
+
+    def __init__(self) -> None:
+        super().__init__("the payment provider is not answering right now; try again")
+
+
+class PaymentProvider(Protocol):
+    """The one way to money: a customer per account, one saved card, charges with an idempotency
+    key, refunds, and verified webhook events. Implemented by studio_credits/payments/ (Stripe)."""
+
+    @property
+    def publishable_key(self) -> str:
+        """The key the web client loads Stripe.js with."""
+        ...
+
+    @property
+    def script_url(self) -> str | None:
+        """Where the web client loads Stripe.js from when it is not Stripe's own (localstripe's)."""
+        ...
+
+    def create_customer(self, account_id: str, email: str | None) -> str:
+        """A new customer for the account; its id."""
+        ...
+
+    def start_card_setup(self, customer_id: str) -> str:
+        """A SetupIntent for a card the customer will save off-session; its client secret."""
+        ...
+
+    def finish_card_setup(self, customer_id: str, setup_intent_id: str) -> Card:
+        """The card a succeeded SetupIntent saved, attached to the customer as its default;
+        raises CardDeclined when the SetupIntent did not succeed."""
+        ...
+
+    def charge(self, request: ChargeRequest) -> ChargeOutcome:
+        """Charge the saved card now. A timeout is UNKNOWN, never an exception."""
+        ...
+
+    def find_charge(self, request: ChargeRequest) -> ChargeOutcome | None:
+        """The charge an earlier `charge(request)` made for this payment, whatever its answer was,
+        or None if it made none (so charging again cannot charge twice)."""
+        ...
+
+    def charge_outcome(self, charge_id: str) -> ChargeOutcome:
+        """The charge as the provider has it now, with the account and payment of its metadata."""
+        ...
+
+    def refund(self, charge_id: str, amount_cents: int | None = None) -> None:
+        """Refund the charge in full, or `amount_cents` of it."""
+        ...
+
+    def parse_event(self, payload: bytes, signature: str | None) -> PaymentEvent:
+        """A webhook event, verified with the signing secret; raises InvalidSignature."""
+        ...
+
+
+class PaymentsNotConfigured(Unavailable):
+    def __init__(self) -> None:
+        super().__init__("payments are not set up on this server")
+
+
 DEFAULT_RETRY = RetryPolicy()
 
 
@@ -109,3 +193,11 @@ class Services:
     """The request or job run these services act for: stamped on every ledger entry they write."""
     retry: RetryPolicy = DEFAULT_RETRY
     """How a write tries again after a lost race or a store that did not answer."""
+    payments: PaymentProvider | None = None
+    """Stripe (localstripe on the local server and in the tests); None where nothing is charged."""
+
+    @property
+    def payment_provider(self) -> PaymentProvider:
+        if self.payments is None:
+            raise PaymentsNotConfigured()
+        return self.payments
