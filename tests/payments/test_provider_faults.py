@@ -71,4 +71,6 @@ def test_a_secret_is_read_from_parameter_store_when_first_needed_not_before() ->
         ssm.put_parameter(Name="/studio-credits/test/stripe-api-key", Value="sk_live_x", Type="SecureString")
 
         assert read() == "sk_live_x"
+        with pytest.raises(PaymentProviderUnavailable):
+            secret("/studio-credits/test/missing", "sk_test_local")()
     assert secret(None, "sk_test_local")() == "sk_test_local"
