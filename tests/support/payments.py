@@ -1,0 +1,81 @@
+"""Paying in tests as a person does: a card saved through a SetupIntent confirmed as Stripe.js
+confirms it (with a raw test card number, which localstripe takes), and 3D Secure answered in
+localstripe's own authentication step."""
+
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+import stripe
+
+from studio_credits.bootstrap import stripe_provider
+from studio_credits.domain.access import Principal
+from studio_credits.domain.account import Account
+from studio_credits.payments.test_cards import PAYS, confirm_card_setup
+from studio_credits.service import payments as paying
+from studio_credits.service.ports import PaymentProvider, Services
+from studio_credits.settings import Settings
+
+DECLINED_AT_SETUP = "4000000000000002"
+"""localstripe declines it when it is saved (Stripe would decline it at the charge)."""
+DECLINED_AT_CHARGE = "4000000000000341"
+ASKS_FOR_3DS = "4000002760003184"
+
+
+def confirm_setup(client_secret: str, number: str) -> str:
+    """The SetupIntent's id, confirmed with a raw card number on the localstripe the tests run."""
+    return confirm_card_setup(Settings.from_environment(), client_secret, number)
+
+
+def save_card(services: Services, who: Principal, number: str = PAYS) -> Account | paying.CardNotSaved:
+    """The Plan page's "Add a card": a SetupIntent, confirmed in the browser, then saved."""
+    secret = paying.start_card_setup(services, who)
+    try:
+        setup_intent_id = confirm_setup(secret, number)
+    except stripe.CardError:
+        setup_intent_id = secret.split("_secret_", maxsplit=1)[0]
+    return paying.save_card(services, who, setup_intent_id)
+
+
+def with_card(services: Services, who: Principal, number: str = PAYS) -> Account:
+    saved = save_card(services, who, number)
+    if not isinstance(saved, Account):
+        raise AssertionError(saved)
+    return saved
+
+
+def authenticate(client_secret: str, success: bool) -> None:
+    """What the person does in localstripe's 3D Secure step (its own endpoint, not Stripe's API)."""
+    settings = Settings.from_environment()
+    charge_id = client_secret.split("_secret_", maxsplit=1)[0]
+    body = urllib.parse.urlencode({"key": settings.stripe_publishable_key, "client_secret": client_secret})
+    request = urllib.request.Request(  # noqa: S310 (localstripe's http URL)
+        f"{settings.stripe_api_base}/v1/payment_intents/{charge_id}/_authenticate?success={str(success).lower()}",
+        data=body.encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10):  # noqa: S310
+        pass
+
+
+START_CARD_SETUP = "mutation { startCardSetup { clientSecret } }"
+SAVE_CARD = """mutation Save($input: SaveCardInput!) { saveCard(input: $input) {
+  __typename ... on CardSaved { card { brand last4 expMonth expYear } } ... on CardDeclined { message }
+} }"""
+
+
+def card_through_api(ask: Callable[[str, dict[str, Any] | None], Any], number: str = PAYS) -> Any:
+    """The Plan page's "Add a card" through GraphQL: `ask(query, variables)` gives a response's data;
+    the saveCard result."""
+    secret = ask(START_CARD_SETUP, None)["startCardSetup"]["clientSecret"]
+    try:
+        setup_intent_id = confirm_setup(secret, number)
+    except stripe.CardError:
+        setup_intent_id = secret.split("_secret_", maxsplit=1)[0]
+    return ask(SAVE_CARD, {"input": {"setupIntentId": setup_intent_id}})["saveCard"]
+
+
+def local_stripe() -> PaymentProvider:
+    """The Stripe adapter on the localstripe the tests run, as the bootstrap builds it."""
+    return stripe_provider(Settings.from_environment())
