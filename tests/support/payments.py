@@ -23,9 +23,13 @@ DECLINED_AT_CHARGE = "4000000000000341"
 ASKS_FOR_3DS = "4000002760003184"
 
 
-def confirm_setup(client_secret: str, number: str) -> str:
-    """The SetupIntent's id, confirmed with a raw card number on the localstripe the tests run."""
-    return confirm_card_setup(Settings.from_environment(), client_secret, number)
+def confirm_setup(client_secret: str, number: str, api_base: str | None = None) -> str:
+    """The SetupIntent's id, confirmed with a raw card number on the localstripe the tests run (or
+    the one at `api_base`: a local server's own)."""
+    settings = Settings.from_environment()
+    if api_base is not None:
+        settings = settings.model_copy(update={"stripe_api_base": api_base})
+    return confirm_card_setup(settings, client_secret, number)
 
 
 def save_card(services: Services, who: Principal, number: str = PAYS) -> Account | paying.CardNotSaved:
@@ -65,12 +69,14 @@ SAVE_CARD = """mutation Save($input: SaveCardInput!) { saveCard(input: $input) {
 } }"""
 
 
-def card_through_api(ask: Callable[[str, dict[str, Any] | None], Any], number: str = PAYS) -> Any:
+def card_through_api(
+    ask: Callable[[str, dict[str, Any] | None], Any], number: str = PAYS, api_base: str | None = None
+) -> Any:
     """The Plan page's "Add a card" through GraphQL: `ask(query, variables)` gives a response's data;
-    the saveCard result."""
+    the saveCard result. `api_base`: the Stripe the server behind `ask` uses, if not the tests' own."""
     secret = ask(START_CARD_SETUP, None)["startCardSetup"]["clientSecret"]
     try:
-        setup_intent_id = confirm_setup(secret, number)
+        setup_intent_id = confirm_setup(secret, number, api_base)
     except stripe.CardError:
         setup_intent_id = secret.split("_secret_", maxsplit=1)[0]
     return ask(SAVE_CARD, {"input": {"setupIntentId": setup_intent_id}})["saveCard"]
