@@ -9,8 +9,9 @@ PAYS = "4242424242424242"
 
 
 def confirm_card_setup(settings: Settings, client_secret: str, number: str = PAYS) -> str:
-    """Confirm the SetupIntent of `client_secret` with a test card number; its id. A declined card
-    raises stripe.CardError, as Stripe.js answers an error."""
+    """Confirm the SetupIntent of `client_secret` with a test card number, passing 3D Secure where
+    the card asks for it; its id. A declined card raises stripe.CardError, as Stripe.js answers an
+    error."""
     import stripe
 
     client = stripe.StripeClient(
@@ -20,5 +21,8 @@ def confirm_card_setup(settings: Settings, client_secret: str, number: str = PAY
     )
     setup_intent_id = client_secret.split("_secret_", maxsplit=1)[0]
     card: Any = {"type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2031, "cvc": "123"}}
-    client.v1.setup_intents.confirm(setup_intent_id, {"payment_method_data": card})
+    confirmed = client.v1.setup_intents.confirm(setup_intent_id, {"payment_method_data": card})
+    if confirmed.status == "requires_action":
+        # A 3D Secure card: confirming again is what localstripe's "Complete authentication" does.
+        client.v1.setup_intents.confirm(setup_intent_id)
     return setup_intent_id

@@ -2,9 +2,12 @@
 confirms it (with a raw test card number, which localstripe takes), and 3D Secure answered in
 localstripe's own authentication step."""
 
+import json
+import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import stripe
@@ -12,6 +15,7 @@ import stripe
 from studio_credits.bootstrap import stripe_provider
 from studio_credits.domain.access import Principal
 from studio_credits.domain.account import Account
+from studio_credits.domain.payments import ChargeOutcome, ChargeRequest, ChargeStatus
 from studio_credits.payments.test_cards import PAYS, confirm_card_setup
 from studio_credits.service import payments as paying
 from studio_credits.service.ports import PaymentProvider, Services
@@ -85,3 +89,44 @@ def card_through_api(
 def local_stripe() -> PaymentProvider:
     """The Stripe adapter on the localstripe the tests run, as the bootstrap builds it."""
     return stripe_provider(Settings.from_environment())
+
+
+def signed_event(
+    event_type: str, thing: Mapping[str, Any], event_id: str, at: int | None = None
+) -> tuple[bytes, str]:
+    """A webhook event as Stripe sends it, signed with the tests' webhook secret: the body and its
+    Stripe-Signature header (for the events localstripe never sends: refunds and disputes)."""
+    settings = Settings.from_environment()
+    created = int(time.time()) if at is None else at
+    body = json.dumps(
+        {"id": event_id, "object": "event", "type": event_type, "created": created, "data": {"object": thing}}
+    )
+    header = stripe.WebhookSignature.generate_signature_header(
+        body, settings.stripe_webhook_secret, timestamp=created
+    )
+    return body.encode(), header
+
+
+def payment_intents(customer_id: str) -> list[Any]:
+    """The customer's PaymentIntents in localstripe, newest first."""
+    settings = Settings.from_environment()
+    client = stripe.StripeClient(
+        settings.stripe_api_key, base_addresses={"api": settings.stripe_api_base or ""}, max_network_retries=0
+    )
+    return list(client.v1.payment_intents.list({"customer": customer_id, "limit": 100}).data)
+
+
+@dataclass
+class LostAnswers:
+    """The Stripe adapter with its charges' answers lost, as by a timeout after Stripe made the
+    charge: every call reaches localstripe; `charge` then answers UNKNOWN (fault injection, as
+    store/faults.py does for DynamoDB)."""
+
+    provider: PaymentProvider
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.provider, name)
+
+    def charge(self, request: ChargeRequest) -> ChargeOutcome:
+        made = self.provider.charge(request)
+        return ChargeOutcome(ChargeStatus.UNKNOWN, None) if made.status is not ChargeStatus.UNKNOWN else made
