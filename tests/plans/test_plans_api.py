@@ -24,7 +24,7 @@ mutation Change($input: ChangePlanInput!) {{
     __typename
     ... on PlanChanged {{
       creditsGranted amountDueCents account {{ {ACCOUNT_FIELDS} credits {{ available }} }}
-      payment {{ amountCents status card description }}
+      charged {{ amountCents status card description }}
     }}
     ... on PlanChangeScheduled {{ effectiveAt account {{ {ACCOUNT_FIELDS} }} }}
     ... on InvalidPlanChange {{ message }}
@@ -84,7 +84,7 @@ def test_a_person_previews_upgrades_retries_and_schedules_a_downgrade(dynamodb: 
     assert (upgraded["creditsGranted"], upgraded["amountDueCents"]) == (2_900, 4_900)
     assert upgraded["account"]["plan"] == {"id": "pro"}
     assert upgraded["account"]["credits"] == {"available": 3_000}
-    assert upgraded["payment"] == {
+    assert upgraded["charged"] == {
         "amountCents": 4_900,
         "status": "SUCCEEDED",
         "card": "Visa •••• 4242",

@@ -107,13 +107,17 @@ def signed_event(
     return body.encode(), header
 
 
-def payment_intents(customer_id: str) -> list[Any]:
-    """The customer's PaymentIntents in localstripe, newest first."""
+def stripe_client() -> stripe.StripeClient:
+    """Stripe's API as the tests' localstripe serves it, to look at what the service made there."""
     settings = Settings.from_environment()
-    client = stripe.StripeClient(
+    return stripe.StripeClient(
         settings.stripe_api_key, base_addresses={"api": settings.stripe_api_base or ""}, max_network_retries=0
     )
-    return list(client.v1.payment_intents.list({"customer": customer_id, "limit": 100}).data)
+
+
+def payment_intents(customer_id: str) -> list[Any]:
+    """The customer's PaymentIntents in localstripe, newest first."""
+    return list(stripe_client().v1.payment_intents.list({"customer": customer_id, "limit": 100}).data)
 
 
 @dataclass
