@@ -202,7 +202,13 @@ def dev_app(services: Services, settings: Settings, web_app: Path | None = None)
         DevTokens(settings.dev_token_secret, settings.app_clients),
         production=False,
         more_routes=[
-            *dev_routes(travel, services.mailer, lambda: metrics.version_conflicts),
+            *dev_routes(
+                travel,
+                services.mailer,
+                lambda: metrics.version_conflicts,
+                services,
+                settings.stripe_webhook_secret,
+            ),
             stripe_webhook_route(services),
         ],
         web_app=web_app,

@@ -74,10 +74,12 @@ def main(argv: list[str] | None = None) -> None:
         _clock(args)
     elif args.command == "outbox":
         _outbox(args)
+    elif args.command == "stripe":
+        _stripe(args)
 
 
 def _add_local_server_commands(commands: Any) -> None:
-    """`clock` and `outbox`: HTTP calls to a running local server's `/dev/` routes."""
+    """`clock`, `outbox` and `stripe`: HTTP calls to a running local server's `/dev/` routes."""
     from studio_credits.durations import parse_duration
     from studio_credits.jobs.scheduled import parse_moment
 
@@ -96,6 +98,21 @@ def _add_local_server_commands(commands: Any) -> None:
 
     outbox = commands.add_parser("outbox", help="the emails the local server sent, newest first")
     outbox.add_argument("--url", default=LOCAL_URL, help=url_help)
+
+    stripe = commands.add_parser(
+        "stripe", help="refund or dispute a payment in the local server's localstripe"
+    )
+    acts = stripe.add_subparsers(dest="stripe_command", required=True)
+    for act, what in (
+        ("refund", "refund a payment (in full, or --amount cents)"),
+        ("dispute", "dispute a payment"),
+    ):
+        acting = acts.add_parser(act, help=what)
+        acting.add_argument("payment", help="the payment's id (viewer.payments)")
+        acting.add_argument("--account", required=True, help="the account it was paid on")
+        acting.add_argument("--url", default=LOCAL_URL, help=url_help)
+        if act == "refund":
+            acting.add_argument("--amount", type=int, help="cents to refund (default: all)")
 
 
 def _clock(args: argparse.Namespace) -> None:
@@ -118,6 +135,13 @@ def _outbox(args: argparse.Namespace) -> None:
         print(f"{email['sentAt'] or '(time unknown)'}  to {email['to']}: {email['subject']}")
         print(f"    {email['body']}")
     print(f"{len(emails)} emails")
+
+
+def _stripe(args: argparse.Namespace) -> None:
+    asked: dict[str, object] = {"accountId": args.account, "paymentId": args.payment}
+    if getattr(args, "amount", None) is not None:
+        asked["amountCents"] = args.amount
+    print(json.dumps(_call("POST", args.url, f"/dev/stripe/{args.stripe_command}", asked)))
 
 
 def _call(method: str, url: str, path: str, body: dict[str, object] | None = None) -> Any:

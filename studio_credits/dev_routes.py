@@ -9,9 +9,15 @@
 - `GET /dev/outbox`: the emails sent, newest first.
 - `GET /dev/conflicts`: `{"versionConflicts"}`, the commits that lost a race for an account's
   version (and were read again and retried) since the server started.
+- `POST /dev/stripe/refund` `{"accountId", "paymentId", "amountCents"?}`: refunds the payment in
+  localstripe (in full without an amount), then sends this server the `charge.refunded` event Stripe
+  would (localstripe sends none); answers `{"refundedCents"}`, all refunded of it so far.
+- `POST /dev/stripe/dispute` `{"accountId", "paymentId"}`: sends the `charge.dispute.created`
+  event Stripe would send when the card's owner disputes the payment (localstripe has no disputes).
+  Both answer 404 for a payment that was not paid.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
@@ -20,8 +26,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from studio_credits.domain.ids import new_ulid
 from studio_credits.jobs.each_due import JobReport
 from studio_credits.outbox import Outbox
+from studio_credits.payments.localstripe import signed_event
+from studio_credits.service import payments
+from studio_credits.service.ports import Services
 from studio_credits.time_travel import ClockRefused, Moved, TimeTravel, TooManyJobRuns
 
 
@@ -32,7 +42,21 @@ class AdvanceRequest(BaseModel):
     run_jobs: bool = Field(default=True, alias="runJobs")
 
 
-def dev_routes(travel: TimeTravel, outbox: Outbox, version_conflicts: Callable[[], int]) -> list[BaseRoute]:
+class PaymentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: str = Field(alias="accountId", min_length=1)
+    payment_id: str = Field(alias="paymentId", min_length=1)
+    amount_cents: int | None = Field(default=None, alias="amountCents", gt=0)
+
+
+def dev_routes(
+    travel: TimeTravel,
+    outbox: Outbox,
+    version_conflicts: Callable[[], int],
+    services: Services,
+    webhook_secret: str,
+) -> list[BaseRoute]:
     async def clock(request: Request) -> Response:
         if request.method == "GET":
             return JSONResponse({"now": travel.now().isoformat(), "frozen": travel.frozen})
@@ -54,7 +78,43 @@ def dev_routes(travel: TimeTravel, outbox: Outbox, version_conflicts: Callable[[
     async def conflicts(_: Request) -> Response:
         return JSONResponse({"versionConflicts": version_conflicts()})
 
+    def stripe_sends(event_type: str, thing: dict[str, object]) -> None:
+        """What Stripe would send this server's webhook, verified and handled as the route does."""
+        body, header = signed_event(event_type, thing, f"evt_dev_{new_ulid(travel.now())}", webhook_secret)
+        payments.handle_payment_event(services, services.payment_provider.parse_event(body, header))
+
+    def refunded(asked: PaymentRequest) -> dict[str, object]:
+        charge, total = payments.refund_payment(
+            services, asked.account_id, asked.payment_id, asked.amount_cents
+        )
+        stripe_sends(
+            "charge.refunded", {"object": "charge", "payment_intent": charge, "amount_refunded": total}
+        )
+        return {"refundedCents": total}
+
+    def disputed(asked: PaymentRequest) -> dict[str, object]:
+        charge = payments.charge_of(services, asked.account_id, asked.payment_id)
+        stripe_sends("charge.dispute.created", {"object": "dispute", "payment_intent": charge})
+        return {"disputed": asked.payment_id}
+
+    def stripe_tool(
+        act: Callable[[PaymentRequest], dict[str, object]],
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                asked = PaymentRequest.model_validate_json(await request.body(), strict=True)
+            except ValidationError as error:
+                return _error(400, "; ".join(_problem(detail) for detail in error.errors()))
+            try:
+                return JSONResponse(await run_in_threadpool(act, asked))
+            except payments.PaymentNotFound as missing:
+                return _error(404, str(missing))
+
+        return endpoint
+
     return [
+        Route("/dev/stripe/refund", stripe_tool(refunded), methods=["POST"]),
+        Route("/dev/stripe/dispute", stripe_tool(disputed), methods=["POST"]),
         Route("/dev/clock", clock, methods=["GET", "POST"]),
         Route("/dev/outbox", sent_emails, methods=["GET"]),
         Route("/dev/conflicts", conflicts, methods=["GET"]),

@@ -215,11 +215,15 @@ class StripeProvider:
                     raise UnknownCharge(charge_id) from error
                 raise
 
-    def refund(self, charge_id: str, amount_cents: int | None = None) -> None:
+    def refund(self, charge_id: str, amount_cents: int | None = None) -> int:
         with answered():
-            self._client.v1.refunds.create(
+            refund = self._client.v1.refunds.create(
                 {"payment_intent": charge_id, **({} if amount_cents is None else {"amount": amount_cents})}
             )
+            charge_id_refunded = expandable_id(refund.charge)
+            if charge_id_refunded is None:
+                return refund.amount
+            return self._client.v1.charges.retrieve(charge_id_refunded).amount_refunded
 
     def parse_event(self, payload: bytes, signature: str | None) -> PaymentEvent:
         import stripe

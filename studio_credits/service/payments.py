@@ -291,12 +291,23 @@ def _handle(services: Services, event: PaymentEvent, account_id: str, payment_id
     execute(services, account_id, decide)
 
 
-def refund_payment(services: Services, account_id: str, payment_id: str, amount_cents: int | None) -> None:
-    """Ask the provider to refund a payment; its credits come back out when its event arrives."""
+def refund_payment(
+    services: Services, account_id: str, payment_id: str, amount_cents: int | None
+) -> tuple[str, int]:
+    """Ask the provider to refund a payment (support's tool); its credits come back out when the
+    refund's event arrives. The charge refunded, and what is refunded of it in all."""
     payment = _payment(services, account_id, payment_id)
     if payment.charge_id is None or payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
         raise PaymentNotFound(payment_id)
-    services.payment_provider.refund(payment.charge_id, amount_cents)
+    return payment.charge_id, services.payment_provider.refund(payment.charge_id, amount_cents)
+
+
+def charge_of(services: Services, account_id: str, payment_id: str) -> str:
+    """The provider's charge of a paid payment."""
+    payment = _payment(services, account_id, payment_id)
+    if payment.charge_id is None or payment.status is PaymentStatus.PENDING:
+        raise PaymentNotFound(payment_id)
+    return payment.charge_id
 
 
 def _opened(services: Services, account: Account, card: Card, charge: Charge) -> Payment:

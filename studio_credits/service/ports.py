@@ -177,8 +177,8 @@ class PaymentProvider(Protocol):
         raises UnknownCharge when it has none of that id."""
         ...
 
-    def refund(self, charge_id: str, amount_cents: int | None = None) -> None:
-        """Refund the charge in full, or `amount_cents` of it."""
+    def refund(self, charge_id: str, amount_cents: int | None = None) -> int:
+        """Refund the charge in full, or `amount_cents` of it; what is refunded of it in all now."""
         ...
 
     def parse_event(self, payload: bytes, signature: str | None) -> PaymentEvent:

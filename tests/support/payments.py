@@ -2,8 +2,6 @@
 confirms it (with a raw test card number, which localstripe takes), and 3D Secure answered in
 localstripe's own authentication step."""
 
-import json
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
@@ -16,6 +14,7 @@ from studio_credits.bootstrap import stripe_provider
 from studio_credits.domain.access import Principal
 from studio_credits.domain.account import Account
 from studio_credits.domain.payments import ChargeOutcome, ChargeRequest, ChargeStatus
+from studio_credits.payments import localstripe
 from studio_credits.payments.test_cards import PAYS, confirm_card_setup
 from studio_credits.service import payments as paying
 from studio_credits.service.ports import PaymentProvider, Services
@@ -53,13 +52,15 @@ def with_card(services: Services, who: Principal, number: str = PAYS) -> Account
     return saved
 
 
-def authenticate(client_secret: str, success: bool) -> None:
-    """What the person does in localstripe's 3D Secure step (its own endpoint, not Stripe's API)."""
+def authenticate(client_secret: str, success: bool, api_base: str | None = None) -> None:
+    """What the person does in localstripe's 3D Secure step (its own endpoint, not Stripe's API), on
+    the tests' localstripe or the one at `api_base`."""
     settings = Settings.from_environment()
     charge_id = client_secret.split("_secret_", maxsplit=1)[0]
     body = urllib.parse.urlencode({"key": settings.stripe_publishable_key, "client_secret": client_secret})
+    base = api_base or settings.stripe_api_base
     request = urllib.request.Request(  # noqa: S310 (localstripe's http URL)
-        f"{settings.stripe_api_base}/v1/payment_intents/{charge_id}/_authenticate?success={str(success).lower()}",
+        f"{base}/v1/payment_intents/{charge_id}/_authenticate?success={str(success).lower()}",
         data=body.encode(),
         method="POST",
     )
@@ -91,20 +92,10 @@ def local_stripe() -> PaymentProvider:
     return stripe_provider(Settings.from_environment())
 
 
-def signed_event(
-    event_type: str, thing: Mapping[str, Any], event_id: str, at: int | None = None
-) -> tuple[bytes, str]:
-    """A webhook event as Stripe sends it, signed with the tests' webhook secret: the body and its
-    Stripe-Signature header (for the events localstripe never sends: refunds and disputes)."""
-    settings = Settings.from_environment()
-    created = int(time.time()) if at is None else at
-    body = json.dumps(
-        {"id": event_id, "object": "event", "type": event_type, "created": created, "data": {"object": thing}}
-    )
-    header = stripe.WebhookSignature.generate_signature_header(
-        body, settings.stripe_webhook_secret, timestamp=created
-    )
-    return body.encode(), header
+def signed_event(event_type: str, thing: Mapping[str, Any], event_id: str) -> tuple[bytes, str]:
+    """A webhook event as Stripe sends it, signed with the tests' webhook secret."""
+    secret = Settings.from_environment().stripe_webhook_secret
+    return localstripe.signed_event(event_type, thing, event_id, secret)
 
 
 def stripe_client() -> stripe.StripeClient:
