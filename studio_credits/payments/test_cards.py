@@ -8,10 +8,12 @@ from studio_credits.settings import Settings
 PAYS = "4242424242424242"
 
 
-def confirm_card_setup(settings: Settings, client_secret: str, number: str = PAYS) -> str:
+def confirm_card_setup(
+    settings: Settings, client_secret: str, number: str = PAYS, *, authenticate: bool = True
+) -> str:
     """Confirm the SetupIntent of `client_secret` with a test card number, passing 3D Secure where
-    the card asks for it; its id. A declined card raises stripe.CardError, as Stripe.js answers an
-    error."""
+    the card asks for it (unless not to `authenticate`); its id. A declined card raises
+    stripe.CardError, as Stripe.js answers an error."""
     import stripe
 
     client = stripe.StripeClient(
@@ -22,7 +24,7 @@ def confirm_card_setup(settings: Settings, client_secret: str, number: str = PAY
     setup_intent_id = client_secret.split("_secret_", maxsplit=1)[0]
     card: Any = {"type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2031, "cvc": "123"}}
     confirmed = client.v1.setup_intents.confirm(setup_intent_id, {"payment_method_data": card})
-    if confirmed.status == "requires_action":
+    if confirmed.status == "requires_action" and authenticate:
         # A 3D Secure card: confirming again is what localstripe's "Complete authentication" does.
         client.v1.setup_intents.confirm(setup_intent_id)
     return setup_intent_id

@@ -6,8 +6,6 @@ import asyncio
 import json
 import threading
 import time
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -19,38 +17,33 @@ import stripe
 from starlette.applications import Starlette
 
 from studio_credits.api.stripe_webhook import PATH, stripe_webhook_route
-from studio_credits.domain.payments import Card, ChargeOutcome, ChargeRequest, ChargeStatus, PaymentEventKind
+from studio_credits.domain.payments import Card, ChargeRequest, ChargeStatus, PaymentEventKind
 from studio_credits.payments.localstripe import register_webhook
 from studio_credits.payments.stripe_provider import StripeProvider
 from studio_credits.service.ports import CardDeclined, InvalidSignature, Services
 from tests.conftest import SETTINGS
+from tests.support.payments import (
+    ASKS_FOR_3DS,
+    DECLINED_AT_CHARGE,
+    DECLINED_AT_SETUP,
+    PAYS,
+    authenticate,
+    confirm_setup,
+    stripe_client,
+)
 
-PAYS = "4242424242424242"
-DECLINED_AT_SETUP = "4000000000000002"
-ASKS_FOR_3DS = "4000002760003184"
-DECLINED_AT_CHARGE = "4000000000000341"
 SECRET = SETTINGS.stripe_webhook_secret
 
 
 @pytest.fixture
-def client(localstripe_url: str) -> stripe.StripeClient:
+def client() -> stripe.StripeClient:
     """What the web client's Stripe.js does, with stripe-python: confirming a SetupIntent."""
-    return stripe.StripeClient(
-        SETTINGS.stripe_api_key, base_addresses={"api": localstripe_url}, max_network_retries=0
-    )
-
-
-def confirm_setup(client: stripe.StripeClient, client_secret: str, number: str) -> str:
-    """The SetupIntent's id, confirmed with a raw card number as localstripe's Stripe.js sends it."""
-    setup_intent_id = client_secret.split("_secret_", maxsplit=1)[0]
-    card: Any = {"type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2031, "cvc": "123"}}
-    client.v1.setup_intents.confirm(setup_intent_id, {"payment_method_data": card})
-    return setup_intent_id
+    return stripe_client()
 
 
 def saved_card(provider: StripeProvider, client: stripe.StripeClient, number: str) -> tuple[str, Card]:
     customer = provider.create_customer("acct-1", "a@example.com")
-    setup_intent_id = confirm_setup(client, provider.start_card_setup(customer), number)
+    setup_intent_id = confirm_setup(provider.start_card_setup(customer), number)
     return customer, provider.finish_card_setup(customer, setup_intent_id)
 
 
@@ -58,21 +51,6 @@ def charge_request(customer: str, card: Card, payment_id: str = "pay-1", cents: 
     return ChargeRequest(
         customer, card.payment_method_id, cents, "500 credits", f"key-{payment_id}", "acct-1", payment_id
     )
-
-
-def authenticate(base_url: str, outcome: ChargeOutcome, success: bool) -> None:
-    """What the person does in localstripe's 3D Secure modal (its own endpoint, not Stripe's API)."""
-    assert outcome.charge_id is not None and outcome.client_secret is not None
-    body = urllib.parse.urlencode(
-        {"key": SETTINGS.stripe_publishable_key, "client_secret": outcome.client_secret}
-    )
-    request = urllib.request.Request(  # noqa: S310 (localstripe's http URL)
-        f"{base_url}/v1/payment_intents/{outcome.charge_id}/_authenticate?success={str(success).lower()}",
-        data=body.encode(),
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10):  # noqa: S310
-        pass
 
 
 def test_a_card_set_up_as_the_web_client_does_is_saved_as_the_customers_default(
@@ -94,7 +72,7 @@ def test_a_card_the_bank_declines_is_not_saved(
     customer = stripe_provider.create_customer("acct-1", None)
     secret = stripe_provider.start_card_setup(customer)
     with pytest.raises(stripe.CardError):  # what Stripe.js shows the person
-        confirm_setup(client, secret, DECLINED_AT_SETUP)
+        confirm_setup(secret, DECLINED_AT_SETUP)
 
     with pytest.raises(CardDeclined, match="Your card was declined"):
         stripe_provider.finish_card_setup(customer, secret.split("_secret_", maxsplit=1)[0])
@@ -104,7 +82,9 @@ def test_a_setup_still_waiting_for_3d_secure_saves_nothing(
     stripe_provider: StripeProvider, client: stripe.StripeClient
 ) -> None:
     customer = stripe_provider.create_customer("acct-1", None)
-    setup_intent_id = confirm_setup(client, stripe_provider.start_card_setup(customer), ASKS_FOR_3DS)
+    setup_intent_id = confirm_setup(
+        stripe_provider.start_card_setup(customer), ASKS_FOR_3DS, authenticate=False
+    )
 
     with pytest.raises(CardDeclined, match="authentication failed"):
         stripe_provider.finish_card_setup(customer, setup_intent_id)
@@ -114,7 +94,7 @@ def test_another_customers_setup_is_refused(
     stripe_provider: StripeProvider, client: stripe.StripeClient
 ) -> None:
     customer = stripe_provider.create_customer("acct-1", None)
-    setup_intent_id = confirm_setup(client, stripe_provider.start_card_setup(customer), PAYS)
+    setup_intent_id = confirm_setup(stripe_provider.start_card_setup(customer), PAYS)
 
     with pytest.raises(CardDeclined, match="not set up for this account"):
         stripe_provider.finish_card_setup(stripe_provider.create_customer("acct-2", None), setup_intent_id)
@@ -181,7 +161,7 @@ def test_a_charge_asking_for_3d_secure_is_settled_by_the_authentication(
     assert asked.status is ChargeStatus.REQUIRES_ACTION
     assert asked.client_secret is not None and asked.client_secret.startswith(f"{asked.charge_id}_secret_")
 
-    authenticate(localstripe_url, asked, success)
+    authenticate(asked.client_secret or "", success)
 
     assert asked.charge_id is not None
     settled = stripe_provider.charge_outcome(asked.charge_id)

@@ -15,24 +15,27 @@ from studio_credits.domain.access import Principal
 from studio_credits.domain.account import Account
 from studio_credits.domain.payments import ChargeOutcome, ChargeRequest, ChargeStatus
 from studio_credits.payments import localstripe
-from studio_credits.payments.test_cards import PAYS, confirm_card_setup
+from studio_credits.payments import test_cards
 from studio_credits.service import payments as paying
 from studio_credits.service.ports import PaymentProvider, Services
 from studio_credits.settings import Settings
 
+PAYS = test_cards.PAYS
 DECLINED_AT_SETUP = "4000000000000002"
 """localstripe declines it when it is saved (Stripe would decline it at the charge)."""
 DECLINED_AT_CHARGE = "4000000000000341"
 ASKS_FOR_3DS = "4000002760003184"
 
 
-def confirm_setup(client_secret: str, number: str, api_base: str | None = None) -> str:
+def confirm_setup(
+    client_secret: str, number: str, api_base: str | None = None, *, authenticate: bool = True
+) -> str:
     """The SetupIntent's id, confirmed with a raw card number on the localstripe the tests run (or
     the one at `api_base`: a local server's own)."""
     settings = Settings.from_environment()
     if api_base is not None:
         settings = settings.model_copy(update={"stripe_api_base": api_base})
-    return confirm_card_setup(settings, client_secret, number)
+    return test_cards.confirm_card_setup(settings, client_secret, number, authenticate=authenticate)
 
 
 def save_card(services: Services, who: Principal, number: str = PAYS) -> Account | paying.CardNotSaved:

@@ -14,6 +14,7 @@ from studio_credits.dev_routes import dev_routes
 from studio_credits.domain.clock import FixedClock, SystemClock
 from studio_credits.jobs.each_due import JobReport
 from studio_credits.outbox import Outbox
+from studio_credits.service.ports import Services
 from studio_credits.time_travel import (
     MovingBackwards,
     NotFrozen,
@@ -22,6 +23,7 @@ from studio_credits.time_travel import (
     first_tick,
     tick_after,
 )
+from tests.support.memory_repository import MemoryRepository
 
 START = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
 
@@ -174,6 +176,8 @@ def app_of(world: World, max_job_runs: int = 100) -> Starlette:
             travel_in(world, max_job_runs),
             Outbox(NoMail(), world.clock, "us-east-1"),
             version_conflicts=lambda: 0,
+            services=Services(MemoryRepository(), world.clock, NoMail()),
+            webhook_secret="whsec_unused",
         )
     )
 
