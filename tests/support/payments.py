@@ -14,8 +14,7 @@ from studio_credits.bootstrap import stripe_provider
 from studio_credits.domain.access import Principal
 from studio_credits.domain.account import Account
 from studio_credits.domain.payments import ChargeOutcome, ChargeRequest, ChargeStatus
-from studio_credits.payments import localstripe
-from studio_credits.payments import test_cards
+from studio_credits.payments import localstripe, test_cards
 from studio_credits.service import payments as paying
 from studio_credits.service.ports import PaymentProvider, Services
 from studio_credits.settings import Settings
