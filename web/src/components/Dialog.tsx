@@ -1,5 +1,5 @@
-import type { ComponentChildren } from "preact";
-import { useEffect, useId, useRef } from "preact/hooks";
+import { type ComponentChildren, createContext } from "preact";
+import { useCallback, useContext, useEffect, useId, useRef } from "preact/hooks";
 
 const FOCUSABLE = "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), [tabindex='0']";
 
@@ -16,6 +16,15 @@ function keepFocusInside(event: KeyboardEvent): void {
     event.preventDefault();
     wrapTo.focus();
   }
+}
+
+type Release = <T>(work: () => Promise<T>) => Promise<T>;
+const ReleaseContext = createContext<Release>((work) => work());
+
+/** Runs `work` with the open dialog no longer modal: Stripe.js shows its 3D Secure challenge in an
+ * element of its own on the page, which a modal dialog would leave inert and behind it. */
+export function useReleaseModal(): Release {
+  return useContext(ReleaseContext);
 }
 
 /** A modal dialog (the native <dialog> with showModal: the page behind is inert, Esc closes), with
@@ -39,10 +48,35 @@ export function Dialog({
       opener?.focus();
     };
   }, []);
+  const released = useRef(0);
+  const release = useCallback<Release>(async (work) => {
+    const open = dialog.current;
+    if (open && released.current++ === 0) {
+      open.close();
+      open.show();
+    }
+    try {
+      return await work();
+    } finally {
+      if (open && --released.current === 0 && open.isConnected) {
+        open.close();
+        open.showModal();
+      }
+    }
+  }, []);
   return (
-    <dialog ref={dialog} class="dialog" aria-labelledby={titleId} onClose={onClose} onKeyDown={keepFocusInside}>
+    <dialog
+      ref={dialog}
+      class="dialog"
+      aria-labelledby={titleId}
+      // Only a real closing: a release closes and opens again at once, before its close event.
+      onClose={() => {
+        if (!dialog.current?.open) onClose();
+      }}
+      onKeyDown={keepFocusInside}
+    >
       <h2 id={titleId}>{title}</h2>
-      {children}
+      <ReleaseContext.Provider value={release}>{children}</ReleaseContext.Provider>
     </dialog>
   );
 }
