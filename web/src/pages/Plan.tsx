@@ -51,7 +51,12 @@ export function Plan() {
         <>
           <CurrentPlan account={account.data.viewer} />
           <PaymentMethod account={account.data.viewer} onDone={finished} />
-          <PlanOptions account={account.data.viewer} plans={plans.data.plans} onDone={finished} />
+          <PlanOptions
+            account={account.data.viewer}
+            plans={plans.data.plans}
+            onDone={finished}
+            onClosed={() => setPaymentsVersion((version) => version + 1)}
+          />
           <PaymentsList version={paymentsVersion} />
           <HowCreditsWork />
           <CancelPlan account={account.data.viewer} onDone={finished} />
@@ -162,10 +167,13 @@ function PlanOptions({
   account,
   plans,
   onDone,
+  onClosed,
 }: {
   account: Account;
   plans: PlanOffer[];
   onDone: (message: string) => void;
+  /** The dialog closed without a change: a declined payment may still have been made. */
+  onClosed: () => void;
 }) {
   const [interval, setInterval] = useState<BillingInterval>(account.interval);
   const [chosen, setChosen] = useState<PlanOffer | null>(null);
@@ -224,7 +232,10 @@ function PlanOptions({
         <ChangePlanDialog
           plan={chosen}
           interval={interval}
-          onClose={() => setChosen(null)}
+          onClose={() => {
+            setChosen(null);
+            onClosed();
+          }}
           onDone={(message) => {
             setChosen(null);
             onDone(message);
