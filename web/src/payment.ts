@@ -3,7 +3,7 @@
 import { useClient, useMutation } from "@urql/preact";
 import { useCallback } from "preact/hooks";
 
-import { useReleaseModal } from "./components/Dialog";
+import { outsideModal } from "./components/Dialog";
 import { describeError } from "./errors";
 import { amount } from "./format";
 import { ConfirmPaymentDocument, type PaymentFieldsFragment, type PaymentStatus } from "./gql/graphql";
@@ -36,17 +36,16 @@ export function statusText(payment: PaymentFieldsFragment): string {
 }
 
 /** After the service asked for the bank's authentication: the challenge (outside the modal dialog,
- * see useReleaseModal), then confirmPayment, which applies what was paid for once. */
+ * see outsideModal), then confirmPayment, which applies what was paid for once. */
 export function useAuthenticatePayment(): (clientSecret: string, payment: PaymentFieldsFragment) => Promise<Settled> {
   const client = useClient();
-  const release = useReleaseModal();
   const [, runConfirm] = useMutation(ConfirmPaymentDocument);
   return useCallback(
     async (clientSecret, payment) => {
       let authentication;
       try {
         const stripe = await getStripe(client);
-        authentication = await release(() => runAuthentication(stripe, clientSecret));
+        authentication = await outsideModal(() => runAuthentication(stripe, clientSecret));
       } catch (error) {
         return { kind: "failed", message: stripeProblem(error) };
       }
@@ -68,6 +67,6 @@ export function useAuthenticatePayment(): (clientSecret: string, payment: Paymen
           return { kind: "pending", message: pending(outcome.payment) };
       }
     },
-    [client, release, runConfirm],
+    [client, runConfirm],
   );
 }

@@ -5,7 +5,7 @@ import { useEffect, useId, useRef, useState } from "preact/hooks";
 import { describeError } from "../errors";
 import { type CardFieldsFragment, SaveCardDocument, StartCardSetupDocument } from "../gql/graphql";
 import { getStripe, stripeProblem } from "../stripe";
-import { useReleaseModal } from "./Dialog";
+import { outsideModal } from "./Dialog";
 import { Loading } from "./states";
 
 /** Stripe's card Element and "Save card": a SetupIntent the service starts, confirmed by Stripe.js
@@ -18,7 +18,6 @@ export function CardForm({
   onCancel?: () => void;
 }) {
   const client = useClient();
-  const release = useReleaseModal();
   const [, startSetup] = useMutation(StartCardSetupDocument);
   const [, saveCard] = useMutation(SaveCardDocument);
   const container = useRef<HTMLDivElement>(null);
@@ -59,7 +58,7 @@ export function CardForm({
         setProblem(started.error ? describeError(started.error) : "Your card could not be saved. Try again.");
         return;
       }
-      const confirmed = await release(() => stripe.confirmCardSetup(clientSecret, { payment_method: { card } }));
+      const confirmed = await outsideModal(() => stripe.confirmCardSetup(clientSecret, { payment_method: { card } }));
       if (confirmed.error) {
         setProblem(confirmed.error.message ?? "Your card could not be saved. Try another card.");
         return;

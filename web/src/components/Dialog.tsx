@@ -1,5 +1,5 @@
-import { type ComponentChildren, createContext } from "preact";
-import { useCallback, useContext, useEffect, useId, useRef } from "preact/hooks";
+import type { ComponentChildren } from "preact";
+import { useEffect, useId, useRef } from "preact/hooks";
 
 const FOCUSABLE = "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), [tabindex='0']";
 
@@ -18,13 +18,32 @@ function keepFocusInside(event: KeyboardEvent): void {
   }
 }
 
-type Release = <T>(work: () => Promise<T>) => Promise<T>;
-const ReleaseContext = createContext<Release>((work) => work());
+let released: HTMLDialogElement[] = [];
+let releases = 0;
 
-/** Runs `work` with the open dialog no longer modal: Stripe.js shows its 3D Secure challenge in an
- * element of its own on the page, which a modal dialog would leave inert and behind it. */
-export function useReleaseModal(): Release {
-  return useContext(ReleaseContext);
+/** Runs `work` with the open dialogs no longer modal (still open, in place): Stripe.js shows its
+ * 3D Secure challenge in an element of its own on the page, which a modal dialog would leave inert
+ * and behind it. */
+export async function outsideModal<T>(work: () => Promise<T>): Promise<T> {
+  if (releases++ === 0) {
+    released = [...document.querySelectorAll("dialog")].filter((dialog) => dialog.matches(":modal"));
+    for (const dialog of released) {
+      dialog.close();
+      dialog.show();
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    if (--releases === 0) {
+      for (const dialog of released) {
+        if (!dialog.isConnected || !dialog.open) continue;
+        dialog.close();
+        dialog.showModal();
+      }
+      released = [];
+    }
+  }
 }
 
 /** A modal dialog (the native <dialog> with showModal: the page behind is inert, Esc closes), with
@@ -48,35 +67,19 @@ export function Dialog({
       opener?.focus();
     };
   }, []);
-  const released = useRef(0);
-  const release = useCallback<Release>(async (work) => {
-    const open = dialog.current;
-    if (open && released.current++ === 0) {
-      open.close();
-      open.show();
-    }
-    try {
-      return await work();
-    } finally {
-      if (open && --released.current === 0 && open.isConnected) {
-        open.close();
-        open.showModal();
-      }
-    }
-  }, []);
   return (
     <dialog
       ref={dialog}
       class="dialog"
       aria-labelledby={titleId}
-      // Only a real closing: a release closes and opens again at once, before its close event.
+      // Only a real closing: outsideModal closes and opens again at once, before its close event.
       onClose={() => {
         if (!dialog.current?.open) onClose();
       }}
       onKeyDown={keepFocusInside}
     >
       <h2 id={titleId}>{title}</h2>
-      <ReleaseContext.Provider value={release}>{children}</ReleaseContext.Provider>
+      {children}
     </dialog>
   );
 }
