@@ -99,6 +99,25 @@ def test_add_a_card_then_upgrade_free_to_pro_and_see_the_payment(page: Page, per
     screenshot(page, "plan-paid")
 
 
+def test_an_upgrade_without_a_card_asks_for_one_in_the_dialog(page: Page, person: Person) -> None:
+    person.open(page, "/plan")
+    page.get_by_role("button", name="Choose Pro, Monthly").click()
+    upgrade = page.get_by_role("dialog", name="Change to Pro, Monthly")
+    expect(upgrade).to_contain_text("Add a card to pay $49.00.")
+    expect(upgrade.get_by_role("button", name="Confirm")).to_be_disabled()
+    assert serious_accessibility_violations(page) == []
+
+    fill_card(upgrade, VISA)
+    upgrade.get_by_role("button", name="Save card").click()
+    expect(upgrade).to_contain_text("You will be charged $49.00 now to Visa •••• 4242.")
+    upgrade.get_by_role("button", name="Confirm").click()
+
+    expect(upgrade).to_be_hidden()
+    expect(page.get_by_role("status")).to_contain_text("Paid $49.00 with Visa •••• 4242.")
+    expect(page.get_by_role("region", name="Payment method")).to_contain_text("Visa ending in 4242")
+    expect(page.get_by_role("region", name="Your plan")).to_contain_text("Pro Monthly")
+
+
 def test_a_declined_card_is_not_saved_and_the_dialog_says_why(
     page: Page, page_problems: PageProblems, person: Person
 ) -> None:
