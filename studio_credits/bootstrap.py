@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from studio_credits.domain.clock import Clock, SystemClock
 from studio_credits.mail import Mailer
-from studio_credits.service.ports import DEFAULT_RETRY, Repository, Services
+from studio_credits.service.ports import DEFAULT_RETRY, PaymentProvider, Repository, Services
 from studio_credits.service.retry import RetryPolicy
 from studio_credits.settings import Settings
 from studio_credits.telemetry import ConflictCount, Metrics
@@ -31,9 +31,10 @@ def bootstrap(
     metrics: Metrics | None = None,
     correlation_id: str | None = None,
     retry: RetryPolicy | None = None,
+    payments: PaymentProvider | None = None,
 ) -> Services:
-    """The services on DynamoDB, the real clock and SES, keeping no metrics, with the default retry
-    policy, unless told otherwise."""
+    """The services on DynamoDB, the real clock, SES and Stripe, keeping no metrics, with the
+    default retry policy, unless told otherwise."""
     settings = settings or Settings.from_environment()
     if repository is None:
         from studio_credits.store.repository import DynamoRepository
@@ -48,8 +49,46 @@ def bootstrap(
 
         metrics = NoMetrics()
     return Services(
-        repository, clock or SystemClock(), mailer, metrics, correlation_id, retry or DEFAULT_RETRY
+        repository,
+        clock or SystemClock(),
+        mailer,
+        metrics,
+        correlation_id,
+        retry or DEFAULT_RETRY,
+        payments or stripe_provider(settings),
     )
+
+
+def stripe_provider(settings: Settings) -> PaymentProvider:
+    """Stripe as the settings name it; its secrets read at the first call that needs them: from
+    Parameter Store where a parameter is named (Lambda), else the settings' own (locally)."""
+    from studio_credits.payments.stripe_provider import StripeProvider
+
+    return StripeProvider(
+        secret(settings.stripe_api_key_parameter, settings.stripe_api_key),
+        secret(settings.stripe_webhook_secret_parameter, settings.stripe_webhook_secret),
+        settings.stripe_publishable_key,
+        settings.stripe_api_base,
+        settings.stripe_script_url,
+        settings.stripe_timeout_seconds,
+    )
+
+
+def secret(parameter: str | None, local: str) -> Callable[[], str]:
+    """A SecureString's value, decrypted, cached by Powertools for five minutes (a rotated secret
+    is read again); or `local` when no parameter is named."""
+    if parameter is None:
+        return lambda: local
+
+    def read() -> str:
+        from aws_lambda_powertools.utilities.parameters import get_parameter
+
+        return str(get_parameter(parameter, decrypt=True, max_age=SECRET_MAX_AGE_SECONDS))
+
+    return read
+
+
+SECRET_MAX_AGE_SECONDS = 300
 
 
 class LambdaContext(Protocol):
@@ -109,6 +148,22 @@ def api_handler(clock: Clock | None = None) -> Callable[[dict[str, Any], Any], d
     return observed(Mangum(app, lifespan="off"), metrics, correlation_paths.API_GATEWAY_HTTP)
 
 
+def stripe_webhook_handler() -> Callable[[dict[str, Any], Any], dict[str, Any]]:
+    """Stripe's webhook's Lambda handler: Mangum around an app of the one route, observed like
+    the API's. No JWT: Stripe signs each event, and the route verifies the signature."""
+    from aws_lambda_powertools.logging import correlation_paths
+    from mangum import Mangum
+    from starlette.applications import Starlette
+
+    from studio_credits.api.stripe_webhook import stripe_webhook_route
+    from studio_credits.telemetry.emf import EmfMetrics
+    from studio_credits.telemetry.lambda_handler import observed
+
+    metrics = EmfMetrics()
+    app = Starlette(routes=[stripe_webhook_route(bootstrap(metrics=metrics))])
+    return observed(Mangum(app, lifespan="off"), metrics, correlation_paths.API_GATEWAY_HTTP)
+
+
 def lambda_app(services: Services, settings: Settings | None = None) -> "Starlette":
     """Production: identity from API Gateway's JWT authorizer (tokens of the configured app clients
     only), no GraphiQL, no introspection, no `/dev/` routes."""
@@ -126,6 +181,7 @@ def dev_app(services: Services, settings: Settings, web_app: Path | None = None)
     services' metrics, a ConflictCount)."""
     from studio_credits.api.app import create_app
     from studio_credits.api.identity import DevTokens
+    from studio_credits.api.stripe_webhook import stripe_webhook_route
     from studio_credits.dev_routes import dev_routes
     from studio_credits.outbox import Outbox
 
@@ -139,7 +195,10 @@ def dev_app(services: Services, settings: Settings, web_app: Path | None = None)
         services,
         DevTokens(settings.dev_token_secret, settings.app_clients),
         production=False,
-        more_routes=dev_routes(travel, services.mailer, lambda: metrics.version_conflicts),
+        more_routes=[
+            *dev_routes(travel, services.mailer, lambda: metrics.version_conflicts),
+            stripe_webhook_route(services),
+        ],
         web_app=web_app,
     )
 

@@ -1,11 +1,11 @@
-"""The local server: embedded AWS (moto: DynamoDB and SES), the tables, a demo account, tokens,
-an optional test clock, uvicorn."""
+"""The local server: embedded AWS (moto: DynamoDB and SES) and Stripe (localstripe), the tables, a
+demo account, tokens, an optional test clock, uvicorn."""
 
 import logging
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -110,6 +110,39 @@ def back_up_each_table_once() -> None:
     setattr(models.DynamoDBBackend, "transact_write_items", transact_write_items)  # noqa: B010
 
 
+TEST_CARDS = {
+    "4242 4242 4242 4242": "pays",
+    "4000 0000 0000 0002": "is declined",
+    "4000 0027 6000 3184": "asks for 3D Secure",
+    "4000 0000 0000 0341": "is saved, then declined at charge",
+}
+"""localstripe's cards (docs/localstripe.md), any future expiry and any CVC."""
+
+
+def local_stripe() -> AbstractContextManager[str | None]:
+    """localstripe in this process, yielding its URL; or nothing when STUDIO_CREDITS_STRIPE_API_BASE
+    names a Stripe to use (Stripe's test mode, or a localstripe already running)."""
+    if "STUDIO_CREDITS_STRIPE_API_BASE" in os.environ:
+        return nullcontext()
+    from studio_credits.payments.localstripe import embedded_localstripe
+
+    return embedded_localstripe()
+
+
+def use_local_stripe(base_url: str) -> None:
+    """Point the payment provider and the web client's Stripe.js at the embedded localstripe."""
+    os.environ["STUDIO_CREDITS_STRIPE_API_BASE"] = base_url
+    os.environ["STUDIO_CREDITS_STRIPE_SCRIPT_URL"] = f"{base_url}/js.stripe.com/v3/"
+
+
+def stripe_lines(settings: "Settings", embedded: bool) -> list[str]:
+    where = settings.stripe_api_base or "Stripe's own API"
+    if not embedded:
+        return [f"Stripe: {where} (STUDIO_CREDITS_STRIPE_API_BASE)"]
+    cards = (f"  {number}  {what}" for number, what in TEST_CARDS.items())
+    return [f"Stripe: localstripe at {where}; test cards (any future expiry, any CVC):", *cards]
+
+
 def use_local_aws(dynamodb: str, ses: str) -> None:
     """Point DynamoDB and SES at local endpoints with throwaway credentials, before the store is imported."""
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = dynamodb
@@ -162,7 +195,13 @@ def built_web_app() -> Path | None:
 
 
 def banner(
-    url: str, endpoint: str, ses_endpoint: str, clock: Clock, tokens: dict[str, str], web_app: Path | None
+    url: str,
+    endpoint: str,
+    ses_endpoint: str,
+    clock: Clock,
+    tokens: dict[str, str],
+    web_app: Path | None,
+    stripe: list[str],
 ) -> str:
     if isinstance(clock, FixedClock):
         time = (
@@ -184,6 +223,7 @@ def banner(
         f"SES endpoint: {ses_endpoint}",
         time,
         f"Emails sent: {url}/dev/outbox (`studio-credits outbox`)",
+        *stripe,
         "",
         "Dev tokens (Authorization: Bearer <token>, valid 12 hours):",
         *(f"  {role:8} {token}" for role, token in tokens.items()),
@@ -202,12 +242,15 @@ def banner(
 def serve(host: str, port: int, now: datetime | None, dynamodb_endpoint: str | None = None) -> None:
     """SES is always the embedded moto's (the outbox reads it); DynamoDB too, unless
     `dynamodb_endpoint` or AWS_ENDPOINT_URL_DYNAMODB names another (another local server's, so that
-    several share one)."""
+    several share one). Stripe is the embedded localstripe, which sends its events to this server's
+    /stripe/webhook, unless STUDIO_CREDITS_STRIPE_API_BASE names another."""
     import uvicorn
 
-    with embedded_aws() as moto_endpoint:
+    with embedded_aws() as moto_endpoint, local_stripe() as localstripe:
         dynamodb = dynamodb_endpoint or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or moto_endpoint
         use_local_aws(dynamodb, moto_endpoint)
+        if localstripe is not None:
+            use_local_stripe(localstripe)
         warm_up(dynamodb, moto_endpoint)
         from studio_credits.bootstrap import bootstrap, dev_app
         from studio_credits.mail.ses import SesMailer
@@ -227,6 +270,14 @@ def serve(host: str, port: int, now: datetime | None, dynamodb_endpoint: str | N
             mailer=Outbox(ses, clock, settings.region),
         )
         tokens = prepare(services, settings)
+        if localstripe is not None:
+            from studio_credits.api.stripe_webhook import PATH
+            from studio_credits.payments.localstripe import register_webhook
+
+            reachable = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 (not a bind)
+            register_webhook(localstripe, f"http://{reachable}:{port}{PATH}", settings.stripe_webhook_secret)
         web_app = built_web_app()
-        print(banner(f"http://{host}:{port}", dynamodb, moto_endpoint, clock, tokens, web_app), flush=True)
+        stripe = stripe_lines(settings, embedded=localstripe is not None)
+        url = f"http://{host}:{port}"
+        print(banner(url, dynamodb, moto_endpoint, clock, tokens, web_app, stripe), flush=True)
         uvicorn.run(dev_app(services, settings, web_app), host=host, port=port, log_level="info")

@@ -45,6 +45,21 @@ class Settings(BaseModel):
     """Signs HS256 tokens on the local server only; Lambda never reads it."""
     dev_clock_max_job_runs: int = 2_000
     """The most job runs one move of the local server's test clock may make; Lambda never reads it."""
+    stripe_api_key: str = "sk_test_local"
+    """The secret key, where no parameter names it: locally. In Lambda it is read from
+    `stripe_api_key_parameter`, never from the template or the zip."""
+    stripe_api_key_parameter: str | None = None
+    """The SSM Parameter Store SecureString holding the secret key (Lambda)."""
+    stripe_webhook_secret: str = "whsec_local_0123456789abcdef0123456789abcdef"  # noqa: S105 (local only)
+    stripe_webhook_secret_parameter: str | None = None
+    """The SecureString holding the webhook endpoint's signing secret (Lambda)."""
+    stripe_publishable_key: str = "pk_test_local"
+    stripe_api_base: str | None = None
+    """Where Stripe's API is: None for Stripe's own; localstripe's URL locally."""
+    stripe_script_url: str | None = None
+    """Where the web client loads Stripe.js from: None for Stripe's own; localstripe's stand-in locally."""
+    stripe_timeout_seconds: float = 10.0
+    """One Stripe call's wait for an answer (each call is made once: no retries by the client)."""
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] = os.environ) -> "Settings":

@@ -21,7 +21,7 @@ os.environ.pop("AWS_PROFILE", None)
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -34,6 +34,9 @@ from studio_credits.settings import Settings
 from studio_credits.store.tables import bind_tables, create_tables
 from tests.support.mailer import RecordingMailer
 from tests.support.memory_repository import MemoryRepository
+
+if TYPE_CHECKING:
+    from studio_credits.payments.stripe_provider import StripeProvider
 
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 SETTINGS = Settings.from_environment()
@@ -116,3 +119,28 @@ def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
             return original(self, *args, **kwargs)
 
     monkeypatch.setattr(BotocoreStubber, "__call__", serialized)
+
+
+@pytest.fixture(scope="session")
+def localstripe_url() -> Iterator[str]:
+    """Stripe's emulator in this process for the session (its objects cleared by `stripe_provider`)."""
+    from studio_credits.payments.localstripe import embedded_localstripe
+
+    with embedded_localstripe() as url:
+        yield url
+
+
+@pytest.fixture
+def stripe_provider(localstripe_url: str) -> "StripeProvider":
+    """The StripeProvider on the embedded localstripe, emptied of the objects of earlier tests."""
+    from studio_credits.payments.localstripe import clear_localstripe
+    from studio_credits.payments.stripe_provider import StripeProvider
+
+    clear_localstripe()
+    return StripeProvider(
+        lambda: SETTINGS.stripe_api_key,
+        lambda: SETTINGS.stripe_webhook_secret,
+        SETTINGS.stripe_publishable_key,
+        localstripe_url,
+        f"{localstripe_url}/js.stripe.com/v3/",
+    )

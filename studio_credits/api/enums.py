@@ -8,6 +8,7 @@ from studio_credits.domain.creatives import CreativeKind
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import LotSource
 from studio_credits.domain.notices import NoticeKind
+from studio_credits.domain.payments import PaymentPurpose, PaymentStatus
 from studio_credits.domain.reservations import ReservationStatus
 
 for _enum in (
@@ -19,6 +20,8 @@ for _enum in (
     EntryKind,
     NoticeKind,
     ReservationStatus,
+    PaymentStatus,
+    PaymentPurpose,
 ):
     strawberry.enum(_enum)
 
@@ -28,6 +31,8 @@ __all__ = [
     "EntryKind",
     "LotSource",
     "NoticeKind",
+    "PaymentPurpose",
+    "PaymentStatus",
     "PlanStatus",
     "ReservationStatus",
     "Resolution",

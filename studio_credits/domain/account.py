@@ -10,6 +10,7 @@ from studio_credits.domain.creatives import Creative
 from studio_credits.domain.ids import entry_id, new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
+from studio_credits.domain.payments import Card
 from studio_credits.domain.periods import Period, period, term
 
 
@@ -92,6 +93,10 @@ class Account:
     """The period the paid terms count from: a switch to annual billing starts a year there."""
     billing_credit_cents: int = 0
     """Paid value a plan change left over, applied first to the next amounts due (never dropped)."""
+    customer_id: str | None = None
+    """The payment provider's customer, made when the person first saves a card."""
+    card: Card | None = None
+    """The card on file that paid changes and credit packs are charged to."""
 
     @property
     def plan(self) -> Plan:

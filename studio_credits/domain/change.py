@@ -6,6 +6,7 @@ from studio_credits.domain.account import Account, Hold
 from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.notices import Notice
+from studio_credits.domain.payments import Payment
 from studio_credits.domain.reservations import Reservation
 from studio_credits.domain.usage import UsageIncrement
 
@@ -26,3 +27,9 @@ class Change:
     usage: tuple[UsageIncrement, ...] = ()
     refunded_entry_id: str | None = None
     """A consumption this change refunds: recorded so it can never be refunded again."""
+    payments: tuple[Payment, ...] = ()
+    """Payments opened or settled; the account's version guards their state."""
+    opens_payment: bool = False
+    """The first of `payments` is new: its idempotency key is claimed, so a key opens one payment."""
+    event_id: str | None = None
+    """The payment provider's event this change handles: recorded so it is never handled twice."""

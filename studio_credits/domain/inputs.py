@@ -99,3 +99,10 @@ INSTANT: Accepted[datetime] = Accepted(
 YEAR: Accepted[int] = Accepted(
     Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)], f"a year from {FIRST_YEAR} to {LAST_YEAR}"
 )
+PAYMENT_ID: Accepted[str] = Accepted(
+    Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")], "not a payment id this service issued"
+)
+SETUP_INTENT_ID: Accepted[str] = Accepted(
+    Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH, pattern=r"^seti_[A-Za-z0-9_]+$")],
+    "a SetupIntent id, seti_ followed by letters and digits (the client secret's part before _secret_)",
+)

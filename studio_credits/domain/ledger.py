@@ -42,3 +42,5 @@ class LedgerEntry:
     correlation_id: str | None = None
     """The request or job run that wrote it (API Gateway's request id, EventBridge's event id): its
     log line carries the same id. None on entries written before it was recorded."""
+    payment_id: str | None = None
+    """The payment that paid for this entry, or whose refund or dispute took credits back."""

@@ -46,7 +46,9 @@ def pack_by_id(pack_id: str) -> CreditPack:
     for pack in CREDIT_PACKS:
         if pack.id == pack_id:
             return pack
-    raise UnknownPack(f"There is no credit pack {pack_id!r}: choose one of {', '.join(p.id for p in CREDIT_PACKS)}.")
+    raise UnknownPack(
+        f"There is no credit pack {pack_id!r}: choose one of {', '.join(p.id for p in CREDIT_PACKS)}."
+    )
 
 
 class ChargeStatus(Enum):

@@ -54,6 +54,16 @@ def credits_text(count: int) -> str:
     return plural(count, "credit")
 
 
+def money_text(cents: int) -> str:
+    """ "$99.00", "$1,200.50": amounts in US dollars, the one currency charged."""
+    return f"${cents // 100:,}.{cents % 100:02d}"
+
+
+def card_text(brand: str, last4: str) -> str:
+    """ "Visa •••• 4242"."""
+    return f"{brand.replace('_', ' ').title()} •••• {last4}"
+
+
 def creative_text(creative: Creative) -> str:
     """ "Image, 1080p", "4 images, 2K", "12 s multi-shot video, 720p, 3 shots",
     "10 s video, 4K, premium model, advanced template", "3 × 8 s video, 1080p"."""

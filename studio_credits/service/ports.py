@@ -45,6 +45,14 @@ class StoreUnavailable(Unavailable):
         super().__init__("the credits store is not answering right now; try again")
 
 
+class PaymentKeyUsed(Exception):
+    """A payment was opened under this idempotency key first: continue that one."""
+
+
+class EventAlreadyHandled(Exception):
+    """The payment provider's event was handled by an earlier delivery."""
+
+
 class AlreadyRefunded(Exception):
     """The consumption was refunded by an earlier change."""
 

@@ -17,15 +17,19 @@ from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource, allot
 from studio_credits.domain.notice_rules import next_notice_at
 from studio_credits.domain.notices import Notice, NoticeKind
+from studio_credits.domain.payments import Card, Payment, PaymentPurpose, PaymentStatus
 from studio_credits.domain.plan_terms import PlanChangeTerms
 from studio_credits.domain.reservations import Reservation, ReservationStatus
 from studio_credits.store.models import (
     ENTRY_PREFIX,
     IDEMPOTENCY_PREFIX,
     NOTICE_PREFIX,
+    PAYMENT_KEY_PREFIX,
+    PAYMENT_PREFIX,
     REFUND_PREFIX,
     RESERVATION_PREFIX,
     AccountModel,
+    CardMap,
     CreativeMap,
     EntryItem,
     HoldMap,
@@ -33,6 +37,8 @@ from studio_credits.store.models import (
     LotMap,
     MovementMap,
     NoticeItem,
+    PaymentItem,
+    PaymentKeyItem,
     PlanChangeMap,
     RefundItem,
     ReservationItem,
@@ -59,6 +65,8 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
         period_index=account.period_index,
         term_first_period=account.term_first_period,
         billing_credit_cents=account.billing_credit_cents,
+        customer_id=account.customer_id,
+        card=None if account.card is None else _card_to_map(account.card),
         lots=[
             LotMap(
                 id=lot.id,
@@ -143,6 +151,24 @@ def account_from_item(item: AccountModel) -> Account:
         unsent_notices=tuple(str(notice) for notice in item.unsent_notices or ()),
         term_first_period=int(item.term_first_period),
         billing_credit_cents=int(item.billing_credit_cents),
+        customer_id=item.customer_id,
+        card=None if item.card is None else _card_from_map(item.card),
+    )
+
+
+def _card_to_map(card: Card) -> CardMap:
+    return CardMap(
+        payment_method_id=card.payment_method_id,
+        brand=card.brand,
+        last4=card.last4,
+        exp_month=card.exp_month,
+        exp_year=card.exp_year,
+    )
+
+
+def _card_from_map(stored: CardMap) -> Card:
+    return Card(
+        stored.payment_method_id, stored.brand, stored.last4, int(stored.exp_month), int(stored.exp_year)
     )
 
 
@@ -209,6 +235,7 @@ def entry_to_item(entry: LedgerEntry) -> EntryItem:
         job_id=entry.job_id,
         plan_change=None if entry.plan_change is None else plan_change_to_map(entry.plan_change),
         correlation_id=entry.correlation_id,
+        payment_id=entry.payment_id,
     )
 
 
@@ -227,6 +254,7 @@ def entry_from_item(item: EntryItem) -> LedgerEntry:
         job_id=item.job_id,
         plan_change=None if item.plan_change is None else plan_change_from_map(item.plan_change),
         correlation_id=item.correlation_id,
+        payment_id=item.payment_id,
     )
 
 
@@ -331,3 +359,61 @@ def notice_from_item(item: NoticeItem) -> Notice:
 
 def refund_marker(account_id: str, refunded_entry_id: str, refund_entry_id: str) -> RefundItem:
     return RefundItem(account_id, REFUND_PREFIX + refunded_entry_id, refund_entry_id=refund_entry_id)
+
+
+def payment_to_item(payment: Payment) -> PaymentItem:
+    return PaymentItem(
+        payment.account_id,
+        PAYMENT_PREFIX + payment.id,
+        key=payment.key,
+        purpose=payment.purpose.value,
+        description=payment.description,
+        amount_cents=payment.amount_cents,
+        currency=payment.currency,
+        status=payment.status.value,
+        created_at=payment.created_at,
+        card_brand=payment.card_brand,
+        card_last4=payment.card_last4,
+        plan_id=payment.plan_id,
+        interval=None if payment.interval is None else payment.interval.value,
+        pack_id=payment.pack_id,
+        charge_id=payment.charge_id,
+        settled_at=payment.settled_at,
+        failure_reason=payment.failure_reason,
+        refunded_cents=payment.refunded_cents,
+        lot_ids=list(payment.lot_ids),
+        credits_bought=payment.credits_bought,
+        credits_taken_back=payment.credits_taken_back,
+        entry_id=payment.entry_id,
+    )
+
+
+def payment_from_item(item: PaymentItem) -> Payment:
+    return Payment(
+        id=item.sk.removeprefix(PAYMENT_PREFIX),
+        account_id=item.account_id,
+        key=item.key,
+        purpose=PaymentPurpose(item.purpose),
+        description=item.description,
+        amount_cents=int(item.amount_cents),
+        currency=item.currency,
+        status=PaymentStatus(item.status),
+        created_at=item.created_at,
+        card_brand=item.card_brand,
+        card_last4=item.card_last4,
+        plan_id=item.plan_id,
+        interval=None if item.interval is None else BillingInterval(item.interval),
+        pack_id=item.pack_id,
+        charge_id=item.charge_id,
+        settled_at=item.settled_at,
+        failure_reason=item.failure_reason,
+        refunded_cents=int(item.refunded_cents),
+        lot_ids=tuple(str(lot_id) for lot_id in item.lot_ids or ()),
+        credits_bought=int(item.credits_bought),
+        credits_taken_back=int(item.credits_taken_back),
+        entry_id=item.entry_id,
+    )
+
+
+def payment_key_item(payment: Payment) -> PaymentKeyItem:
+    return PaymentKeyItem(payment.account_id, PAYMENT_KEY_PREFIX + payment.key, payment_id=payment.id)

@@ -49,6 +49,14 @@ class HoldMap(MapAttribute[str, object]):
     """What the hold is for; absent on holds stored before holds named it."""
 
 
+class CardMap(MapAttribute[str, object]):
+    payment_method_id = UnicodeAttribute()
+    brand = UnicodeAttribute()
+    last4 = UnicodeAttribute()
+    exp_month = NumberAttribute()
+    exp_year = NumberAttribute()
+
+
 class RefreshIndex(GlobalSecondaryIndex["AccountModel"]):
     """Accounts by when they are due a refresh, spread over shards to avoid a hot key."""
 
@@ -103,6 +111,8 @@ class AccountModel(Model):
     period_index = NumberAttribute()
     term_first_period = NumberAttribute(default=0)
     billing_credit_cents = NumberAttribute(default=0)
+    customer_id = UnicodeAttribute(null=True)
+    card = CardMap(null=True)
     lots = ListAttribute(of=LotMap)
     holds = ListAttribute(of=HoldMap)
     period_granted = NumberAttribute()
@@ -155,6 +165,9 @@ RESERVATION_PREFIX = "R#"
 NOTICE_PREFIX = "N#"
 USAGE_PREFIX = "U#"
 REFUND_PREFIX = "F#"
+PAYMENT_PREFIX = "P#"
+PAYMENT_KEY_PREFIX = "PK#"
+EVENT_PREFIX = "W#"
 
 
 class PlanChangeMap(MapAttribute[str, object]):
@@ -182,6 +195,7 @@ class EntryItem(LedgerItem, discriminator="entry"):
     plan_change = PlanChangeMap(null=True)
     correlation_id = UnicodeAttribute(null=True)
     """The request or job run that wrote the entry; absent on entries written before it was kept."""
+    payment_id = UnicodeAttribute(null=True)
 
 
 class IdempotencyItem(LedgerItem, discriminator="idempotency"):
@@ -224,3 +238,38 @@ class RefundItem(LedgerItem, discriminator="refund"):
     """Marks a consumption as refunded, so it is refunded once."""
 
     refund_entry_id = UnicodeAttribute()
+
+
+class PaymentItem(LedgerItem, discriminator="payment"):
+    """A payment, under P# + its ULID: a Query newest first lists them."""
+
+    key = UnicodeAttribute()
+    purpose = UnicodeAttribute()
+    description = UnicodeAttribute()
+    amount_cents = NumberAttribute()
+    currency = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    card_brand = UnicodeAttribute()
+    card_last4 = UnicodeAttribute()
+    plan_id = UnicodeAttribute(null=True)
+    interval = UnicodeAttribute(null=True)
+    pack_id = UnicodeAttribute(null=True)
+    charge_id = UnicodeAttribute(null=True)
+    settled_at = UTCDateTimeAttribute(null=True)
+    failure_reason = UnicodeAttribute(null=True)
+    refunded_cents = NumberAttribute(default=0)
+    lot_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    credits_bought = NumberAttribute(default=0)
+    credits_taken_back = NumberAttribute(default=0)
+    entry_id = UnicodeAttribute(null=True)
+
+
+class PaymentKeyItem(LedgerItem, discriminator="payment_key"):
+    """PK# + a request's scoped idempotency key: the one payment that request opened."""
+
+    payment_id = UnicodeAttribute()
+
+
+class EventItem(LedgerItem, discriminator="event"):
+    """W# + a payment provider's event id: the event was handled."""

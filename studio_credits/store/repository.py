@@ -17,12 +17,15 @@ from studio_credits.domain.history import HistoryFilter
 from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.notices import Notice
+from studio_credits.domain.payments import Payment
 from studio_credits.domain.reservations import Reservation, ReservationStatus
 from studio_credits.domain.usage import DayUsage, UsageIncrement
 from studio_credits.service.ports import (
     AccountExists,
     AlreadyRefunded,
+    EventAlreadyHandled,
     IdempotencyKeyUsed,
+    PaymentKeyUsed,
     VersionConflict,
 )
 from studio_credits.store import due
@@ -37,21 +40,30 @@ from studio_credits.store.mapping import (
     idempotency_to_item,
     notice_from_item,
     notice_to_item,
+    payment_from_item,
+    payment_key_item,
+    payment_to_item,
     refund_marker,
     reservation_from_item,
     reservation_to_item,
 )
 from studio_credits.store.models import (
     ENTRY_PREFIX,
+    EVENT_PREFIX,
     IDEMPOTENCY_PREFIX,
     NOTICE_PREFIX,
+    PAYMENT_KEY_PREFIX,
+    PAYMENT_PREFIX,
     RESERVATION_PREFIX,
     USAGE_PREFIX,
     AccountModel,
     EntryItem,
+    EventItem,
     IdempotencyItem,
     LedgerItem,
     NoticeItem,
+    PaymentItem,
+    PaymentKeyItem,
     ReservationItem,
     UsageItem,
 )
@@ -59,6 +71,7 @@ from studio_credits.store.tables import Tables, bind_tables, with_subclasses
 from studio_credits.store.transaction import LabelledTransaction, TransactionCanceled, TransactionConflicted
 
 ACCOUNT, IDEMPOTENCY, REFUND = "account", "idempotency", "refund"
+PAYMENT_KEY, EVENT = "payment key", "event"
 
 USAGE_ATTRIBUTES = {
     CreativeKind.IMAGE: (UsageItem.image_credits, UsageItem.image_creatives),
@@ -177,6 +190,41 @@ class DynamoRepository:
         )
         return [notice_from_item(item) for item in items]
 
+    @classifying
+    def get_payment(self, account_id: str, payment_id: str) -> Payment | None:
+        try:
+            return payment_from_item(
+                PaymentItem.get(account_id, PAYMENT_PREFIX + payment_id, consistent_read=True)
+            )
+        except PaymentItem.DoesNotExist:
+            return None
+
+    @classifying
+    def payment_for_key(self, account_id: str, key: str) -> Payment | None:
+        try:
+            pointer = PaymentKeyItem.get(account_id, PAYMENT_KEY_PREFIX + key, consistent_read=True)
+        except PaymentKeyItem.DoesNotExist:
+            return None
+        return self.get_payment(account_id, pointer.payment_id)
+
+    @classifying
+    def payments_page(
+        self, account_id: str, limit: int, after_payment_id: str | None
+    ) -> tuple[list[Payment], str | None]:
+        """Newest first: up to `limit`, and the id to continue after (None at the end)."""
+        after = None if after_payment_id is None else PAYMENT_PREFIX + after_payment_id
+        older = (
+            PaymentItem.sk.startswith(PAYMENT_PREFIX)
+            if after is None
+            else PaymentItem.sk.between(PAYMENT_PREFIX, after)
+        )
+        # `between` includes the bound: one more read for it, then it is left out.
+        results = PaymentItem.query(account_id, older, scan_index_forward=False, limit=limit + 2)
+        payments = [payment_from_item(item) for item in results if item.sk != after][: limit + 1]
+        if len(payments) > limit:
+            return payments[:limit], payments[limit - 1].id
+        return payments, None
+
     def due_for_refresh(self, now: datetime) -> Iterator[str]:
         return classified(due.due_for_refresh(now, self.index_shards))
 
@@ -223,6 +271,12 @@ class DynamoRepository:
             transaction.update(f"reservation {hold.reservation_id}", expired, [status])
         for notice in change.notices:
             transaction.put(f"notice {notice.id}", notice_to_item(notice), new_item)
+        for payment in change.payments:
+            transaction.put(f"payment {payment.id}", payment_to_item(payment))
+        if change.opens_payment:
+            transaction.put(PAYMENT_KEY, payment_key_item(change.payments[0]), new_item)
+        if change.event_id is not None:
+            transaction.put(EVENT, EventItem(account.id, EVENT_PREFIX + change.event_id), new_item)
         for day, actions in _usage_actions(change.usage).items():
             transaction.update(f"usage {day}", UsageItem(account.id, USAGE_PREFIX + day), actions)
         try:
@@ -244,6 +298,10 @@ def _conflict(change: Change, failed: set[str]) -> Exception:
         return IdempotencyKeyUsed(change.idempotency.key)
     if REFUND in failed:
         return AlreadyRefunded()
+    if PAYMENT_KEY in failed:
+        return PaymentKeyUsed()
+    if EVENT in failed:
+        return EventAlreadyHandled()
     if ACCOUNT in failed:
         return AccountExists() if change.creates_account else VersionConflict()
     return RuntimeError(f"a ledger item already exists: {', '.join(sorted(failed))}")

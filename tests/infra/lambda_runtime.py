@@ -2,7 +2,8 @@
 
 Run as `python -I -S lambda_runtime.py REQUEST_JSON`: no site-packages, no PYTHONPATH, so the
 modules come only from the request's `path` (the unpacked zip, or the source tree and the venv).
-Prints the handler's result; the AWS calls it made (service, operation, table, index, sender), from
+Prints the handler's result; the AWS calls it made (service, operation, table or parameter, index,
+sender), from
 which the tests check the function's IAM role, and those of its import (Lambda's init); and how long
 the import and the invocation took. bench/cold_start.py times cold starts with `"record_calls": false`,
 which leaves botocore unimported until the handler imports it. Imports only the stdlib up front.
@@ -44,9 +45,9 @@ def record_aws_calls(calls: list[list[str | None]]) -> None:
                 ((kind, body),) = item.items()
                 calls.append([service, f"{kind}Item", body["TableName"], None, None])
         else:
-            calls.append(
-                [service, operation, params.get("TableName"), params.get("IndexName"), params.get("Source")]
-            )
+            # The resource named: a table (with its index) or, for SSM, a parameter.
+            named = params.get("TableName", params.get("Name"))
+            calls.append([service, operation, named, params.get("IndexName"), params.get("Source")])
         return make_api_call(client, operation, params)
 
     base_client._make_api_call = recording

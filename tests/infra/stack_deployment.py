@@ -157,7 +157,7 @@ class Deployment:
 
     def function_environment(self, function: str) -> dict[str, str]:
         """What Lambda sets for the deployed function, as moto reports it."""
-        physical = self.resources[f"{function.capitalize()}LambdaFunction"]
+        physical = self.resources[f"{function[0].upper()}{function[1:]}LambdaFunction"]
         configuration = self.client("lambda").get_function_configuration(FunctionName=physical)
         variables: dict[str, str] = configuration["Environment"]["Variables"]
         return variables
@@ -175,6 +175,12 @@ class Deployment:
                 document = ast.literal_eval(document)
             statements += document["Statement"]
         return statements
+
+
+STRIPE_SECRETS = {
+    "STUDIO_CREDITS_STRIPE_API_KEY_PARAMETER": "sk_test_on_moto",
+    "STUDIO_CREDITS_STRIPE_WEBHOOK_SECRET_PARAMETER": "whsec_on_moto",
+}
 
 
 def deploy(endpoint: str, template: Json, artifact: Path) -> Deployment:
@@ -200,6 +206,10 @@ def deploy(endpoint: str, template: Json, artifact: Path) -> Deployment:
     # The sender's SES identity is verified outside the stack, once per account (README, Deploy).
     sender = deployment.function_environment("notices")["STUDIO_CREDITS_SES_SENDER"]
     deployment.client("ses").verify_email_identity(EmailAddress=sender)
+    # So are Stripe's secrets, SecureStrings named by the functions' environment (README, Deploy).
+    environment = deployment.function_environment("stripeWebhook")
+    for variable, value in STRIPE_SECRETS.items():
+        deployment.client("ssm").put_parameter(Name=environment[variable], Value=value, Type="SecureString")
     return deployment
 
 
@@ -276,6 +286,17 @@ def graphql_event(fixture: str, query: str, variables: Json | None = None) -> Js
     return event
 
 
+def stripe_webhook_event(body: str, signature: str) -> Json:
+    """An HTTP API v2 event of Stripe's POST to the webhook route (no authorizer on it)."""
+    event: Json = json.loads((EVENTS / "anonymous.json").read_text())
+    event["routeKey"] = "POST /stripe/webhook"
+    event["rawPath"] = event["requestContext"]["http"]["path"] = "/stripe/webhook"
+    event["requestContext"].pop("authorizer", None)
+    event["headers"] = {"content-type": "application/json", "stripe-signature": signature}
+    event["body"], event["isBase64Encoded"] = body, False
+    return event
+
+
 def graphql_response(invocation: Invocation) -> Json:
     assert invocation.result["statusCode"] == 200, invocation.result
     body: Json = json.loads(invocation.result["body"])
@@ -311,6 +332,8 @@ def required_permission(call: list[str | None]) -> tuple[str, str]:
         return f"dynamodb:{operation}", resource + (f"/index/{index}" if index else "")
     if service == "email":
         return f"ses:{operation}", f"arn:aws:ses:{REGION}:{ACCOUNT_ID}:identity/{source}"
+    if service == "ssm":
+        return f"ssm:{operation}", f"arn:aws:ssm:{REGION}:{ACCOUNT_ID}:parameter{table}"
     raise AssertionError(f"a call no role provides for: {call}")
 
 

@@ -115,7 +115,7 @@ def test_each_metric_math_alarm_has_its_threshold(template: Json, name: str) -> 
 
 def test_every_log_group_keeps_its_logs_30_days(template: Json) -> None:
     groups = resources_of_type(template, "AWS::Logs::LogGroup")
-    assert len(groups) == 5  # the four functions' and the HTTP API's access log
+    assert len(groups) == 6  # the five functions' and the HTTP API's access log
     assert {body["Properties"]["RetentionInDays"] for body in groups.values()} == {30}
 
 

@@ -18,6 +18,7 @@ from tests.infra.stack_deployment import (
     packaged_artifact,
     run_function,
     scheduled_event,
+    stripe_webhook_event,
 )
 
 DEPENDENCIES = (
@@ -40,6 +41,8 @@ KEPT_OUT = (
     ".serverless/",
     "serverless.yml",
     "pyproject.toml",
+    "aiohttp/",  # localstripe's, for the local server and the tests only
+    "localstripe/",
 )
 
 
@@ -95,7 +98,7 @@ def test_every_handler_runs_from_the_zip_alone(deployment: Deployment, unpacked:
 
     now = datetime.now(UTC).isoformat()
     for function, body in lambda_functions(deployment.template).items():
-        if function != "api":
+        if function not in {"api", "stripeWebhook"}:
             event = scheduled_event(body["Properties"]["FunctionName"], now)
             job = run_function(deployment, function, event, [str(unpacked)], report_modules=DEPENDENCIES)
             assert job.result["job"] == function and job.result["failed"] == 0, job.result
@@ -104,6 +107,17 @@ def test_every_handler_runs_from_the_zip_alone(deployment: Deployment, unpacked:
     # boto3 only for SES, at the first email: no notice is due in this run.
     assert loaded.keys() == set(DEPENDENCIES) - {"boto3"}
     assert not [file for file in loaded.values() if unpacked not in Path(file).parents]
+
+    # Stripe's webhook: its signing secret from Parameter Store (boto3), and stripe, from the zip.
+    refused = run_function(
+        deployment,
+        "stripeWebhook",
+        stripe_webhook_event("{}", "t=1,v1=00"),
+        [str(unpacked)],
+        report_modules=("stripe", "boto3"),
+    )
+    assert refused.result["statusCode"] == 400, refused.result
+    assert all(unpacked in Path(str(file)).parents for file in refused.modules.values())
 
 
 def _pyc_of(source: str, tag: str) -> str:

@@ -18,6 +18,7 @@ from tests.infra.stack_deployment import (
     required_permission,
     run_function,
     scheduled_event,
+    stripe_webhook_event,
 )
 
 SOURCE_TREE = [str(ROOT), sysconfig.get_paths()["purelib"]]
@@ -237,3 +238,18 @@ def test_each_request_and_job_run_leaves_one_log_line_and_its_metrics(deployment
     granted = sum(value for key, (value, _, _) in refresh.metrics.items() if key.startswith("CreditsGranted"))
     assert granted == 100 * report["periods"]  # every account here is on the free plan: 100 a period
     assert {key.split("|")[0] for key in refresh.metrics} <= {*counted, "CreditsGranted", "ColdStart"}
+
+
+def test_stripe_s_webhook_refuses_an_unsigned_event_having_read_only_its_secret(
+    deployment: Deployment,
+) -> None:
+    secret = deployment.function_environment("stripeWebhook")[
+        "STUDIO_CREDITS_STRIPE_WEBHOOK_SECRET_PARAMETER"
+    ]
+
+    refused = run(deployment, "stripeWebhook", stripe_webhook_event("{}", "t=1,v1=00"))
+
+    assert refused.result["statusCode"] == 400
+    assert json.loads(refused.result["body"]) == {"error": "invalid signature"}
+    assert refused.init_calls == []  # the secret is read at the first event, not at the cold start
+    assert [call[:3] for call in refused.calls] == [["ssm", "GetParameter", secret]]

@@ -22,6 +22,7 @@ TABLES: dict[str, type[Model]] = {"AccountsTable": AccountModel, "LedgerTable": 
 SCHEDULES = {"refresh": "rate(15 minutes)", "notices": "rate(1 day)", "sweep": "rate(5 minutes)"}
 QUERIED_INDEXES = {
     "api": set(),
+    "stripeWebhook": set(),
     "refresh": {AccountModel.by_refresh.Meta.index_name},
     "notices": {AccountModel.by_notice.Meta.index_name},
     "sweep": {AccountModel.by_hold_expiry.Meta.index_name},
@@ -87,7 +88,7 @@ def test_each_table_is_the_model(template: Json, resource: str) -> None:
 
 def test_every_function_handler_imports(template: Json) -> None:
     functions = lambda_functions(template)
-    assert set(functions) == {"api", *SCHEDULES}
+    assert set(functions) == {"api", "stripeWebhook", *SCHEDULES}
     for function in functions.values():
         module, _, attribute = function["Properties"]["Handler"].replace("/", ".").rpartition(".")
         assert callable(getattr(importlib.import_module(module), attribute))
@@ -127,10 +128,14 @@ def test_the_api_is_behind_the_jwt_authorizer(template: Json) -> None:
         route["Properties"]["RouteKey"]: route["Properties"]
         for route in resources_of_type(template, "AWS::ApiGatewayV2::Route").values()
     }
-    assert set(routes) == {"POST /graphql", "GET /graphql"}
+    assert set(routes) == {"POST /graphql", "GET /graphql", "POST /stripe/webhook"}
+    stripe = routes.pop("POST /stripe/webhook")
     for route in routes.values():
         assert route["AuthorizationType"] == "JWT"
         assert route["AuthorizerId"] == {"Ref": authorizer_id}
+    # Stripe sends no token: the function verifies each event's signature instead.
+    assert stripe.get("AuthorizationType", "NONE") == "NONE" and "AuthorizerId" not in stripe
+    assert stripe["Target"]["Fn::Join"][1][1] == {"Ref": "HttpApiIntegrationStripeWebhook"}
 
 
 def test_every_function_runs_on_the_python_the_zip_is_built_and_tested_with(template: Json) -> None:
@@ -146,7 +151,7 @@ def test_the_http_api_invokes_the_api_s_snapstart_alias(template: Json) -> None:
     (version,) = references(alias["Properties"]["FunctionVersion"])
     assert template["Resources"][version]["Type"] == "AWS::Lambda::Version"
     aliased = {"Fn::Join": [":", [{"Fn::GetAtt": ["ApiLambdaFunction", "Arn"]}, alias["Properties"]["Name"]]]}
-    (integration,) = resources_of_type(template, "AWS::ApiGatewayV2::Integration").values()
+    integration = template["Resources"]["HttpApiIntegrationApi"]
     assert integration["Properties"]["IntegrationUri"] == aliased
     assert template["Resources"]["ApiLambdaPermissionHttpApi"]["Properties"]["FunctionName"] == aliased
     assert alias_id == "ApiSnapStartLambdaAlias"
@@ -164,6 +169,52 @@ def test_each_role_reaches_only_what_its_function_uses(template: Json, function:
     assert queried == QUERIED_INDEXES[function]
     sends_email = any(action.startswith("ses:") for statement in granted for action in actions(statement))
     assert sends_email == (function == "notices")
+
+
+STRIPE_PARAMETERS = (
+    "STUDIO_CREDITS_STRIPE_API_KEY_PARAMETER",
+    "STUDIO_CREDITS_STRIPE_WEBHOOK_SECRET_PARAMETER",
+)
+
+
+@pytest.mark.parametrize("function", ["api", "stripeWebhook", *SCHEDULES])
+def test_only_the_functions_that_charge_or_hear_stripe_read_its_secrets(
+    template: Json, function: str
+) -> None:
+    variables = lambda_functions(template)[function]["Properties"]["Environment"]["Variables"]
+    parameters = {
+        f"arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter{variables[name]}"
+        for name in STRIPE_PARAMETERS
+    }
+    granted = statements(template, function)
+    readable = {
+        resource["Fn::Sub"]
+        for statement in granted
+        if "ssm:GetParameter" in actions(statement)
+        for resource in statement["Resource"]
+    }
+    decrypting = [statement for statement in granted if "kms:Decrypt" in actions(statement)]
+    if function in {"api", "stripeWebhook"}:
+        assert readable == parameters
+        (decrypt,) = decrypting
+        assert decrypt["Condition"]["StringEquals"]["kms:ViaService"] == {
+            "Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"
+        }
+        context = decrypt["Condition"]["ForAnyValue:StringEquals"]["kms:EncryptionContext:PARAMETER_ARN"]
+        assert {arn["Fn::Sub"] for arn in context} == parameters
+    else:
+        assert (readable, decrypting) == (set(), [])
+    assert not [
+        action
+        for statement in granted
+        for action in actions(statement)
+        if action.startswith("ssm:") and action != "ssm:GetParameter"
+    ]
+
+
+def test_no_stripe_secret_is_in_the_template(template: Json) -> None:
+    text = json.dumps(template)
+    assert "sk_test_" not in text and "sk_live_" not in text and "whsec_" not in text
 
 
 def test_environment_comes_from_one_place(template: Json) -> None:

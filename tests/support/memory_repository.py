@@ -17,9 +17,17 @@ from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.notice_rules import next_notice_at
 from studio_credits.domain.notices import Notice
+from studio_credits.domain.payments import Payment
 from studio_credits.domain.reservations import Reservation, ReservationStatus
 from studio_credits.domain.usage import DayUsage
-from studio_credits.service.ports import AccountExists, AlreadyRefunded, IdempotencyKeyUsed, VersionConflict
+from studio_credits.service.ports import (
+    AccountExists,
+    AlreadyRefunded,
+    EventAlreadyHandled,
+    IdempotencyKeyUsed,
+    PaymentKeyUsed,
+    VersionConflict,
+)
 
 
 @dataclass
@@ -32,6 +40,9 @@ class AccountItems:
     refunded: set[str] = field(default_factory=set)
     notices: dict[str, Notice] = field(default_factory=dict)
     usage: dict[str, dict[CreativeKind, tuple[int, int]]] = field(default_factory=dict)
+    payments: dict[str, Payment] = field(default_factory=dict)
+    payment_keys: dict[str, str] = field(default_factory=dict)
+    events: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -84,6 +95,27 @@ class MemoryRepository:
         recorded = self._items(account_id).notices
         return [recorded[notice] for notice in sorted(recorded, reverse=True)[:limit]]
 
+    def get_payment(self, account_id: str, payment_id: str) -> Payment | None:
+        return self._items(account_id).payments.get(payment_id)
+
+    def payment_for_key(self, account_id: str, key: str) -> Payment | None:
+        items = self._items(account_id)
+        payment_id = items.payment_keys.get(key)
+        return None if payment_id is None else items.payments.get(payment_id)
+
+    def payments_page(
+        self, account_id: str, limit: int, after_payment_id: str | None
+    ) -> tuple[list[Payment], str | None]:
+        payments = self._items(account_id).payments
+        older = [
+            payments[i]
+            for i in sorted(payments, reverse=True)
+            if after_payment_id is None or i < after_payment_id
+        ]
+        if len(older) > limit:
+            return older[:limit], older[limit - 1].id
+        return older, None
+
     def calls_made(self) -> int:
         return 0  # no database behind it
 
@@ -129,6 +161,7 @@ class MemoryRepository:
             raise IdempotencyKeyUsed(change.idempotency.key)
         if change.refunded_entry_id is not None and change.refunded_entry_id in items.refunded:
             raise AlreadyRefunded
+        _check_payment_claims(change, items)
         if change.creates_account:
             if stored is not None:
                 raise AccountExists
@@ -152,11 +185,23 @@ class MemoryRepository:
             items.idempotency[change.idempotency.key] = change.idempotency
         if change.refunded_entry_id is not None:
             items.refunded.add(change.refunded_entry_id)
+        items.payments.update((payment.id, payment) for payment in change.payments)
+        if change.opens_payment:
+            items.payment_keys[change.payments[0].key] = change.payments[0].id
+        if change.event_id is not None:
+            items.events.add(change.event_id)
         for increment in change.usage:
             day = items.usage.setdefault(increment.day, {})
             credits, creatives = day.get(increment.kind, (0, 0))
             day[increment.kind] = (credits + increment.credits, creatives + increment.creatives)
         return committed
+
+
+def _check_payment_claims(change: Change, items: AccountItems) -> None:
+    if change.opens_payment and change.payments[0].key in items.payment_keys:
+        raise PaymentKeyUsed
+    if change.event_id is not None and change.event_id in items.events:
+        raise EventAlreadyHandled
 
 
 def _selected(entry: LedgerEntry, history: HistoryFilter) -> bool:

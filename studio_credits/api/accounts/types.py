@@ -8,6 +8,8 @@ from studio_credits.api.catalogue.types import Plan
 from studio_credits.api.enums import BillingInterval, PlanStatus
 from studio_credits.api.ledger.queries import account_history, account_notices, account_usage
 from studio_credits.api.ledger.types import CreditBalance, LedgerEntryConnection, Notice, UsageReport
+from studio_credits.api.payments.queries import account_payments
+from studio_credits.api.payments.types import PaymentConnection, SavedCard
 from studio_credits.domain import account, catalogue
 
 
@@ -50,9 +52,11 @@ class Account:
     billing_credit_cents: int = strawberry.field(
         description="Paid value kept from plan changes (cents), applied first to the next amounts due."
     )
+    card: SavedCard | None = strawberry.field(description="The card on file; null when there is none.")
     usage: UsageReport = strawberry.field(resolver=account_usage)
     history: LedgerEntryConnection = strawberry.field(resolver=account_history)
     notices: list[Notice] = strawberry.field(resolver=account_notices)
+    payments: PaymentConnection = strawberry.field(resolver=account_payments)
 
     @classmethod
     def of(cls, holder: account.Account) -> "Account":
@@ -70,4 +74,5 @@ class Account:
             scheduled_change=ScheduledPlanChange.of(holder),
             credits=CreditBalance.of(holder),
             billing_credit_cents=holder.billing_credit_cents,
+            card=None if holder.card is None else SavedCard.of(holder.card),
         )

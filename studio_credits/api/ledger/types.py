@@ -95,6 +95,9 @@ class LedgerEntry:
     creative: CreativeSummary | None
     job_id: str | None
     lots: list[LotMovement]
+    payment_id: strawberry.ID | None = strawberry.field(
+        description="The payment that paid for this entry, or whose refund or dispute took credits back."
+    )
     actor: strawberry.Private[str]
 
     @strawberry.field(
@@ -126,6 +129,7 @@ class LedgerEntry:
                 advanced_template=creative.advanced_template,
             ),
             job_id=entry.job_id,
+            payment_id=None if entry.payment_id is None else strawberry.ID(entry.payment_id),
             actor=entry.actor,
             lots=[
                 LotMovement(lot_id=strawberry.ID(m.lot_id), source=m.source, amount=m.amount)

@@ -8,6 +8,8 @@ from studio_credits.api.accounts.types import Account
 from studio_credits.api.context import Info
 from studio_credits.api.errors import inputs_at, refused
 from studio_credits.api.idempotency import IdempotencyConflict
+from studio_credits.api.payments.results import card_required, unpaid
+from studio_credits.api.payments.types import Payment
 from studio_credits.api.plans.inputs import ChangePlanInput
 from studio_credits.api.plans.types import (
     CancellationConfirmed,
@@ -25,6 +27,7 @@ from studio_credits.api.plans.types import (
 from studio_credits.domain import account, cancellation, plan_changes
 from studio_credits.domain.inputs import IDEMPOTENCY_KEY, PLAN_ID
 from studio_credits.service import execution, plans
+from studio_credits.service import payments as paying
 
 
 @strawberry.type
@@ -41,8 +44,9 @@ class PlanMutations:
                 IDEMPOTENCY_KEY.check("idempotency_key", input.idempotency_key),
             )
         match outcome:
-            case plans.PlanChangeMade(account=changed, terms=terms) if terms.immediate:
+            case plans.PlanChangeMade(account=changed, terms=terms, payment=payment) if terms.immediate:
                 return PlanChanged(
+                    payment=None if payment is None else Payment.of(payment),
                     account=Account.of(changed),
                     credits_granted=terms.credits_granted_now,
                     amount_due_cents=terms.amount_due_now_cents,
@@ -55,6 +59,10 @@ class PlanMutations:
                 return InvalidPlanChange(message=message)
             case execution.IdempotencyConflict():
                 return IdempotencyConflict.of(outcome)
+            case paying.PaymentMethodRequired():
+                return card_required(outcome)
+            case paying.PaymentDeclined() | paying.PaymentActionRequired() | paying.PaymentPending():
+                return unpaid(outcome)
             case _:
                 assert_never(outcome)
 

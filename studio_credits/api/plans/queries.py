@@ -8,7 +8,7 @@ from studio_credits.api.context import Info
 from studio_credits.api.enums import BillingInterval
 from studio_credits.api.errors import inputs_at, refused
 from studio_credits.api.plans.types import PlanChangePreview
-from studio_credits.domain import plan_changes, plan_terms
+from studio_credits.domain import plan_changes
 from studio_credits.domain.inputs import PLAN_ID
 from studio_credits.service import plans
 
@@ -24,8 +24,8 @@ class PlanQueries:
             checked = PLAN_ID.check("plan_id", plan_id)
         preview = plans.preview_plan_change(context.services, context.principal, checked, interval)
         match preview:
-            case plan_terms.PlanChangeTerms():
-                return PlanChangePreview.of(preview)
+            case plans.PlanChangePreview(terms=terms, card=card):
+                return PlanChangePreview.of(terms, card)
             case plan_changes.InvalidPlanChange(message=message):
                 raise refused(message)
             case _:

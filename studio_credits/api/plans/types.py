@@ -10,7 +10,14 @@ from studio_credits.api.catalogue.types import Plan
 from studio_credits.api.enums import BillingInterval
 from studio_credits.api.errors import RefusalAnswer
 from studio_credits.api.idempotency import IdempotencyConflict
-from studio_credits.domain import catalogue, plan_terms
+from studio_credits.api.payments.results import (
+    PaymentActionRequired,
+    PaymentDeclined,
+    PaymentMethodRequired,
+    PaymentPending,
+)
+from studio_credits.api.payments.types import Payment, SavedCard
+from studio_credits.domain import catalogue, payments, plan_terms
 
 
 @strawberry.type
@@ -27,9 +34,12 @@ class PlanChangePreview:
     billing_credit_after_cents: int = strawberry.field(
         description="The account's billing credit after the change, surplus paid value included."
     )
+    card: SavedCard | None = strawberry.field(
+        description="The card on file, that the amount due now is charged to; null when there is none."
+    )
 
     @classmethod
-    def of(cls, terms: plan_terms.PlanChangeTerms) -> "PlanChangePreview":
+    def of(cls, terms: plan_terms.PlanChangeTerms, card: payments.Card | None) -> "PlanChangePreview":
         return cls(
             plan=Plan.of(catalogue.plan_by_id(terms.plan_id)),
             interval=terms.interval,
@@ -39,6 +49,7 @@ class PlanChangePreview:
             amount_due_now_cents=terms.amount_due_now_cents,
             billing_credit_applied_cents=terms.billing_credit_applied_cents,
             billing_credit_after_cents=terms.billing_credit_after_cents,
+            card=None if card is None else SavedCard.of(card),
         )
 
 
@@ -49,6 +60,9 @@ class PlanChanged:
     amount_due_cents: int
     billing_credit_applied_cents: int
     billing_credit_after_cents: int
+    payment: Payment | None = strawberry.field(
+        description="The payment that paid for the change; null when nothing was charged."
+    )
 
 
 @strawberry.type
@@ -91,7 +105,14 @@ class NothingToResume(RefusalAnswer):
 
 
 ChangePlanResult = Annotated[
-    PlanChanged | PlanChangeScheduled | InvalidPlanChange | IdempotencyConflict,
+    PlanChanged
+    | PlanChangeScheduled
+    | InvalidPlanChange
+    | IdempotencyConflict
+    | PaymentMethodRequired
+    | PaymentDeclined
+    | PaymentActionRequired
+    | PaymentPending,
     strawberry.union("ChangePlanResult"),
 ]
 ConfirmCancellationResult = Annotated[

@@ -95,6 +95,7 @@ export type Resolution =
   | 'RES_1080P';
 
 export type SaveCardInput = {
+  /** The SetupIntent Stripe.js confirmed (its client secret's part before _secret_). */
   setupIntentId: string | number;
 };
 
