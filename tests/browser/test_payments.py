@@ -1,20 +1,33 @@
 """Payments through Stripe, with the local server's localstripe and its Stripe.js stand-in (the card
 Element's plain inputs, its 3D Secure challenge): a saved card, a paid upgrade and its payment in the
-list, a declined card, 3D Secure completed and failed, a credit pack on the Usage Overview."""
+list, a card asked for in the upgrade dialog, a card declined when saved and a charge declined, 3D
+Secure completed and failed, credit packs on the Usage Overview (with 3D Secure too), Load more."""
 
 import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import PageProblems, Person, screenshot, serious_accessibility_violations
+from tests.browser.conftest import (
+    PageProblems,
+    Person,
+    save_card,
+    screenshot,
+    serious_accessibility_violations,
+)
 
 VISA = "4242424242424242"
 DECLINED = "4000000000000002"
 """Declined when saved (localstripe declines it at setup, not at a charge)."""
+DECLINED_AT_CHARGE = "4000000000000341"
+"""Saved, then declined when charged."""
 THREE_D_SECURE = "4000002760003184"
 """Asks for the bank's authentication when saved and at every charge."""
 COMPLETE, FAIL = "Complete authentication", "Fail authentication"
 """The buttons of localstripe's 3D Secure challenge."""
+CHANGE_PLAN = """mutation($input: ChangePlanInput!) { changePlan(input: $input) { __typename } }"""
+BUY_CREDITS = """mutation($input: BuyCreditsInput!) { buyCredits(input: $input) { __typename } }"""
+PAGE_SIZE = 10
+"""The payments list's page (web/src/components/PaymentsList.tsx)."""
 
 
 def fill_card(scope: Locator, number: str) -> None:
@@ -136,6 +149,23 @@ def test_a_declined_card_is_not_saved_and_the_dialog_says_why(
     assert person.graphql("{ viewer { card { last4 } } }")["viewer"]["card"] is None
 
 
+def test_a_charge_declined_is_said_in_words_and_the_plan_stays(page: Page, person: Person) -> None:
+    save_card(person, DECLINED_AT_CHARGE)
+    person.open(page, "/plan")
+    page.get_by_role("button", name="Choose Pro, Monthly").click()
+    upgrade = page.get_by_role("dialog", name="Change to Pro, Monthly")
+    expect(upgrade).to_contain_text("You will be charged $49.00 now to Visa •••• 0341.")
+
+    upgrade.get_by_role("button", name="Confirm").click()
+
+    expect(upgrade.get_by_role("alert")).to_have_text(re.compile(r"\w+"))
+    page.keyboard.press("Escape")
+    expect(upgrade).to_be_hidden()
+    expect(page.get_by_role("region", name="Your plan")).to_contain_text("Free Monthly")
+    expect(payment_rows(page).first.get_by_role("cell").last).to_contain_text("Declined: ")
+    assert plan_changes(person) == 0
+
+
 def test_3d_secure_completed_changes_the_plan_once(page: Page, person: Person) -> None:
     person.open(page, "/plan")
     dialog = add_card(page, THREE_D_SECURE, authentication=COMPLETE)  # the bank's check when saved, too
@@ -223,3 +253,47 @@ def test_on_the_free_plan_the_overview_says_why_there_are_no_packs(page: Page, p
     expect(packs.get_by_role("button")).to_have_count(0)
     expect(packs.get_by_role("link", name="Choose a plan")).to_have_attribute("href", "/plan")
     assert serious_accessibility_violations(page) == []
+
+
+def test_a_credit_pack_with_3d_secure_adds_its_credits_once_authenticated(page: Page, person: Person) -> None:
+    person.open(page, "/plan")
+    expect(add_card(page, THREE_D_SECURE, authentication=COMPLETE)).to_be_hidden()
+    page.get_by_role("button", name="Choose Pro, Monthly").click()
+    page.get_by_role("dialog", name="Change to Pro, Monthly").get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name=COMPLETE).click()
+    expect(page.get_by_role("region", name="Your plan")).to_contain_text("Pro Monthly")
+    person.open(page, "/")
+    available = page.get_by_role("region", name="Credits", exact=True).locator(".figure-number")
+    expect(available).to_have_text(re.compile(r"\d"))
+    before = int(available.inner_text().replace(",", ""))
+
+    page.get_by_role("button", name="Buy 500 credits for $10.00").click()
+    page.get_by_role("dialog", name="Buy 500 credits").get_by_role("button", name="Buy").click()
+    page.get_by_role("button", name=COMPLETE).click()
+
+    expect(page.get_by_role("region", name="Buy credits").get_by_role("status")).to_contain_text(
+        "500 credits added. Paid $10.00 with Visa •••• 3184."
+    )
+    expect(available).to_have_text(f"{before + 500:,}")
+
+
+def test_the_payments_list_loads_more_past_its_first_page(page: Page, person: Person) -> None:
+    save_card(person)
+    upgrade = {"planId": "pro", "interval": "MONTHLY", "idempotencyKey": "to-pro"}
+    assert person.graphql(CHANGE_PLAN, {"input": upgrade})["changePlan"]["__typename"] == "PlanChanged"
+    for n in range(PAGE_SIZE):
+        pack = {
+            "packId": person.graphql("{ creditPacks { id } }")["creditPacks"][0]["id"],
+            "idempotencyKey": f"pack-{n}",
+        }
+        assert person.graphql(BUY_CREDITS, {"input": pack})["buyCredits"]["__typename"] == "CreditsBought"
+
+    person.open(page, "/plan")
+    payments = page.get_by_role("region", name="Payments")
+    expect(payment_rows(page)).to_have_count(PAGE_SIZE)
+    expect(payment_rows(page).first).to_contain_text("$10.00")  # newest first
+    payments.get_by_role("button", name="Load more").click()
+
+    expect(payment_rows(page)).to_have_count(PAGE_SIZE + 1)
+    expect(payment_rows(page).last).to_contain_text("$49.00")
+    expect(payments.get_by_role("button", name="Load more")).to_have_count(0)
