@@ -76,14 +76,20 @@ def stripe_provider(settings: Settings) -> PaymentProvider:
 
 def secret(parameter: str | None, local: str) -> Callable[[], str]:
     """A SecureString's value, decrypted, cached by Powertools for five minutes (a rotated secret
-    is read again); or `local` when no parameter is named."""
+    is read again), Unavailable when Parameter Store does not give it; or `local` when no
+    parameter is named."""
     if parameter is None:
         return lambda: local
 
     def read() -> str:
-        from aws_lambda_powertools.utilities.parameters import get_parameter
+        from aws_lambda_powertools.utilities.parameters import GetParameterError, get_parameter
 
-        return str(get_parameter(parameter, decrypt=True, max_age=SECRET_MAX_AGE_SECONDS))
+        from studio_credits.service.ports import PaymentProviderUnavailable
+
+        try:
+            return str(get_parameter(parameter, decrypt=True, max_age=SECRET_MAX_AGE_SECONDS))
+        except GetParameterError as error:  # nothing was asked of Stripe: the same call may be made again
+            raise PaymentProviderUnavailable() from error
 
     return read
 
