@@ -21,7 +21,7 @@ from studio_credits.domain.ids import public_id
 from studio_credits.domain.lots import LotSource
 from studio_credits.domain.periods import add_months
 from studio_credits.jobs.scheduled import next_due_for
-from studio_credits.service import ledger, plans
+from studio_credits.service import ledger, payments, plans
 from studio_credits.service.accounts import viewer_account
 from studio_credits.service.ports import Services
 from studio_credits.settings import Settings
@@ -163,6 +163,7 @@ class DemoStory:
         from studio_credits.bootstrap import time_travel
         from studio_credits.outbox import Outbox
 
+        self.settings = settings
         self.now = services.clock.now()
         self.signed_up = sign_up_time(self.now)
         self.clock = FixedClock(self.signed_up)
@@ -179,6 +180,7 @@ class DemoStory:
 
     def live(self) -> None:
         viewer_account(self.services, PERSON)
+        self.save_card()
         for month in range(MONTHS):
             self.month(month)
         self.travel.advance(self.now)
@@ -227,6 +229,15 @@ class DemoStory:
     def consume(self, creative: Creative, step: str) -> ledger.Recorded:
         made = ledger.consume(self.services, STUDIO, DEMO_USER, creative, f"demo-job-{step}", f"demo-{step}")
         return _recorded(made, step)
+
+    def save_card(self) -> None:
+        """The person's 4242 test card, saved as the Plan page saves one."""
+        from studio_credits.payments.test_cards import confirm_card_setup
+
+        secret = payments.start_card_setup(self.services, PERSON)
+        saved = payments.save_card(self.services, PERSON, confirm_card_setup(self.settings, secret))
+        if isinstance(saved, payments.CardNotSaved):
+            raise SeedingFailed(f"the demo card: {saved.message}")
 
     def change_plan(self, month: int, plan_id: str, interval: BillingInterval) -> None:
         key = f"demo-{month:02d}-{plan_id}-{interval.value.lower()}"

@@ -19,7 +19,9 @@ os.environ.update(
 os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
 os.environ.pop("AWS_PROFILE", None)
 
+
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +31,7 @@ from moto import mock_aws
 
 from studio_credits.bootstrap import bootstrap, tables
 from studio_credits.domain.clock import FixedClock
+from studio_credits.payments.localstripe import embedded_localstripe
 from studio_credits.service.ports import Services
 from studio_credits.settings import Settings
 from studio_credits.store.tables import bind_tables, create_tables
@@ -39,6 +42,14 @@ if TYPE_CHECKING:
     from studio_credits.payments.stripe_provider import StripeProvider
 
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+# Stripe is localstripe, in this process, before anything reads the settings (handlers built at
+# import included): never Stripe itself.
+_RUNNING = ExitStack()
+LOCALSTRIPE_URL = _RUNNING.enter_context(embedded_localstripe())
+os.environ.update(
+    STUDIO_CREDITS_STRIPE_API_BASE=LOCALSTRIPE_URL,
+    STUDIO_CREDITS_STRIPE_SCRIPT_URL=f"{LOCALSTRIPE_URL}/js.stripe.com/v3/",
+)
 SETTINGS = Settings.from_environment()
 
 
@@ -121,13 +132,14 @@ def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(BotocoreStubber, "__call__", serialized)
 
 
-@pytest.fixture(scope="session")
-def localstripe_url() -> Iterator[str]:
-    """Stripe's emulator in this process for the session (its objects cleared by `stripe_provider`)."""
-    from studio_credits.payments.localstripe import embedded_localstripe
+def pytest_unconfigure() -> None:
+    _RUNNING.close()
 
-    with embedded_localstripe() as url:
-        yield url
+
+@pytest.fixture(scope="session")
+def localstripe_url() -> str:
+    """Stripe's emulator in this process (its objects cleared by `stripe_provider`)."""
+    return LOCALSTRIPE_URL
 
 
 @pytest.fixture

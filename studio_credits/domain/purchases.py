@@ -191,9 +191,8 @@ def taken_back(
         else:
             lots.append(lot)
     taken = owed - left
-    why = "disputed" if disputed else "refunded"
-    what = f"Payment of {money_text(payment.amount_cents)} {why}"
-    if not disputed:
+    what = f"Payment of {money_text(payment.amount_cents)} {'disputed' if disputed else 'refunded'}"
+    if refunded_cents < payment.amount_cents:
         what = f"{money_text(refunded_cents)} of the payment of {money_text(payment.amount_cents)} refunded"
     words = f"{what}: {credits_text(taken)} taken back"
     if left:

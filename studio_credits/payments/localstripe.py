@@ -3,6 +3,8 @@ and the tests only. Lambda never imports it, and its zip holds neither localstri
 
 import asyncio
 import json
+import random
+import string
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -58,6 +60,12 @@ def localstripe_app() -> Any:
 
     resources.Store.dump_to_disk = lambda self: None
     resources.Store.try_load_from_disk = lambda self: None
+    # Its ids come from the global `random`, which hypothesis seeds again for each example: ids
+    # would repeat (409 Conflict). A generator of its own draws them instead.
+    ids = random.SystemRandom()
+    resources.random_id = lambda n: "".join(
+        ids.choice(string.ascii_letters + string.digits) for _ in range(n)
+    )
 
     def list_payment_intents(
         cls: Any, url: str, customer: str | None = None, limit: Any = None, starting_after: Any = None

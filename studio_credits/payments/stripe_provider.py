@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from studio_credits.domain.payments import (
@@ -20,7 +21,12 @@ from studio_credits.domain.payments import (
     PaymentEvent,
     PaymentEventKind,
 )
-from studio_credits.service.ports import CardDeclined, InvalidSignature, PaymentProviderUnavailable
+from studio_credits.service.ports import (
+    CardDeclined,
+    InvalidSignature,
+    PaymentProviderUnavailable,
+    UnknownCharge,
+)
 
 if TYPE_CHECKING:
     from stripe import PaymentIntent, SetupIntent, StripeClient, StripeError
@@ -199,8 +205,15 @@ class StripeProvider:
         return None if found is None else outcome(found)
 
     def charge_outcome(self, charge_id: str) -> ChargeOutcome:
+        import stripe
+
         with answered():
-            return outcome(self._client.v1.payment_intents.retrieve(charge_id))
+            try:
+                return outcome(self._client.v1.payment_intents.retrieve(charge_id))
+            except stripe.InvalidRequestError as error:
+                if error.http_status == HTTPStatus.NOT_FOUND:
+                    raise UnknownCharge(charge_id) from error
+                raise
 
     def refund(self, charge_id: str, amount_cents: int | None = None) -> None:
         with answered():

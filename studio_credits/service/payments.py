@@ -43,7 +43,13 @@ from studio_credits.domain.purchases import (
 from studio_credits.domain.wording import money_text
 from studio_credits.service.accounts import viewer_account
 from studio_credits.service.execution import Decision, Planned, Refused, execute
-from studio_credits.service.ports import CardDeclined, EventAlreadyHandled, PaymentKeyUsed, Services
+from studio_credits.service.ports import (
+    CardDeclined,
+    EventAlreadyHandled,
+    PaymentKeyUsed,
+    Services,
+    UnknownCharge,
+)
 
 WEBHOOK_ACTOR = "stripe:webhook"
 """Who the entries a webhook event makes name."""
@@ -232,7 +238,10 @@ def handle_payment_event(services: Services, event: PaymentEvent) -> None:
         return
     account_id, payment_id = event.account_id, event.payment_id
     if account_id is None or payment_id is None:
-        asked = services.payment_provider.charge_outcome(event.charge_id)
+        try:
+            asked = services.payment_provider.charge_outcome(event.charge_id)
+        except UnknownCharge:
+            return  # not a charge of this account's provider: nothing to do
         account_id, payment_id = asked.account_id, asked.payment_id
     if (
         account_id is None

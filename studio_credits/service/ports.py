@@ -120,6 +120,10 @@ class CardDeclined(Exception):
     says so in words a person understands."""
 
 
+class UnknownCharge(Exception):
+    """The payment provider has no such charge."""
+
+
 class InvalidSignature(Exception):
     """A webhook whose signature does not verify with the signing secret: nothing is read from it."""
 
@@ -169,7 +173,8 @@ class PaymentProvider(Protocol):
         ...
 
     def charge_outcome(self, charge_id: str) -> ChargeOutcome:
-        """The charge as the provider has it now, with the account and payment of its metadata."""
+        """The charge as the provider has it now, with the account and payment of its metadata;
+        raises UnknownCharge when it has none of that id."""
         ...
 
     def refund(self, charge_id: str, amount_cents: int | None = None) -> None:

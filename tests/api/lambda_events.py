@@ -72,6 +72,17 @@ def handler_for(services: Services) -> LambdaHandler:
     return built
 
 
+def stripe_webhook_event(body: str, signature: str) -> Json:
+    """An HTTP API v2 event of Stripe's POST to the webhook route (no authorizer on it)."""
+    event: Json = json.loads((EVENTS / "anonymous.json").read_text())
+    event["routeKey"] = "POST /stripe/webhook"
+    event["rawPath"] = event["requestContext"]["http"]["path"] = "/stripe/webhook"
+    event["requestContext"].pop("authorizer", None)
+    event["headers"] = {"content-type": "application/json", "stripe-signature": signature}
+    event["body"], event["isBase64Encoded"] = body, False
+    return event
+
+
 def claims(fixture: str) -> Json:
     loaded: Json = json.loads((EVENTS / f"{fixture}.json").read_text())
     found: Json = loaded["requestContext"]["authorizer"]["jwt"]["claims"]

@@ -6,6 +6,7 @@ from typing import Any
 from functions.api import handler
 from studio_credits.domain.clock import FixedClock
 from tests.api.lambda_events import LambdaHandler, claims, graphql, handler_at
+from tests.support.payments import card_through_api
 
 USER = claims("user")["sub"]
 BALANCE = "balance { available reserved usedThisPeriod lots { source remaining } }"
@@ -85,6 +86,7 @@ def open_account(plan_id: str = "free", lambda_handler: LambdaHandler = handler)
     higher plan applies at once and tops the period up to its monthly credits."""
     graphql("user", "{ viewer { id } }", lambda_handler=lambda_handler)
     if plan_id != "free":
+        card_through_api(lambda query, variables: data(graphql("user", query, variables, lambda_handler)))
         change = {"planId": plan_id, "interval": "MONTHLY", "idempotencyKey": f"to-{plan_id}"}
         assert data(graphql("user", CHANGE_PLAN, {"input": change}, lambda_handler)) == {
             "changePlan": {"__typename": "PlanChanged"}

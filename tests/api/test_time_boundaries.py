@@ -15,6 +15,7 @@ from studio_credits.domain.clock import FixedClock
 from studio_credits.jobs.refresh import run_refresh
 from studio_credits.jobs.sweep import run_sweep
 from tests.api.lambda_events import LambdaHandler, claims, graphql, handler_at
+from tests.support.payments import card_through_api
 
 PERSON = claims("user")["sub"]
 VIEWER = """{ viewer {
@@ -87,6 +88,7 @@ class Studio:
     def subscribe(self, when: datetime, plan: str, interval: str = "MONTHLY") -> None:
         """Open the person's account at `when` and subscribe then: the anchor is that moment."""
         self.at(when).viewer()
+        card_through_api(lambda query, variables: self.ask("user", query, variables))
         assert self.change(plan, interval, f"subscribe-{plan}")["__typename"] == "PlanChanged"
 
     def reserve(self, creative: dict[str, Any], ttl_seconds: int, job: str) -> str:

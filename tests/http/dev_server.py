@@ -58,6 +58,12 @@ class DevServer:
         [endpoint] = [m[1] for line in self.output if (m := DYNAMODB_LINE.match(line))]
         return endpoint
 
+    @property
+    def stripe_api_base(self) -> str:
+        """The local server's own localstripe, as its web client is told where Stripe.js is."""
+        answer = self.post({"query": "{ stripeSettings { scriptUrl } }"}, self.tokens["user"])
+        return str(answer["data"]["stripeSettings"]["scriptUrl"]).removesuffix("/js.stripe.com/v3/")
+
     def post(self, body: dict[str, Any], token: str | None = None) -> Any:
         headers = {} if token is None else {"Authorization": f"Bearer {token}"}
         response = httpx.post(f"{self.url}/graphql", json=body, headers=headers, timeout=10)
@@ -102,6 +108,8 @@ def dev_server(*arguments: str) -> Iterator[DevServer]:
     port = free_port()
     environment = {**os.environ, "STUDIO_CREDITS_DEV_TOKEN_SECRET": SECRET, "PYTHONUNBUFFERED": "1"}
     environment.pop("AWS_ENDPOINT_URL_DYNAMODB", None)  # the embedded DynamoDB
+    for stripe in ("STUDIO_CREDITS_STRIPE_API_BASE", "STUDIO_CREDITS_STRIPE_SCRIPT_URL"):
+        environment.pop(stripe, None)  # its own embedded localstripe, which sends it the webhooks
     process = subprocess.Popen(  # noqa: S603 (the project's own command)
         [str(COMMAND), "dev", "--host", "127.0.0.1", "--port", str(port), *arguments],
         env=environment,

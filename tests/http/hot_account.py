@@ -14,6 +14,7 @@ import httpx
 
 from studio_credits.domain.access import Role
 from tests.http.dev_server import dev_tokens
+from tests.support.payments import card_through_api
 
 IMAGE_CREDITS = 4
 """What one 1080p image costs (the spend every worker makes)."""
@@ -66,6 +67,10 @@ def open_account(url: str, account_id: str, plan: str | None = None) -> None:
         opened = graphql(client, url, person, "{ viewer { id } }", {})
         assert opened == {"data": {"viewer": {"id": account_id}}}, opened
         if plan is not None:
+            settings = graphql(client, url, person, "{ stripeSettings { scriptUrl } }", {})
+            stripe_base = settings["data"]["stripeSettings"]["scriptUrl"].removesuffix("/js.stripe.com/v3/")
+            ask = lambda query, variables: graphql(client, url, person, query, variables or {})["data"]  # noqa: E731
+            card_through_api(ask, api_base=stripe_base)
             changed = graphql(client, url, person, UPGRADE, {"plan": plan})
             assert changed == {"data": {"changePlan": {"__typename": "PlanChanged"}}}, changed
 

@@ -18,6 +18,7 @@ from studio_credits.demo import sign_up_time
 from studio_credits.domain.access import Role
 from studio_credits.domain.periods import add_months
 from tests.http.dev_server import DevServer, dev_server, dev_tokens, free_port
+from tests.support.payments import card_through_api
 
 START = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
 TRAVELLER = "traveller@studio.example"
@@ -111,6 +112,10 @@ def traveller() -> str:
 @pytest.fixture(scope="module")
 def story(server: DevServer, traveller: str) -> Story:
     """Upgrade to Pro, then to Pro annual, then `studio-credits clock advance P14M`."""
+    card_through_api(
+        lambda query, variables: server.post({"query": query, "variables": variables}, traveller)["data"],
+        api_base=server.stripe_api_base,
+    )
     upgraded = server.post({"query": UPGRADE}, traveller)
     annual = server.post({"query": ANNUAL}, traveller)
     assert upgraded == {"data": {"changePlan": {"__typename": "PlanChanged"}}}

@@ -286,17 +286,6 @@ def graphql_event(fixture: str, query: str, variables: Json | None = None) -> Js
     return event
 
 
-def stripe_webhook_event(body: str, signature: str) -> Json:
-    """An HTTP API v2 event of Stripe's POST to the webhook route (no authorizer on it)."""
-    event: Json = json.loads((EVENTS / "anonymous.json").read_text())
-    event["routeKey"] = "POST /stripe/webhook"
-    event["rawPath"] = event["requestContext"]["http"]["path"] = "/stripe/webhook"
-    event["requestContext"].pop("authorizer", None)
-    event["headers"] = {"content-type": "application/json", "stripe-signature": signature}
-    event["body"], event["isBase64Encoded"] = body, False
-    return event
-
-
 def graphql_response(invocation: Invocation) -> Json:
     assert invocation.result["statusCode"] == 200, invocation.result
     body: Json = json.loads(invocation.result["body"])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.api.lambda_events import stripe_webhook_event
 from tests.infra.stack_deployment import (
     ROOT,
     Deployment,
@@ -18,7 +19,6 @@ from tests.infra.stack_deployment import (
     packaged_artifact,
     run_function,
     scheduled_event,
-    stripe_webhook_event,
 )
 
 DEPENDENCIES = (

@@ -7,6 +7,7 @@ import sysconfig
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tests.api.lambda_events import stripe_webhook_event
 from tests.infra.stack_deployment import (
     ROOT,
     Deployment,
@@ -18,7 +19,6 @@ from tests.infra.stack_deployment import (
     required_permission,
     run_function,
     scheduled_event,
-    stripe_webhook_event,
 )
 
 SOURCE_TREE = [str(ROOT), sysconfig.get_paths()["purelib"]]

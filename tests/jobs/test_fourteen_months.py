@@ -24,6 +24,7 @@ from studio_credits.service.ports import Services
 from tests.support.accounts import SERVICE, person, subscribe
 from tests.support.ledger import checked_ledger, stored_account
 from tests.support.mailer import RecordingMailer
+from tests.support.payments import with_card
 
 START = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
 MONTHLY, ANNUAL = BillingInterval.MONTHLY, BillingInterval.ANNUAL
@@ -42,6 +43,9 @@ class Event:
 
 def change_to(plan_id: str, interval: BillingInterval) -> Does:
     def change(services: Services, account_id: str) -> None:
+        stored = services.repository.get(account_id)
+        if stored is None or stored.card is None:
+            with_card(services, person(account_id))
         made = plans.change_plan(services, person(account_id), plan_id, interval, f"to-{plan_id}")
         assert isinstance(made, plans.PlanChangeMade), made
 

@@ -17,6 +17,7 @@ from tests.support.accounts import ADMIN, SERVICE, person, subscribe
 from tests.support.ledger import ledger_entries
 from tests.support.mailer import RecordingMailer
 from tests.support.memory_repository import MemoryRepository
+from tests.support.payments import local_stripe
 
 NEW_YEAR = datetime(2026, 1, 1, tzinfo=UTC)
 CREATIVES = [
@@ -32,7 +33,7 @@ def books() -> tuple[Services, list[LedgerEntry]]:
     New Year; written once for the module, in memory (tests/store/test_history_pages.py pages a
     small history on DynamoDB)."""
     clock = FixedClock(datetime(2025, 1, 1, 8, tzinfo=UTC))
-    services = Services(MemoryRepository(), clock, RecordingMailer())
+    services = Services(MemoryRepository(), clock, RecordingMailer(), payments=local_stripe())
     return services, _write_two_years(services, clock)
 
 

@@ -9,10 +9,12 @@ from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
 from tests.support.accounts import ADMIN, MONTHLY, SERVICE, person
 from tests.support.ledger import image, recorded
+from tests.support.payments import with_card
 
 
 def test_a_person_s_key_does_not_block_the_service_s_charge(services: Services) -> None:
     someone = person("acct-7")
+    with_card(services, someone)
     changed = plans.change_plan(services, someone, "pro", MONTHLY, "reserve-job-X")
     assert isinstance(changed, plans.PlanChangeMade)
 

@@ -31,6 +31,7 @@ from tests.support.accounts import ADMIN, SERVICE, person, subscribe
 from tests.support.ledger import assert_ledger_adds_up, image, ledger_entries
 from tests.support.mailer import RecordingMailer
 from tests.support.memory_repository import MemoryRepository
+from tests.support.payments import local_stripe
 
 IMAGE_CREDITS = 4
 """A 1080p image on Pro (tests/unit/test_pricing.py)."""
@@ -68,7 +69,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.clock = FixedClock(START)
-        self.services = Services(MemoryRepository(), self.clock, RecordingMailer())
+        self.services = Services(MemoryRepository(), self.clock, RecordingMailer(), payments=local_stripe())
         self.account_id = subscribe(self.services, person("prop"), "pro").id
         # Back to 100 credits (3,000 - 2,900), so that a run spends them all and is refused.
         taken = ledger.grant(

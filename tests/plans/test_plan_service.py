@@ -49,11 +49,15 @@ def test_an_upgrade_is_stored_with_its_ledger_and_the_new_features_apply_at_once
     assert not quote_for(services, PERSON, multi_shot, None).allowed
     clock.at = at(2027, 2, 27, 18)
 
-    preview = plans.preview_plan_change(services, PERSON, "pro", MONTHLY)
+    previewed = plans.preview_plan_change(services, PERSON, "pro", MONTHLY)
     made = plans.change_plan(services, PERSON, "pro", MONTHLY, "upgrade-1")
 
+    assert isinstance(previewed, plans.PlanChangePreview)
+    preview = previewed.terms
     assert isinstance(made, plans.PlanChangeMade)
     assert made.terms == preview
+    assert previewed.card == stored_of(services).card
+    assert made.payment is not None and made.payment.amount_cents == 107
     assert (preview.credits_granted_now, preview.amount_due_now_cents) == (2_000, 107)
     stored = stored_of(services)
     assert stored == made.account
@@ -62,7 +66,7 @@ def test_an_upgrade_is_stored_with_its_ledger_and_the_new_features_apply_at_once
     entries = entries_of(services)
     assert_ledger_adds_up(entries, stored)
     assert [(e.kind, e.description) for e in entries[-2:]] == [
-        (EntryKind.PLAN_CHANGE, "Upgraded to Pro"),
+        (EntryKind.PLAN_CHANGE, "Upgraded to Pro (paid $1.07 with Visa •••• 4242)"),
         (EntryKind.GRANT, "Pro upgrade: 2,000 more credits for this period"),
     ]
     assert entries[-2].plan_change == made.terms
@@ -216,7 +220,7 @@ def test_an_expired_or_foreign_token_changes_nothing(services: Services, clock: 
     subscribe(services, PERSON, "pro", MONTHLY)
     offer = offered(services, PERSON)
     clock.at = at(2026, 11, 24) + timedelta(minutes=1)
-    plans.change_plan(services, OTHER, "starter", MONTHLY, "other-subscribes")
+    subscribe(services, OTHER, "starter", MONTHLY)
     other_offer = offered(services, OTHER)
     before = (stored_of(services), stored_of(services, OTHER))
 

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from tests.api.lambda_events import claims, graphql
+from tests.support.payments import card_through_api
 
 USER = claims("user")["sub"]
 
@@ -23,6 +24,7 @@ mutation Change($input: ChangePlanInput!) {{
     __typename
     ... on PlanChanged {{
       creditsGranted amountDueCents account {{ {ACCOUNT_FIELDS} credits {{ available }} }}
+      charged {{ amountCents status card description }}
     }}
     ... on PlanChangeScheduled {{ effectiveAt account {{ {ACCOUNT_FIELDS} }} }}
     ... on InvalidPlanChange {{ message }}
@@ -54,6 +56,11 @@ PLAN_HISTORY = """
 """
 
 
+def add_card() -> None:
+    saved = card_through_api(lambda query, variables: graphql("user", query, variables)["data"])
+    assert saved["__typename"] == "CardSaved", saved
+
+
 def change(plan_id: str, interval: str, key: str, fixture: str = "user") -> dict[str, Any]:
     body = graphql(
         fixture, CHANGE, {"input": {"planId": plan_id, "interval": interval, "idempotencyKey": key}}
@@ -63,6 +70,7 @@ def change(plan_id: str, interval: str, key: str, fixture: str = "user") -> dict
 
 
 def test_a_person_previews_upgrades_retries_and_schedules_a_downgrade(dynamodb: None) -> None:
+    add_card()
     preview = graphql("user", PREVIEW, {"planId": "pro", "interval": "MONTHLY"})["data"]["previewPlanChange"]
 
     upgraded = change("pro", "MONTHLY", "upgrade-to-pro")
@@ -76,6 +84,12 @@ def test_a_person_previews_upgrades_retries_and_schedules_a_downgrade(dynamodb: 
     assert (upgraded["creditsGranted"], upgraded["amountDueCents"]) == (2_900, 4_900)
     assert upgraded["account"]["plan"] == {"id": "pro"}
     assert upgraded["account"]["credits"] == {"available": 3_000}
+    assert upgraded["charged"] == {
+        "amountCents": 4_900,
+        "status": "SUCCEEDED",
+        "card": "Visa •••• 4242",
+        "description": "Change to Pro, billed monthly",
+    }
     assert retried == upgraded
     assert conflict["__typename"] == "IdempotencyConflict"
     assert downgrade["__typename"] == "PlanChangeScheduled"
@@ -91,7 +105,7 @@ def test_a_person_previews_upgrades_retries_and_schedules_a_downgrade(dynamodb: 
     history = graphql("user", PLAN_HISTORY)["data"]["viewer"]["history"]["edges"]
     assert [edge["node"]["description"] for edge in history] == [
         f"Downgrade to Starter scheduled for {effective.day} {effective:%b %Y}",
-        "Upgraded to Pro",
+        "Upgraded to Pro (paid $49.00 with Visa •••• 4242)",
     ]
     assert {(edge["node"]["kind"], edge["node"]["amount"]) for edge in history} == {("PLAN_CHANGE", 0)}
 
@@ -109,6 +123,7 @@ def test_an_invalid_change_is_a_result_and_a_free_plan_cannot_be_bought_yearly(d
 
 
 def test_a_person_cancels_with_a_token_once_and_resumes(dynamodb: None) -> None:
+    add_card()
     upgraded = change("starter", "MONTHLY", "subscribe")
     offer = graphql("user", REQUEST)["data"]["requestCancellation"]
 

@@ -33,6 +33,7 @@ from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
 from tests.support.mailer import RecordingMailer
 from tests.support.memory_repository import MemoryRepository
+from tests.support.payments import local_stripe, with_card
 
 START = datetime(2026, 1, 31, 9, tzinfo=UTC)
 SERVICE = Principal("generation-service", Role.SERVICE)
@@ -191,10 +192,11 @@ class World:
     _refund_keys: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.services = Services(self.repository, self.clock, self.mailer)
+        self.services = Services(self.repository, self.clock, self.mailer, payments=local_stripe())
         for n in range(self.people):
             person = Person(Principal(f"person-{n}", Role.USER, f"person-{n}@example.com"))
             viewer_account(self.services, person.principal)
+            with_card(self.services, person.principal)
             self.persons.append(person)
 
     def account_id(self, person: int) -> str:
@@ -326,7 +328,7 @@ class World:
             preview = plans.preview_plan_change(self.services, principal, op.plan_id, op.interval)
         except DomainError:
             return None
-        return None if isinstance(preview, InvalidPlanChange) else preview
+        return None if isinstance(preview, InvalidPlanChange) else preview.terms
 
     def _check_plan_change(
         self, before: Account, preview: PlanChangeTerms | None, terms: PlanChangeTerms

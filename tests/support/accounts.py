@@ -14,6 +14,7 @@ from studio_credits.service import plans
 from studio_credits.service.accounts import viewer_account
 from studio_credits.service.ports import Services
 from tests.support.ledger import stored_account
+from tests.support.payments import with_card
 
 MONTHLY, ANNUAL = BillingInterval.MONTHLY, BillingInterval.ANNUAL
 SERVICE = Principal("generation-service", Role.SERVICE)
@@ -33,11 +34,14 @@ def subscribe(
     services: Services, who: Principal, plan_id: str = "free", interval: BillingInterval = MONTHLY
 ) -> Account:
     """The person's account, opened at first sight and subscribed now as they would on the plan page
-    (`plans.change_plan`): from the free plan, a higher plan applies at once and tops the period up
-    with the difference in monthly credits (a yearly one begins a new term)."""
+    (`plans.change_plan`, paid with a 4242 card saved first): from the free plan, a higher plan
+    applies at once and tops the period up with the difference in monthly credits (a yearly one
+    begins a new term)."""
     account = viewer_account(services, who)
     if (plan_id, interval) == (account.plan_id, account.interval):
         return account
+    if account.card is None:
+        with_card(services, who)
     made = plans.change_plan(services, who, plan_id, interval, f"subscribe-{plan_id}-{interval.value}")
     assert isinstance(made, plans.PlanChangeMade), made
     assert made.terms.immediate, made.terms

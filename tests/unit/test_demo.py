@@ -23,13 +23,16 @@ from tests.http.dev_server import FROZEN_NOW
 from tests.support.ledger import assert_ledger_adds_up, ledger_entries, stored_account
 from tests.support.mailer import RecordingMailer
 from tests.support.memory_repository import MemoryRepository
+from tests.support.payments import local_stripe
 
 Told = tuple[datetime, EntryKind, int, int, str]
 """What a person reads of an entry: when, what, the amount, the balance after it, the words."""
 
 
 def seeded(now: datetime, services: Services | None = None) -> Services:
-    services = services or Services(MemoryRepository(), FixedClock(now), RecordingMailer())
+    services = services or Services(
+        MemoryRepository(), FixedClock(now), RecordingMailer(), payments=local_stripe()
+    )
     seed_demo_account(services, Settings.from_environment())
     return services
 
@@ -60,7 +63,7 @@ def test_seeding_again_at_the_same_now_or_later_changes_nothing(demo: Services) 
 
     seeded(FROZEN_NOW, demo)
     later = FixedClock(FROZEN_NOW + timedelta(days=40))
-    seeded(later.at, Services(demo.repository, later, RecordingMailer()))
+    seeded(later.at, Services(demo.repository, later, RecordingMailer(), payments=local_stripe()))
 
     assert told(demo) == before
     assert stored_account(demo.repository, DEMO_USER) == account
@@ -83,12 +86,17 @@ def test_free_then_starter_then_pro_billed_yearly(demo: Services) -> None:
     account = stored_account(demo.repository, DEMO_USER)
 
     assert changes == [
-        "Upgraded to Starter",
-        "Upgraded to Pro",
+        "Upgraded to Starter (paid $12.87 with Visa •••• 4242)",
+        "Upgraded to Pro (paid $18.00 with Visa •••• 4242)",
         "Change to yearly billing scheduled for 30 Oct 2026",
         "Scheduled change made: now on Pro, billed yearly",
     ]
     assert (account.plan_id, account.interval) == ("pro", BillingInterval.ANNUAL)
+    payments, _ = demo.repository.payments_page(DEMO_USER, 10, None)
+    assert [(p.description, p.amount_cents, p.status.value) for p in payments] == [
+        ("Change to Pro, billed monthly", 18_00, "SUCCEEDED"),
+        ("Change to Starter, billed monthly", 12_87, "SUCCEEDED"),
+    ]
 
 
 def test_a_top_up_a_promotion_that_expires_unused_a_partial_capture_and_a_refund(demo: Services) -> None:

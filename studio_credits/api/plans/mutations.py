@@ -46,7 +46,7 @@ class PlanMutations:
         match outcome:
             case plans.PlanChangeMade(account=changed, terms=terms, payment=payment) if terms.immediate:
                 return PlanChanged(
-                    payment=None if payment is None else Payment.of(payment),
+                    charged=None if payment is None else Payment.of(payment),
                     account=Account.of(changed),
                     credits_granted=terms.credits_granted_now,
                     amount_due_cents=terms.amount_due_now_cents,

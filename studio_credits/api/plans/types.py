@@ -60,8 +60,9 @@ class PlanChanged:
     amount_due_cents: int
     billing_credit_applied_cents: int
     billing_credit_after_cents: int
-    payment: Payment | None = strawberry.field(
-        description="The payment that paid for the change; null when nothing was charged."
+    charged: Payment | None = strawberry.field(
+        description="The payment that paid for the change; null when nothing was charged. (Not "
+        "`payment`: the payment of the other members of ChangePlanResult is never null.)"
     )
 
 
