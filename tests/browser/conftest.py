@@ -187,13 +187,12 @@ SAVE_CARD = """mutation($input: SaveCardInput!) { saveCard(input: $input) { __ty
 def save_card(person: Person, number: str = "4242424242424242") -> None:
     """The Plan page's "Add a card" without the page: a SetupIntent, confirmed on the server's
     localstripe as its Stripe.js stand-in confirms one, then saved as the card on file."""
-    settings = person.graphql("{ stripeSettings { publishableKey scriptUrl } }")["stripeSettings"]
+    settings = person.graphql("{ stripeSettings { publishableKey } }")["stripeSettings"]
     secret = person.graphql("mutation { startCardSetup { clientSecret } }")["startCardSetup"]["clientSecret"]
     setup_intent = secret.split("_secret_", maxsplit=1)[0]
-    localstripe = settings["scriptUrl"].removesuffix("/js.stripe.com/v3/")
     card = {"number": number, "exp_month": "12", "exp_year": "2030", "cvc": "123"}
     confirmed = httpx.post(
-        f"{localstripe}/v1/setup_intents/{setup_intent}/confirm",
+        f"{person.server.stripe_api_base}/v1/setup_intents/{setup_intent}/confirm",
         content=json.dumps(
             {
                 "key": settings["publishableKey"],
