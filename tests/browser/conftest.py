@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response, expect, sync_playwright
 
@@ -178,3 +179,29 @@ def screenshot(page: Page, name: str, full_page: bool = True) -> None:
     expect(page.locator(".chart[aria-busy=true]")).to_have_count(0)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)
+
+
+SAVE_CARD = """mutation($input: SaveCardInput!) { saveCard(input: $input) { __typename } }"""
+
+
+def save_card(person: Person, number: str = "4242424242424242") -> None:
+    """The Plan page's "Add a card" without the page: a SetupIntent, confirmed on the server's
+    localstripe as its Stripe.js stand-in confirms one, then saved as the card on file."""
+    settings = person.graphql("{ stripeSettings { publishableKey } }")["stripeSettings"]
+    secret = person.graphql("mutation { startCardSetup { clientSecret } }")["startCardSetup"]["clientSecret"]
+    setup_intent = secret.split("_secret_", maxsplit=1)[0]
+    card = {"number": number, "exp_month": "12", "exp_year": "2030", "cvc": "123"}
+    confirmed = httpx.post(
+        f"{person.server.stripe_api_base}/v1/setup_intents/{setup_intent}/confirm",
+        content=json.dumps(
+            {
+                "key": settings["publishableKey"],
+                "client_secret": secret,
+                "payment_method_data": {"type": "card", "card": card},
+            }
+        ),
+        timeout=10,
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    saved = person.graphql(SAVE_CARD, {"input": {"setupIntentId": setup_intent}})
+    assert saved["saveCard"]["__typename"] == "CardSaved", saved

@@ -5,12 +5,19 @@ import re
 
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.conftest import PageProblems, Person, screenshot, serious_accessibility_violations
+from tests.browser.conftest import (
+    PageProblems,
+    Person,
+    save_card,
+    screenshot,
+    serious_accessibility_violations,
+)
 
 CHANGE_PLAN = """mutation($input: ChangePlanInput!) { changePlan(input: $input) { __typename } }"""
 
 
 def on_pro(person: Person) -> None:
+    save_card(person)  # an upgrade from Free is paid for
     changed = person.graphql(
         CHANGE_PLAN, {"input": {"planId": "pro", "interval": "MONTHLY", "idempotencyKey": "to-pro"}}
     )
@@ -75,6 +82,7 @@ def test_the_plans_side_by_side_with_a_monthly_and_annual_switch(page: Page, per
 def test_an_upgrade_previews_then_confirms_with_the_button_disabled_in_flight(
     page: Page, person: Person
 ) -> None:
+    save_card(person)
     person.open(page, "/plan")
     page.get_by_role("button", name="Choose Pro, Monthly").click()
 
@@ -83,6 +91,7 @@ def test_an_upgrade_previews_then_confirms_with_the_button_disabled_in_flight(
     expect(dialog).to_contain_text("Credits granted now2,900")
     expect(dialog).to_contain_text("Amount due now$49.00")
     expect(dialog).to_contain_text("Billing credit applied$0.00")
+    expect(dialog).to_contain_text("You will be charged $49.00 now to Visa •••• 4242.")
     assert serious_accessibility_violations(page) == []
     screenshot(page, "plan-upgrade-dialog", full_page=False)
 
@@ -178,6 +187,7 @@ def test_confirm_after_a_lost_answer_sends_the_same_key_and_changes_the_plan_onc
     page: Page, page_problems: PageProblems, person: Person
 ) -> None:
     page_problems.expect_failures(r"/graphql$")
+    save_card(person)
     person.open(page, "/plan")
     page.get_by_role("button", name="Choose Starter, Monthly").click()
     dialog = page.get_by_role("dialog", name="Change to Starter, Monthly")

@@ -13,6 +13,46 @@ export const signedCredits = (amount: number): string => signed.format(amount);
 export const money = (cents: number): string => usd.format(cents / 100);
 export const day = (iso: string): string => longDay.format(new Date(iso));
 export const dateTime = (iso: string): string => moment.format(new Date(iso));
+
+const currencies = new Map<string, Intl.NumberFormat>([["USD", usd]]);
+/** An amount in a payment's currency ("usd", as Stripe spells it). */
+export function amount(cents: number, currency: string): string {
+  const code = currency.toUpperCase();
+  let format = currencies.get(code);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(undefined, { style: "currency", currency: code });
+    currencies.set(code, format);
+  }
+  // Stripe's amounts are in the currency's smallest unit: cents for the two-decimal ones.
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(cents / 10 ** digits);
+}
+
+const cardExpiry = new Intl.DateTimeFormat(undefined, { month: "2-digit", year: "numeric", timeZone: "UTC" });
+const BRANDS: Record<string, string> = {
+  visa: "Visa",
+  mastercard: "Mastercard",
+  amex: "American Express",
+  discover: "Discover",
+  diners: "Diners Club",
+  jcb: "JCB",
+  unionpay: "UnionPay",
+  cartes_bancaires: "Cartes Bancaires",
+};
+
+interface Card {
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+export const cardBrand = (brand: string): string => BRANDS[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
+/** "Visa •••• 4242". */
+export const cardShort = (card: Card): string => `${cardBrand(card.brand)} •••• ${card.last4}`;
+/** "Visa ending in 4242, expires 12/2030". */
+export const cardLong = (card: Card): string =>
+  `${cardBrand(card.brand)} ending in ${card.last4}, expires ${cardExpiry.format(Date.UTC(card.expYear, card.expMonth - 1, 1))}`;
 /** Month names of the person's locale, January first. */
 export const monthNames: string[] = Array.from({ length: 12 }, (_, month) =>
   shortMonth.format(new Date(2000, month, 1)),

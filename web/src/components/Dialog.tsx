@@ -18,6 +18,34 @@ function keepFocusInside(event: KeyboardEvent): void {
   }
 }
 
+let released: HTMLDialogElement[] = [];
+let releases = 0;
+
+/** Runs `work` with the open dialogs no longer modal (still open, in place): Stripe.js shows its
+ * 3D Secure challenge in an element of its own on the page, which a modal dialog would leave inert
+ * and behind it. */
+export async function outsideModal<T>(work: () => Promise<T>): Promise<T> {
+  if (releases++ === 0) {
+    released = [...document.querySelectorAll("dialog")].filter((dialog) => dialog.matches(":modal"));
+    for (const dialog of released) {
+      dialog.close();
+      dialog.show();
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    if (--releases === 0) {
+      for (const dialog of released) {
+        if (!dialog.isConnected || !dialog.open) continue;
+        dialog.close();
+        dialog.showModal();
+      }
+      released = [];
+    }
+  }
+}
+
 /** A modal dialog (the native <dialog> with showModal: the page behind is inert, Esc closes), with
  * Tab kept inside. Mounted while open; on closing, focus returns to what opened it. */
 export function Dialog({
@@ -40,7 +68,16 @@ export function Dialog({
     };
   }, []);
   return (
-    <dialog ref={dialog} class="dialog" aria-labelledby={titleId} onClose={onClose} onKeyDown={keepFocusInside}>
+    <dialog
+      ref={dialog}
+      class="dialog"
+      aria-labelledby={titleId}
+      // Only a real closing: outsideModal closes and opens again at once, before its close event.
+      onClose={() => {
+        if (!dialog.current?.open) onClose();
+      }}
+      onKeyDown={keepFocusInside}
+    >
       <h2 id={titleId}>{title}</h2>
       {children}
     </dialog>

@@ -2,6 +2,7 @@ import { useQuery } from "@urql/preact";
 import type { ChartConfiguration } from "chart.js";
 import { useMemo } from "preact/hooks";
 
+import { BuyCredits } from "../components/BuyCredits";
 import { Chart, PALETTE } from "../components/Chart";
 import { Empty, Failed, Loading } from "../components/states";
 import {
@@ -16,6 +17,7 @@ import { usePageTitle } from "../title";
 
 const EXPIRING_WITHIN_DAYS = 30;
 const BANNER_NOTICES = new Set(["LOW_CREDITS", "CREDITS_EXPIRING"]);
+const FREE_PLAN = "free";
 
 type Viewer = ViewerQuery["viewer"];
 
@@ -32,6 +34,7 @@ export function Overview() {
             <CreditsBox viewer={viewer.data.viewer} />
             <ExpiringSoon viewer={viewer.data.viewer} />
           </div>
+          <BuyCredits paidPlan={viewer.data.viewer.plan.id !== FREE_PLAN} card={viewer.data.viewer.card ?? null} />
           <UsageByMonth />
         </>
       ) : viewer.error ? (

@@ -1,12 +1,15 @@
 import { useMutation, useQuery } from "@urql/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 
+import { CardForm } from "../components/CardForm";
 import { Dialog } from "../components/Dialog";
+import { PaymentsList } from "../components/PaymentsList";
 import { Failed, Loading } from "../components/states";
 import { describeError } from "../errors";
-import { credits, day, money, RESOLUTIONS } from "../format";
+import { cardLong, cardShort, credits, day, money, RESOLUTIONS } from "../format";
 import {
   type BillingInterval,
+  type ChangePlanMutation,
   ChangePlanDocument,
   ConfirmCancellationDocument,
   type PlanAccountQuery,
@@ -17,6 +20,7 @@ import {
   RequestCancellationDocument,
   ResumePlanDocument,
 } from "../gql/graphql";
+import { paid, pending, type Settled, useAuthenticatePayment } from "../payment";
 import { usePageTitle } from "../title";
 
 type Account = PlanAccountQuery["viewer"];
@@ -30,6 +34,12 @@ export function Plan() {
   const [account, refetchAccount] = useQuery({ query: PlanAccountDocument });
   const [plans, refetchPlans] = useQuery({ query: PlansDocument });
   const [done, setDone] = useState<string | null>(null);
+  // Every change on this page may have made a payment: the list loads again after each.
+  const [paymentsVersion, setPaymentsVersion] = useState(0);
+  const finished = (message: string) => {
+    setDone(message);
+    setPaymentsVersion((version) => version + 1);
+  };
   const error = account.error ?? plans.error;
   return (
     <>
@@ -40,9 +50,16 @@ export function Plan() {
       {account.data && plans.data ? (
         <>
           <CurrentPlan account={account.data.viewer} />
-          <PlanOptions account={account.data.viewer} plans={plans.data.plans} onDone={setDone} />
+          <PaymentMethod account={account.data.viewer} onDone={finished} />
+          <PlanOptions
+            account={account.data.viewer}
+            plans={plans.data.plans}
+            onDone={finished}
+            onClosed={() => setPaymentsVersion((version) => version + 1)}
+          />
+          <PaymentsList version={paymentsVersion} />
           <HowCreditsWork />
-          <CancelPlan account={account.data.viewer} onDone={setDone} />
+          <CancelPlan account={account.data.viewer} onDone={finished} />
         </>
       ) : error ? (
         <Failed
@@ -98,6 +115,31 @@ function CurrentPlan({ account }: { account: Account }) {
   );
 }
 
+function PaymentMethod({ account, onDone }: { account: Account; onDone: (message: string) => void }) {
+  const [adding, setAdding] = useState(false);
+  const action = account.card ? "Replace card" : "Add a card";
+  return (
+    <section class="card" aria-labelledby="payment-method-heading">
+      <h2 id="payment-method-heading">Payment method</h2>
+      <p>{account.card ? cardLong(account.card) : "No card on file"}</p>
+      <button type="button" class="button" onClick={() => setAdding(true)}>
+        {action}
+      </button>
+      {adding && (
+        <Dialog title={account.card ? "Replace your card" : "Add a card"} onClose={() => setAdding(false)}>
+          <CardForm
+            onCancel={() => setAdding(false)}
+            onSaved={(card) => {
+              setAdding(false);
+              onDone(`Your card is saved: ${cardLong(card)}.`);
+            }}
+          />
+        </Dialog>
+      )}
+    </section>
+  );
+}
+
 function price(plan: PlanOffer, interval: BillingInterval): string | null {
   const cents = interval === "ANNUAL" ? plan.annualPriceCents : plan.monthlyPriceCents;
   if (cents == null) return null;
@@ -125,10 +167,13 @@ function PlanOptions({
   account,
   plans,
   onDone,
+  onClosed,
 }: {
   account: Account;
   plans: PlanOffer[];
   onDone: (message: string) => void;
+  /** The dialog closed without a change: a declined payment may still have been made. */
+  onClosed: () => void;
 }) {
   const [interval, setInterval] = useState<BillingInterval>(account.interval);
   const [chosen, setChosen] = useState<PlanOffer | null>(null);
@@ -187,7 +232,10 @@ function PlanOptions({
         <ChangePlanDialog
           plan={chosen}
           interval={interval}
-          onClose={() => setChosen(null)}
+          onClose={() => {
+            setChosen(null);
+            onClosed();
+          }}
           onDone={(message) => {
             setChosen(null);
             onDone(message);
@@ -209,33 +257,53 @@ function ChangePlanDialog({
   onClose: () => void;
   onDone: (message: string) => void;
 }) {
-  // One key for this opening of the dialog: a retried Confirm never changes the plan twice.
-  const [idempotencyKey] = useState(() => crypto.randomUUID());
-  const [preview] = useQuery({
+  // One key for this opening of the dialog: a retried Confirm never changes the plan twice. A
+  // declined payment is final for its key, so the next try gets a new one.
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const [preview, refetchPreview] = useQuery({
     query: PreviewPlanChangeDocument,
     variables: { planId: plan.id, interval },
     requestPolicy: "network-only",
   });
-  const [change, runChange] = useMutation(ChangePlanDocument);
+  const [, runChange] = useMutation(ChangePlanDocument);
+  const authenticate = useAuthenticatePayment();
+  const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
+  // Set when the service asked for a card this preview did not know was missing.
+  const [cardNeededCents, setCardNeededCents] = useState<number | null>(null);
   const terms = preview.data?.previewPlanChange;
+  const dueCents = cardNeededCents ?? terms?.amountDueNowCents ?? 0;
+  const needsCard = terms != null && dueCents > 0 && (cardNeededCents != null || !terms.card);
 
-  async function confirm() {
-    setRefusal(null);
-    const result = await runChange({ input: { planId: plan.id, interval, idempotencyKey } });
-    const outcome = result.data?.changePlan;
-    if (result.error || !outcome) {
-      setRefusal(result.error ? describeError(result.error) : "The plan could not be changed. Try again.");
-      return;
+  function settled(outcome: Settled) {
+    switch (outcome.kind) {
+      case "paid":
+        onDone(`You are now on ${plan.name}, billed ${INTERVALS[interval].toLowerCase()}. ${paid(outcome.payment)}`);
+        break;
+      case "pending":
+        onDone(outcome.message);
+        break;
+      case "declined":
+        setIdempotencyKey(crypto.randomUUID());
+        setRefusal(outcome.message);
+        break;
+      case "failed":
+        setRefusal(outcome.message);
+        break;
     }
+  }
+
+  async function answered(outcome: ChangePlanMutation["changePlan"]) {
     switch (outcome.__typename) {
       case "PlanChanged": {
         const billingCredit = outcome.billingCreditAppliedCents
           ? ` (${money(outcome.billingCreditAppliedCents)} of billing credit used)`
           : "";
+        const becomes = `You are now on ${outcome.account.plan.name}, billed ${INTERVALS[outcome.account.interval].toLowerCase()}. `;
         onDone(
-          `You are now on ${outcome.account.plan.name}, billed ${INTERVALS[outcome.account.interval].toLowerCase()}. ` +
-            `${credits(outcome.creditsGranted)} credits added; ${money(outcome.amountDueCents)} due now${billingCredit}.`,
+          outcome.charged
+            ? `${becomes}${credits(outcome.creditsGranted)} credits added${billingCredit}. ${paid(outcome.charged)}`
+            : `${becomes}${credits(outcome.creditsGranted)} credits added; ${money(outcome.amountDueCents)} due now${billingCredit}.`,
         );
         break;
       }
@@ -246,6 +314,33 @@ function ChangePlanDialog({
       case "IdempotencyConflict":
         setRefusal(outcome.message);
         break;
+      case "PaymentMethodRequired":
+        setCardNeededCents(outcome.amountDueCents);
+        setRefusal(outcome.message);
+        break;
+      case "PaymentDeclined":
+        settled({ kind: "declined", message: outcome.message });
+        break;
+      case "PaymentActionRequired":
+        settled(await authenticate(outcome.clientSecret, outcome.payment));
+        break;
+      case "PaymentPending":
+        onDone(pending(outcome.payment));
+        break;
+    }
+  }
+
+  async function confirm() {
+    setRefusal(null);
+    setBusy(true);
+    try {
+      const result = await runChange({ input: { planId: plan.id, interval, idempotencyKey } });
+      const outcome = result.data?.changePlan;
+      if (result.error || !outcome)
+        setRefusal(result.error ? describeError(result.error) : "The plan could not be changed. Try again.");
+      else await answered(outcome);
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -281,17 +376,34 @@ function ChangePlanDialog({
           </div>
         </dl>
       )}
+      {terms && dueCents > 0 && !needsCard && terms.card && (
+        <p class="charge">
+          You will be charged {money(dueCents)} now to {cardShort(terms.card)}.
+        </p>
+      )}
       {refusal && (
         <p class="refusal" role="alert">
           {refusal}
         </p>
       )}
+      {needsCard && (
+        <>
+          <p class="charge">Add a card to pay {money(dueCents)}.</p>
+          <CardForm
+            onSaved={() => {
+              setCardNeededCents(null);
+              setRefusal(null);
+              refetchPreview({ requestPolicy: "network-only" });
+            }}
+          />
+        </>
+      )}
       <div class="dialog-actions">
         <button type="button" class="button" onClick={onClose}>
           Close
         </button>
-        <button type="button" class="button primary" disabled={!terms || change.fetching} onClick={() => void confirm()}>
-          {change.fetching ? "Confirming…" : "Confirm"}
+        <button type="button" class="button primary" disabled={!terms || busy || needsCard} onClick={() => void confirm()}>
+          {busy ? "Confirming…" : "Confirm"}
         </button>
       </div>
     </Dialog>
