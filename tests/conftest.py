@@ -31,7 +31,7 @@ from moto import mock_aws
 
 from studio_credits.bootstrap import bootstrap, tables
 from studio_credits.domain.clock import FixedClock
-from studio_credits.payments.localstripe import embedded_localstripe
+from studio_credits.payments.localstripe import localstripe_process
 from studio_credits.service.ports import Services
 from studio_credits.settings import Settings
 from studio_credits.store.tables import bind_tables, create_tables
@@ -42,10 +42,10 @@ if TYPE_CHECKING:
     from studio_credits.payments.stripe_provider import StripeProvider
 
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-# Stripe is localstripe, in this process, before anything reads the settings (handlers built at
+# Stripe is localstripe, started before anything reads the settings (handlers built at
 # import included): never Stripe itself.
 _RUNNING = ExitStack()
-LOCALSTRIPE_URL = _RUNNING.enter_context(embedded_localstripe())
+LOCALSTRIPE_URL = _RUNNING.enter_context(localstripe_process())
 os.environ.update(
     STUDIO_CREDITS_STRIPE_API_BASE=LOCALSTRIPE_URL,
     STUDIO_CREDITS_STRIPE_SCRIPT_URL=f"{LOCALSTRIPE_URL}/js.stripe.com/v3/",
@@ -148,7 +148,7 @@ def stripe_provider(localstripe_url: str) -> "StripeProvider":
     from studio_credits.payments.localstripe import clear_localstripe
     from studio_credits.payments.stripe_provider import StripeProvider
 
-    clear_localstripe()
+    clear_localstripe(localstripe_url)
     return StripeProvider(
         lambda: SETTINGS.stripe_api_key,
         lambda: SETTINGS.stripe_webhook_secret,

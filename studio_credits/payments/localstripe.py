@@ -3,8 +3,9 @@ and the tests only. Lambda never imports it, and its zip holds neither localstri
 
 import asyncio
 import json
-import random
-import string
+import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -61,12 +62,6 @@ def localstripe_app() -> Any:
 
     resources.Store.dump_to_disk = lambda self: None
     resources.Store.try_load_from_disk = lambda self: None
-    # Its ids come from the global `random`, which hypothesis seeds again for each example: ids
-    # would repeat (409 Conflict). A generator of its own draws them instead.
-    ids = random.SystemRandom()
-    resources.random_id = lambda n: "".join(
-        ids.choice(string.ascii_letters + string.digits) for _ in range(n)
-    )
 
     def list_payment_intents(
         cls: Any, url: str, customer: str | None = None, limit: Any = None, starting_after: Any = None
@@ -85,11 +80,42 @@ def localstripe_app() -> Any:
     return app
 
 
-def clear_localstripe() -> None:
-    """Forget every object (registered webhooks stay, as with `DELETE /_config/data`)."""
-    from localstripe import resources
+@contextmanager
+def localstripe_process(host: str = "127.0.0.1") -> Iterator[str]:
+    """localstripe in a process of its own, on a free port; yields its base URL. For the tests: it
+    outlives the forks of the process that started it (mutmut runs each mutant's tests in one),
+    where a thread would not."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "studio_credits.payments.localstripe", host, str(port)]
+    serving = subprocess.Popen(command)  # noqa: S603 (this module, by the interpreter running it)
+    url = f"http://{host}:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _answers(url):
+            if serving.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("localstripe did not start")
+            time.sleep(0.05)
+        yield url
+    finally:
+        serving.terminate()
+        serving.wait(STARTUP_SECONDS)
 
-    resources.store.clear()
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/js.stripe.com/v3/", timeout=1):  # noqa: S310
+            return True
+    except OSError:
+        return False
+
+
+def clear_localstripe(base_url: str) -> None:
+    """Forget every object (registered webhooks stay)."""
+    request = urllib.request.Request(f"{base_url}/_config/data", method="DELETE")  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10):  # noqa: S310
+        pass
 
 
 def register_webhook(base_url: str, url: str, secret: str, name: str = "studio-credits") -> None:
@@ -115,3 +141,9 @@ def signed_event(event_type: str, thing: Mapping[str, Any], event_id: str, secre
         {"id": event_id, "object": "event", "type": event_type, "created": created, "data": {"object": thing}}
     )
     return body.encode(), stripe.WebhookSignature.generate_signature_header(body, secret, timestamp=created)
+
+
+if __name__ == "__main__":  # localstripe_process: python -m studio_credits.payments.localstripe HOST PORT
+    from aiohttp import web
+
+    web.run_app(localstripe_app(), host=sys.argv[1], port=int(sys.argv[2]), access_log=None, print=None)
