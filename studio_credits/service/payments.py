@@ -147,20 +147,25 @@ def charge_for(
     services: Services, account: Account, card: Card, charge: Charge, actor: str
 ) -> PaymentSucceeded | Unpaid:
     """Open the payment for the request (or find the one its key opened) and charge it."""
-    payment = services.repository.payment_for_key(account.id, charge.key) or _opened(
-        services, account, card, charge
-    )
-    return collect(services, account.id, payment.id, actor)
+    existing = services.repository.payment_for_key(account.id, charge.key)
+    if existing is not None:
+        return collect(services, account.id, existing.id, actor)
+    payment, opened_now = _opened(services, account, card, charge)
+    return collect(services, account.id, payment.id, actor, charged_before=not opened_now)
 
 
-def collect(services: Services, account_id: str, payment_id: str, actor: str) -> PaymentSucceeded | Unpaid:
+def collect(
+    services: Services, account_id: str, payment_id: str, actor: str, *, charged_before: bool = True
+) -> PaymentSucceeded | Unpaid:
     """Bring a payment to what the provider says of it: charge it if it never was, or ask about the
-    charge made, and settle it; a settled one is answered as it is."""
+    charge made, and settle it; a settled one is answered as it is. A payment an earlier request
+    may have charged (`charged_before`) is looked for at the provider before it is charged."""
     payment = _payment(services, account_id, payment_id)
     account = services.repository.get(account_id)
     if payment.status is PaymentStatus.PENDING and account is not None and account.card is not None:
         request = _charge_request(account, account.card, payment)
-        outcome = services.payment_provider.find_charge(request) or services.payment_provider.charge(request)
+        found = services.payment_provider.find_charge(request) if charged_before else None
+        outcome = found or services.payment_provider.charge(request)
         payment, account = settle(services, account_id, payment_id, outcome, actor)
     elif payment.status is PaymentStatus.REQUIRES_ACTION and payment.charge_id is not None:
         outcome = services.payment_provider.charge_outcome(payment.charge_id)
@@ -310,9 +315,9 @@ def charge_of(services: Services, account_id: str, payment_id: str) -> str:
     return payment.charge_id
 
 
-def _opened(services: Services, account: Account, card: Card, charge: Charge) -> Payment:
-    """A new payment for the request, stored before anything is charged; if a concurrent request
-    with the same key opened one first, that one."""
+def _opened(services: Services, account: Account, card: Card, charge: Charge) -> tuple[Payment, bool]:
+    """A new payment for the request, stored before anything is charged, and True; if a concurrent
+    request with the same key opened one first, that one, and False."""
 
     def decide(current: Account, now: datetime) -> Decision[Payment, Payment]:
         payment = open_payment(
@@ -332,12 +337,12 @@ def _opened(services: Services, account: Account, card: Card, charge: Charge) ->
         )
 
     try:
-        return _decided(execute(services, account.id, decide))
+        return _decided(execute(services, account.id, decide)), True
     except PaymentKeyUsed:
         found = services.repository.payment_for_key(account.id, charge.key)
         if found is None:
             raise RuntimeError(f"no payment under the key {charge.key!r} after its key was taken") from None
-        return found
+        return found, False
 
 
 def _charge_request(account: Account, card: Card, payment: Payment) -> ChargeRequest:
