@@ -71,6 +71,18 @@ query($id: ID!) {
   account(id: $id) { history(first: 20) { edges { node { kind amount } } pageInfo { hasNextPage } } }
 }
 """
+BUY_CREDITS = """
+mutation($key: String!) {
+  buyCredits(input: {packId: "pack-500", idempotencyKey: $key}) {
+    __typename ... on CreditsBought { credits }
+  }
+}
+"""
+START_CARD_SETUP = "mutation { startCardSetup { clientSecret } }"
+SAVE_CARD = "mutation($id: ID!) { saveCard(input: {setupIntentId: $id}) { __typename } }"
+UPGRADE = """
+mutation { changePlan(input: {planId: "pro", interval: MONTHLY, idempotencyKey: "bench-pro"}) { __typename } }
+"""
 USAGE_YEAR = "query($id: ID!) { account(id: $id) { usage(year: 2026) { totalCredits byMonth { credits } } } }"
 
 
@@ -117,6 +129,13 @@ OPERATIONS = (
         USAGE_YEAR,
         {"GetItem": 1, "Query": 1},
         lambda _run: {"id": VIEWER_ID},
+    ),
+    Operation(
+        "buyCredits (charged on localstripe)",
+        "user",
+        BUY_CREDITS,
+        {"GetItem": 6, "TransactWriteItems": 2},
+        lambda run: {"key": f"bench-pack-{run}"},
     ),
 )
 CONSUME_OPERATION = OPERATIONS[4]
@@ -237,6 +256,7 @@ def measure_operations(runs: int) -> tuple[list[Measured], tuple[float, float]]:
         }
         response = handler(lambda_event("admin", GRANT, {"input": budget}), LAMBDA_CONTEXT)
         assert json.loads(response["body"])["data"]["grantCredits"]["__typename"] == "CreditsGranted"
+        pay_for_pro(handler)
         measured = []
         for operation in OPERATIONS:
             request(operation, 0)  # warm up
@@ -255,6 +275,23 @@ def measure_operations(runs: int) -> tuple[list[Measured], tuple[float, float]]:
         return measured, consume_and_floor
 
 
+def pay_for_pro(handler: Any) -> None:
+    """The viewer's card (4242), saved as the Plan page saves it, and Pro bought with it: packs are
+    for paid plans."""
+    from studio_credits.payments.test_cards import confirm_card_setup
+    from studio_credits.settings import Settings
+
+    def ask(query: str, variables: Json | None = None) -> Json:
+        body: Json = json.loads(handler(lambda_event("user", query, variables or {}), LAMBDA_CONTEXT)["body"])
+        data: Json = body["data"]
+        return data
+
+    secret = ask(START_CARD_SETUP)["startCardSetup"]["clientSecret"]
+    setup_intent_id = confirm_card_setup(Settings.from_environment(), secret)
+    assert ask(SAVE_CARD, {"id": setup_intent_id})["saveCard"]["__typename"] == "CardSaved"
+    assert ask(UPGRADE)["changePlan"]["__typename"] == "PlanChanged"
+
+
 def format_calls(calls: Counter[str] | dict[str, int]) -> str:
     return ", ".join(f"{count} {name}" for name, count in sorted(calls.items())) or "none"
 
@@ -269,8 +306,11 @@ def main() -> None:
     os.environ.update(OFFLINE_AWS)
     os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
     sys.path.insert(0, str(ROOT))
+    from studio_credits.payments.localstripe import localstripe_process
 
-    measured, (consume_ms, floor_ms) = measure_operations(args.runs)
+    with localstripe_process() as stripe_url:
+        os.environ["STUDIO_CREDITS_STRIPE_API_BASE"] = stripe_url
+        measured, (consume_ms, floor_ms) = measure_operations(args.runs)
     width = max(len(row.operation.name) for row in measured)
     print(f"GraphQL operations through the Lambda handler on moto ({args.runs} requests each)\n")
     print(f"{'operation':{width}}  {'DynamoDB calls':32}  {'target':32}  median/request")

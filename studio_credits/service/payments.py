@@ -151,29 +151,29 @@ def charge_for(
     if existing is not None:
         return collect(services, account.id, existing.id, actor)
     payment, opened_now = _opened(services, account, card, charge)
-    return collect(services, account.id, payment.id, actor, charged_before=not opened_now)
+    return _collected(services, account, payment, actor, charged_before=not opened_now)
 
 
-def collect(
-    services: Services, account_id: str, payment_id: str, actor: str, *, charged_before: bool = True
-) -> PaymentSucceeded | Unpaid:
-    """Bring a payment to what the provider says of it: charge it if it never was, or ask about the
-    charge made, and settle it; a settled one is answered as it is. A payment an earlier request
-    may have charged (`charged_before`) is looked for at the provider before it is charged."""
+def collect(services: Services, account_id: str, payment_id: str, actor: str) -> PaymentSucceeded | Unpaid:
+    """Bring a payment to what the provider says of it: charge it if it never was (looking first
+    for the charge an earlier request may have made), or ask about the charge made, and settle it;
+    a settled one is answered as it is."""
     payment = _payment(services, account_id, payment_id)
-    account = services.repository.get(account_id)
+    return _collected(services, services.repository.get(account_id), payment, actor, charged_before=True)
+
+
+def _collected(
+    services: Services, account: Account | None, payment: Payment, actor: str, *, charged_before: bool
+) -> PaymentSucceeded | Unpaid:
     if payment.status is PaymentStatus.PENDING and account is not None and account.card is not None:
         request = _charge_request(account, account.card, payment)
         found = services.payment_provider.find_charge(request) if charged_before else None
         outcome = found or services.payment_provider.charge(request)
-        payment, account = settle(services, account_id, payment_id, outcome, actor)
     elif payment.status is PaymentStatus.REQUIRES_ACTION and payment.charge_id is not None:
         outcome = services.payment_provider.charge_outcome(payment.charge_id)
-        payment, account = settle(services, account_id, payment_id, outcome, actor)
-        if payment.status is PaymentStatus.REQUIRES_ACTION:
-            return PaymentActionRequired(outcome.client_secret or "", payment)
     else:
-        outcome = ChargeOutcome(ChargeStatus.UNKNOWN, payment.charge_id)
+        return answer(payment, account)
+    payment, account = settle(services, payment.account_id, payment.id, outcome, actor)
     if payment.status is PaymentStatus.REQUIRES_ACTION and outcome.client_secret:
         return PaymentActionRequired(outcome.client_secret, payment)
     return answer(payment, account)
