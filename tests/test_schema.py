@@ -7,14 +7,17 @@ import pytest
 
 from graphql import (
     DocumentNode,
+    FragmentDefinitionNode,
     GraphQLObjectType,
     GraphQLSchema,
+    NoUnusedFragmentsRule,
     ObjectTypeDefinitionNode,
     TypeDefinitionNode,
     build_ast_schema,
     build_schema,
     find_breaking_changes,
     parse,
+    specified_rules,
     validate,
 )
 from studio_credits.api.schema import build_schema as build_our_schema
@@ -89,4 +92,21 @@ def test_there_are_client_operations() -> None:
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda path: path.stem)
 def test_each_client_operation_is_valid_against_the_schema(ours: GraphQLSchema, operation: Path) -> None:
-    assert [error.message for error in validate(ours, parse(operation.read_text()))] == []
+    """Each file with the fragments of the others, as codegen reads them: one document."""
+    fragments = [
+        definition
+        for path in OPERATIONS
+        if path != operation
+        for definition in parse(path.read_text()).definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    ]
+    document = DocumentNode(definitions=(*parse(operation.read_text()).definitions, *fragments))
+    rules = [rule for rule in specified_rules if rule is not NoUnusedFragmentsRule]
+    assert [error.message for error in validate(ours, document, rules)] == []
+
+
+def test_every_client_fragment_is_used(ours: GraphQLSchema) -> None:
+    whole = DocumentNode(
+        definitions=tuple(d for path in OPERATIONS for d in parse(path.read_text()).definitions)
+    )
+    assert [error.message for error in validate(ours, whole, [NoUnusedFragmentsRule])] == []
