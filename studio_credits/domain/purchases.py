@@ -170,8 +170,8 @@ def taken_back(
 ) -> Settled | None:
     """A refund (`refunded_cents` so far, in all) or a dispute of a succeeded payment: the share of the
     credits it bought that the money returned covers comes back out of its lots, as far as they are
-    unspent (and not held); the rest is recorded as already spent. A disputed plan ends at once: the
-    account drops to the free plan. None when there is nothing new to do."""
+    unspent (and not held); the rest is recorded as already spent or expired. A disputed plan ends
+    at once: the account drops to the free plan. None when there is nothing new to do."""
     if payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
         return None
     refunded_cents = payment.amount_cents if disputed else min(refunded_cents, payment.amount_cents)
@@ -196,7 +196,7 @@ def taken_back(
         what = f"{money_text(refunded_cents)} of the payment of {money_text(payment.amount_cents)} refunded"
     words = f"{what}: {credits_text(taken)} taken back"
     if left:
-        words += f", {credits_text(left)} already spent"
+        words += f", {credits_text(left)} already spent or expired"
     drafts = [EntryDraft(EntryKind.ADJUST, -taken, words, tuple(movements))]
     after = replace(account, lots=tuple(lots))
     if disputed and payment.purpose is PaymentPurpose.PLAN_CHANGE and account.plan_id != FREE.id:

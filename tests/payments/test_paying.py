@@ -251,7 +251,7 @@ def test_a_refund_takes_back_what_is_unspent_and_records_what_was_spent(
     taken = [(e.amount, e.description) for e in entries if e.kind is EntryKind.ADJUST]
     assert taken == [
         (-250, "$5.00 of the payment of $10.00 refunded: 250 credits taken back"),
-        (-50, "Payment of $10.00 refunded: 50 credits taken back, 200 credits already spent"),
+        (-50, "Payment of $10.00 refunded: 50 credits taken back, 200 credits already spent or expired"),
     ]
     after = stored_account(services.repository, PERSON.subject)
     assert after.balance == 0
