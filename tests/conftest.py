@@ -1,6 +1,7 @@
 """Shared fixtures: a clock; the services on the in-memory repository (the service, domain and jobs
 tests); a moto DynamoDB with the tables, and the services on it (what only DynamoDB can prove)."""
 
+import atexit
 import os
 import threading
 
@@ -46,6 +47,10 @@ START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 # import included): never Stripe itself.
 _RUNNING = ExitStack()
 LOCALSTRIPE_URL = _RUNNING.enter_context(localstripe_process())
+_STARTED_BY = os.getpid()
+# Stopped when this process exits, not after a test session: mutmut runs several in one process
+# (and forks children, which must leave it running).
+atexit.register(lambda: _RUNNING.close() if os.getpid() == _STARTED_BY else None)
 os.environ.update(
     STUDIO_CREDITS_STRIPE_API_BASE=LOCALSTRIPE_URL,
     STUDIO_CREDITS_STRIPE_SCRIPT_URL=f"{LOCALSTRIPE_URL}/js.stripe.com/v3/",
@@ -130,10 +135,6 @@ def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> None:
             return original(self, *args, **kwargs)
 
     monkeypatch.setattr(BotocoreStubber, "__call__", serialized)
-
-
-def pytest_unconfigure() -> None:
-    _RUNNING.close()
 
 
 @pytest.fixture(scope="session")
