@@ -8,7 +8,12 @@
 - nothing is spent from a lot past its expiry, except the credits a hold took before it expired;
 - the account as of now has no expired lot with credits left to spend, and no hold past its expiry;
 - a notice is emailed at most once, and every email is a notice marked sent;
-- the billing credit stored is what the last plan change left.
+- the billing credit stored is what the last plan change left;
+- every credit paid for (a credit pack's TOP_UP lot, a plan change with an amount due) names a paid
+  payment (succeeded, then maybe refunded or disputed), and every paid payment applied once, its credits
+  bought exactly, taking back only what its refunds or dispute cover; an unpaid one applied nothing;
+- Stripe holds at most one PaymentIntent per payment, a paid payment's succeeded, and no payment that
+  failed has a PaymentIntent that took the money.
 """
 
 from collections import defaultdict
@@ -20,8 +25,9 @@ from studio_credits.domain.as_of import as_of
 from studio_credits.domain.catalogue import PLANS, Plan
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import LotSource
+from studio_credits.domain.payments import Payment, PaymentPurpose, PaymentStatus, pack_by_id
 from studio_credits.domain.refresh import ACTOR as REFRESH
-from tests.simulation.world import InvariantBroken, World
+from tests.simulation.world import PAID, InvariantBroken, World
 
 
 @dataclass
@@ -44,6 +50,9 @@ class Invariants:
         for person in self.world.persons:
             self._check_account(person.principal.subject)
         self._check_notices()
+        for account_id in sorted(self.world.charged):
+            self._check_charges(account_id)
+        self.world.charged.clear()
 
     def _check_account(self, account_id: str) -> None:
         world = self.world
@@ -66,6 +75,7 @@ class Invariants:
                     raise InvariantBroken(f"{account_id}: {entry} rolls over above the {plan.id} cap {cap}")
         watch.checked = len(entries)
         self._check_state(stored, watch)
+        self._check_payments(account_id, entries)
 
     def _check_state(self, stored: Account, watch: LedgerWatch) -> None:
         world, account_id = self.world, stored.id
@@ -104,6 +114,41 @@ class Invariants:
         for consumption, paid in person.consumptions:
             if person.refunded.get(consumption, 0) > paid:
                 raise InvariantBroken(f"{account_id}: {consumption} refunded above the {paid} paid")
+
+    def _check_payments(self, account_id: str, entries: list[LedgerEntry]) -> None:
+        payments = self.world.repository.items[account_id].payments
+        named: dict[str, list[LedgerEntry]] = defaultdict(list)
+        for entry in entries:
+            if entry.payment_id is not None:
+                named[entry.payment_id].append(entry)
+            paid_for = entry.payment_id and payments.get(entry.payment_id)
+            if entry.description.startswith("Credit pack") and not paid_for:
+                raise InvariantBroken(f"{account_id}: a credit pack granted with no payment: {entry}")
+            due = 0 if entry.plan_change is None else entry.plan_change.amount_due_now_cents
+            if due > 0 and not paid_for:
+                raise InvariantBroken(f"{account_id}: a plan change with {due} due, unpaid: {entry}")
+        for payment in payments.values():
+            if payment.status in PAID:
+                _check_paid(account_id, payment, named.get(payment.id, []))
+            elif named.get(payment.id) or payment.entry_id or payment.lot_ids or payment.credits_bought:
+                raise InvariantBroken(f"{account_id}: {payment.status.value} {payment} applied something")
+        if set(named) - set(payments):
+            raise InvariantBroken(
+                f"{account_id}: entries name payments it lacks: {set(named) - set(payments)}"
+            )
+
+    def _check_charges(self, account_id: str) -> None:
+        """What Stripe holds of the account's payments."""
+        payments = self.world.repository.items[account_id].payments
+        for payment_id, intents in self.world.intents(account_id).items():
+            payment = payments.get(payment_id)
+            if len(intents) > 1 or payment is None:
+                raise InvariantBroken(f"{account_id}: {[i.id for i in intents]} charged for {payment}")
+            if payment.status is PaymentStatus.FAILED and intents[0].status == "succeeded":
+                raise InvariantBroken(f"{account_id}: {payment} failed, yet {intents[0].id} took the money")
+        for payment in payments.values():
+            if payment.status in PAID and payment.charge_id is None:
+                raise InvariantBroken(f"{account_id}: {payment} paid with no charge")
 
     def _check_entry(
         self, account_id: str, entry: LedgerEntry, entries: list[LedgerEntry], watch: LedgerWatch
@@ -169,6 +214,47 @@ class Invariants:
             raise InvariantBroken(
                 f"{len(world.mailer.sent)} emails sent for {marked_sent} notices marked sent"
             )
+
+
+def _check_paid(account_id: str, payment: Payment, named: list[LedgerEntry]) -> None:
+    """A paid payment's entries: its application (the change that starts with its entry_id), applying
+    its credits once, then its take-backs (each change starting with an ADJUST), taking back from its
+    lots only, no more than its refunds or its dispute cover."""
+    if not named or named[0].id != payment.entry_id:
+        raise InvariantBroken(f"{account_id}: {payment} is not applied first by its entry: {named}")
+    first_take_back = next((n for n, e in enumerate(named) if e.kind is EntryKind.ADJUST), len(named))
+    applied, taken_back = named[:first_take_back], named[first_take_back:]
+    applied_kind = named[0].kind
+    if sum(1 for entry in applied if entry.kind is applied_kind) != 1 or (
+        payment.purpose is PaymentPurpose.CREDIT_PACK and len(applied) != 1
+    ):
+        raise InvariantBroken(f"{account_id}: {payment} applied more than once: {applied}")
+    bought = sum(m.amount for e in applied for m in e.lots if m.lot_id in payment.lot_ids and m.amount > 0)
+    if bought != payment.credits_bought or (
+        payment.pack_id is not None and bought != pack_by_id(payment.pack_id).credits
+    ):
+        raise InvariantBroken(f"{account_id}: {payment} bought {bought} credits: {applied}")
+    disputed = payment.status is PaymentStatus.DISPUTED
+    refunded = payment.amount_cents if disputed else payment.refunded_cents
+    covered = -(-payment.credits_bought * refunded // payment.amount_cents)
+    if not 0 <= refunded <= payment.amount_cents or payment.credits_taken_back != covered:
+        raise InvariantBroken(
+            f"{account_id}: {payment} takes back other than the {covered} its refunds cover"
+        )
+    if (payment.status is PaymentStatus.SUCCEEDED) != (not taken_back) or (
+        payment.status is PaymentStatus.REFUNDED and not payment.refunded_cents
+    ):
+        raise InvariantBroken(f"{account_id}: {payment} with take-backs {taken_back}")
+    taken = 0
+    for entry in taken_back:
+        if entry.kind is EntryKind.ADJUST:
+            taken -= entry.amount
+            if any(m.amount > 0 or m.lot_id not in payment.lot_ids for m in entry.lots):
+                raise InvariantBroken(f"{account_id}: {payment}'s take-back {entry} moves other lots")
+        elif not (disputed and payment.purpose is PaymentPurpose.PLAN_CHANGE):
+            raise InvariantBroken(f"{account_id}: {payment} applied again after a take-back: {entry}")
+    if taken > payment.credits_taken_back:
+        raise InvariantBroken(f"{account_id}: {payment} took back {taken}, above the {covered} covered")
 
 
 def _plan_granted_after(entries: list[LedgerEntry], rollover: int) -> Plan:

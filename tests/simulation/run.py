@@ -7,26 +7,34 @@ shrunk to a minimal replay.
 
 import argparse
 import logging
+import os
 import random
 import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from studio_credits.domain.catalogue import PLANS, BillingInterval
 from studio_credits.domain.lots import LotSource
+from studio_credits.domain.payments import CREDIT_PACKS
 from studio_credits.domain.periods import add_months
+from studio_credits.payments.localstripe import embedded_localstripe
 from studio_credits.telemetry.logs import logger
 from tests.simulation.invariants import Invariants
 from tests.simulation.world import (
     CREATIVES,
     START,
     Advance,
+    Authenticate,
+    BuyCredits,
     Cancel,
     Capture,
     ChangePlan,
     Consume,
+    DeliverHeld,
+    Fate,
     Grant,
     InvariantBroken,
     Op,
@@ -36,12 +44,14 @@ from tests.simulation.world import (
     Resume,
     Retry,
     RunJob,
+    Webhook,
     World,
 )
 
 MONTHS = 24
 PEOPLE = 3
-KEYED = (Consume, Reserve, Refund, Grant, ChangePlan)
+KEYED = (Consume, Reserve, Refund, Grant, ChangePlan, BuyCredits)
+FATES: tuple[Fate, ...] = ("kept", "kept", "kept", "kept", "unreached", "lost", "webhook first")
 NO_OP = Advance(0)
 SHRINK_SECONDS = 60.0
 
@@ -83,7 +93,9 @@ def draw(seed: int, people: int = PEOPLE, months: int = MONTHS) -> list[Op]:
 def _burst(rng: random.Random, at: int, people: int) -> Iterator[Op]:
     for n in range(rng.randint(0, 4)):
         person, key, roll = rng.randrange(people), f"k{at}-{n}", rng.random()
-        if roll < 0.25:
+        if rng.random() < 0.1:
+            yield from _payment(rng, person, key)
+        elif roll < 0.25:
             yield Consume(person, rng.randrange(len(CREATIVES)), key)
         elif roll < 0.42:
             yield from _job(rng, person, key)
@@ -96,12 +108,9 @@ def _burst(rng: random.Random, at: int, people: int) -> Iterator[Op]:
         elif roll < 0.70:
             yield _grant(rng, person, key)
         elif roll < 0.84:
-            yield ChangePlan(person, rng.choice(PLANS).id, rng.choice(list(BillingInterval)), key)
-        elif roll < 0.87:
-            yield Cancel(person, rng.choice([-1, 30, 300, 900]))
+            yield from _change_plan(rng, person, key)
         elif roll < 0.90:
-            # Near a boundary: confirmed before, at, a second after or minutes after it.
-            yield Cancel(person, rng.choice([60, 120, 121, 300]), before_boundary_seconds=120)
+            yield _cancel(rng, person)
         elif roll < 0.94:
             yield Resume(person)
         elif at + n > 0:
@@ -119,6 +128,41 @@ def _job(rng: random.Random, person: int, key: str) -> Iterator[Op]:
         # The job died: after its hold expired, before any sweep, the person spends again.
         yield Advance(ttl + rng.randint(0, 600))
         yield Consume(person, rng.randrange(len(CREATIVES)), f"{key}-after")
+
+
+def _cancel(rng: random.Random, person: int) -> Cancel:
+    if rng.random() < 0.5:
+        return Cancel(person, rng.choice([-1, 30, 300, 900]))
+    # Near a boundary: confirmed before, at, a second after or minutes after it.
+    return Cancel(person, rng.choice([60, 120, 121, 300]), before_boundary_seconds=120)
+
+
+def _change_plan(rng: random.Random, person: int, key: str) -> Iterator[Op]:
+    yield ChangePlan(person, rng.choice(PLANS).id, rng.choice(list(BillingInterval)), key)
+    if rng.random() < 0.5:  # 3D Secure, where the card asks for it: answered at once
+        yield Authenticate(person, rng.random() < 0.85)
+
+
+def _payment(rng: random.Random, person: int, key: str) -> Iterator[Op]:
+    """Paying on a bad day: answers lost, 3D Secure, Stripe's events duplicated, held and reordered,
+    refunds and disputes."""
+    roll = rng.random()
+    if roll < 0.35:
+        pack, fate = rng.randrange(len(CREDIT_PACKS)), rng.choice(FATES)
+        yield BuyCredits(person, pack, key, fate)
+        if fate in ("unreached", "lost") and rng.random() < 0.7:  # the page sends it again
+            yield Advance(rng.randint(1, 600))
+            yield BuyCredits(person, pack, key)
+    elif roll < 0.45:
+        yield Authenticate(person, rng.random() < 0.8)
+    elif roll < 0.7:
+        yield Webhook(person, rng.randrange(8), "outcome", rng.choice([0, 1, 1, 2]))
+    elif roll < 0.85:
+        yield Webhook(person, rng.randrange(8), "refund", rng.choice([0, 1, 2]), rng.choice([0.3, 0.5, 1.0]))
+    elif roll < 0.92:
+        yield Webhook(person, rng.randrange(8), "dispute", rng.choice([0, 1, 2]))
+    else:
+        yield DeliverHeld(rng.randrange(8))
 
 
 def _grant(rng: random.Random, person: int, key: str) -> Grant:
@@ -207,6 +251,17 @@ def _merged_advances(steps: list[Op]) -> list[Op]:
     return merged
 
 
+_RUNNING = ExitStack()
+
+
+def _start_localstripe() -> None:
+    """Each worker's own embedded localstripe, named in the settings before any World reads them."""
+    url = _RUNNING.enter_context(embedded_localstripe())
+    os.environ.update(
+        STUDIO_CREDITS_STRIPE_API_BASE=url, STUDIO_CREDITS_STRIPE_SCRIPT_URL=f"{url}/js.stripe.com/v3/"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, default=100, help="how many seeds, from --first")
@@ -216,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seeds = [args.seed] if args.seed is not None else list(range(args.first, args.first + args.seeds))
     began = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+    with ProcessPoolExecutor(max_workers=args.workers, initializer=_start_localstripe) as pool:
         failures = [failure for failure in pool.map(simulate, seeds) if failure is not None]
     for failure in failures:
         print(failure.replay_text(), file=sys.stderr)

@@ -5,10 +5,16 @@ generator that drew it (so a failing run can be shrunk): time passing, every wri
 a caller may make, idempotent retries, and jobs run on time, late, twice or cut short.
 """
 
+import json
+import time
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from functools import partial
+from functools import cached_property, partial
+from typing import Any, Literal
+
+import stripe
 
 from studio_credits.domain.access import Principal, Role
 from studio_credits.domain.account import Account
@@ -19,7 +25,17 @@ from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.errors import DomainError
 from studio_credits.domain.ids import public_id
+from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import LotSource
+from studio_credits.domain.payments import (
+    CREDIT_PACKS,
+    ChargeOutcome,
+    ChargeRequest,
+    ChargeStatus,
+    Payment,
+    PaymentPurpose,
+    PaymentStatus,
+)
 from studio_credits.domain.plan_changes import InvalidPlanChange
 from studio_credits.domain.plan_terms import PlanChangeTerms
 from studio_credits.domain.spending import InsufficientCredits
@@ -27,13 +43,24 @@ from studio_credits.jobs.each_due import JobReport
 from studio_credits.jobs.notices import run_notices
 from studio_credits.jobs.refresh import run_refresh
 from studio_credits.jobs.sweep import run_sweep
-from studio_credits.service import ledger, plans
+from studio_credits.payments.stripe_provider import StripeProvider, expandable_id, metadata_of
+from studio_credits.payments.test_cards import PAYS
+from studio_credits.service import credit_packs, ledger, plans
+from studio_credits.service import payments as paying
 from studio_credits.service.accounts import viewer_account
 from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
+from studio_credits.settings import Settings
 from tests.support.mailer import RecordingMailer
 from tests.support.memory_repository import MemoryRepository
-from tests.support.payments import local_stripe, with_card
+from tests.support.payments import (
+    ASKS_FOR_3DS,
+    DECLINED_AT_CHARGE,
+    authenticate,
+    confirm_setup,
+    local_stripe,
+    with_card,
+)
 
 START = datetime(2026, 1, 31, 9, tzinfo=UTC)
 SERVICE = Principal("generation-service", Role.SERVICE)
@@ -50,6 +77,18 @@ CREATIVES = (
     ),
     Creative(kind=CreativeKind.VIDEO, resolution=Resolution.RES_4K, duration_seconds=60, outputs=3),
 )
+
+
+CARDS = (PAYS, ASKS_FOR_3DS, DECLINED_AT_CHARGE)
+"""Person n's card is CARDS[n % 3]: it pays, it asks for 3D Secure first, or its charges are declined."""
+CLOSED_PORT = "http://127.0.0.1:9"
+"""Where nothing listens: a charge sent there never reaches Stripe."""
+PAID = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED, PaymentStatus.DISPUTED)
+
+type Fate = Literal["kept", "unreached", "lost", "webhook first"]
+"""What becomes of a charge's answer: kept; the request never reached Stripe; the charge was made
+and its answer lost; or its succeeded or failed event is handled before the answer is."""
+type EventKind = Literal["outcome", "refund", "dispute"]
 
 
 class InvariantBroken(AssertionError):
@@ -118,6 +157,44 @@ class ChangePlan:
 
 
 @dataclass(frozen=True)
+class BuyCredits:
+    person: int
+    pack: int
+    """An index into CREDIT_PACKS."""
+    key: str
+    fate: Fate = "kept"
+
+
+@dataclass(frozen=True)
+class Authenticate:
+    """The person answers 3D Secure for their latest payment awaiting it, then the page confirms it."""
+
+    person: int
+    success: bool
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Stripe's event about one of the person's charges: its outcome (succeeded or failed, as Stripe
+    has it now), a refund made now (a share of what is left) or a dispute opened now."""
+
+    person: int
+    which: int
+    """An index into the person's payments that have a charge at Stripe (modulo their number)."""
+    kind: EventKind
+    copies: int
+    """How many times it is delivered now (a duplicate has the same id); 0: held, for DeliverHeld."""
+    refund_share: float = 1.0
+
+
+@dataclass(frozen=True)
+class DeliverHeld:
+    """A held event delivered now, late and out of order."""
+
+    which: int
+
+
+@dataclass(frozen=True)
 class Cancel:
     person: int
     confirm_after_seconds: int
@@ -159,10 +236,14 @@ Op = (
     | Resume
     | Retry
     | RunJob
+    | BuyCredits
+    | Authenticate
+    | Webhook
+    | DeliverHeld
 )
 Answer = tuple[str, object]
 """What a keyed write answered: ("entry", the entry), ("reservation", its id), ("plan", the terms),
-or ("refused", why)."""
+("bought", the payment's id), ("unpaid", why) or ("refused", why)."""
 
 
 @dataclass
@@ -190,19 +271,61 @@ class World:
     reserved_at: dict[str, datetime] = field(default_factory=dict)
     """When each job's reservation was made, by job id."""
     _refund_keys: set[tuple[str, str]] = field(default_factory=set)
+    held: list[str] = field(default_factory=list)
+    """Events not delivered yet (their JSON), for DeliverHeld."""
+    events: int = 0
+    disputed: set[str] = field(default_factory=set)
+    """The PaymentIntents a dispute was opened on (one per charge, as at Stripe)."""
+    behind: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """The PaymentIntents made whose answer was lost or came late, by account."""
+    charged: set[str] = field(default_factory=set)
+    """The accounts a step may have charged, for the invariants to count their PaymentIntents."""
 
     def __post_init__(self) -> None:
         self.services = Services(self.repository, self.clock, self.mailer, payments=local_stripe())
         for n in range(self.people):
             person = Person(Principal(f"person-{n}", Role.USER, f"person-{n}@example.com"))
             viewer_account(self.services, person.principal)
-            with_card(self.services, person.principal)
+            self._save_card(person.principal, CARDS[n % len(CARDS)])
             self.persons.append(person)
+
+    def _save_card(self, principal: Principal, number: str) -> None:
+        if number != ASKS_FOR_3DS:
+            with_card(self.services, principal, number)
+            return
+        setup_intent_id = confirm_setup(paying.start_card_setup(self.services, principal), number)
+        self.dashboard.v1.setup_intents.confirm(setup_intent_id)  # Stripe.js, once authenticated
+        if not isinstance(paying.save_card(self.services, principal, setup_intent_id), Account):
+            raise AssertionError(f"{principal.subject}'s card was not saved")
+
+    @cached_property
+    def dashboard(self) -> stripe.StripeClient:
+        """Stripe as its dashboard shows it: what the invariants and the events read."""
+        settings = Settings.from_environment()
+        return stripe.StripeClient(
+            settings.stripe_api_key, base_addresses={"api": settings.stripe_api_base or ""}
+        )
+
+    def intents(self, account_id: str) -> dict[str, list[stripe.PaymentIntent]]:
+        """The account's PaymentIntents at Stripe, by the payment their metadata names."""
+        account = self.repository.get(account_id)
+        found: dict[str, list[stripe.PaymentIntent]] = defaultdict(list)
+        if account is None or account.customer_id is None:
+            return found
+        listed = self.dashboard.v1.payment_intents.list({"customer": account.customer_id, "limit": 100})
+        for intent in listed.auto_paging_iter():
+            found[metadata_of(intent).get("payment_id", "")].append(intent)
+        return found
 
     def account_id(self, person: int) -> str:
         return self.persons[person].principal.subject
 
     def apply(self, step: int, op: Op) -> None:
+        applied = self._applied()
+        self._apply(step, op)
+        self._track_billing_credit(applied)
+
+    def _apply(self, step: int, op: Op) -> None:
         match op:
             case Advance(seconds):
                 self.clock.at += timedelta(seconds=seconds)
@@ -218,6 +341,8 @@ class World:
                 self._cancel(person, after, before_boundary)
             case Resume(person):
                 plans.resume_plan(self.services, self.persons[person].principal)
+            case BuyCredits() | Authenticate() | Webhook() | DeliverHeld():
+                self._pay(step, op)
             case _:
                 send = self._keyed(op)
                 if send is None:
@@ -231,6 +356,18 @@ class World:
                 self.sends[step], self.answers[step] = send, answer
                 if isinstance(answer[1], PlanChangeTerms):
                     self._check_plan_change(before, preview, answer[1])
+
+    def _pay(self, step: int, op: BuyCredits | Authenticate | Webhook | DeliverHeld) -> None:
+        match op:
+            case BuyCredits(person, pack, key, fate):
+                self.sends[step] = partial(self._buy, person, pack, key)
+                self.answers[step] = self._buy(person, pack, key, fate)
+            case Authenticate(person, success):
+                self._authenticate(person, success)
+            case Webhook(person, which, kind, copies, share):
+                self._webhook(person, which, kind, copies, share)
+            case DeliverHeld(which) if self.held:
+                self._deliver(self.held.pop(which % len(self.held)))
 
     def _keyed(self, op: Op) -> Callable[[], Answer] | None:
         """The exact call a keyed write makes, to send now and again for a retry."""
@@ -317,7 +454,10 @@ class World:
         return _entry_answer(outcome)
 
     def _change_plan(self, person: int, plan_id: str, interval: BillingInterval, key: str) -> Answer:
+        before = self._payments(self.account_id(person))
         outcome = plans.change_plan(self.services, self.persons[person].principal, plan_id, interval, key)
+        if self._payments(self.account_id(person)) != before:
+            self.charged.add(self.account_id(person))
         if isinstance(outcome, plans.PlanChangeMade):
             return ("plan", outcome.terms)
         return ("refused", type(outcome).__name__)
@@ -383,6 +523,9 @@ class World:
         if first is None or send is None or first[0] == "refused":
             return  # a refused first call recorded nothing: a retry is a new request
         again = send()
+        if first[0] == "unpaid":  # a payment not paid (yet): the retry asks Stripe again
+            self.answers[earlier] = again
+            return
         if again != first:
             raise InvariantBroken(f"a retry of step {earlier} answered {again!r}, the first call {first!r}")
 
@@ -406,6 +549,208 @@ class World:
         self.mailer.refuses = False
         if report.failed and not op.mailer_refuses:
             raise InvariantBroken(f"a {op.job} run failed for {report.failed} accounts: {report}")
+
+    def _buy(self, person: int, pack: int, key: str, fate: Fate = "kept") -> Answer:
+        """Buy a credit pack; with the charge's answer lost, or its event first, when `fate` says."""
+        services, before = self.services, self._payments(self.account_id(person))
+        if fate != "kept":
+            services = replace(services, payments=AnswerAltered(fate, partial(self._made_behind, fate)))
+        bought = credit_packs.buy_credits(
+            services, self.persons[person].principal, CREDIT_PACKS[pack].id, key
+        )
+        if self._payments(self.account_id(person)) != before:
+            self.charged.add(self.account_id(person))
+        if isinstance(bought, credit_packs.CreditsBought):
+            return ("bought", bought.payment.id)
+        if isinstance(bought, IdempotencyConflict):
+            raise InvariantBroken(f"a key was reused with other input: {bought}")
+        return ("unpaid", type(bought).__name__)
+
+    def _authenticate(self, person: int, success: bool) -> None:
+        account_id = self.account_id(person)
+        waiting = sorted(
+            (p for p in self._payments(account_id) if p.status is PaymentStatus.REQUIRES_ACTION),
+            key=lambda p: p.id,
+        )
+        if not waiting or waiting[-1].charge_id is None:
+            return
+        payment = waiting[-1]
+        secret = self.services.payment_provider.charge_outcome(payment.charge_id or "").client_secret
+        if secret is not None:
+            authenticate(secret, success)
+        paying.confirm_payment(self.services, self.persons[person].principal, payment.id)
+
+    def _webhook(self, person: int, which: int, kind: EventKind, copies: int, share: float) -> None:
+        account_id = self.account_id(person)
+        charges = sorted(
+            {p.charge_id for p in self._payments(account_id) if p.charge_id} | self.behind[account_id]
+        )
+        if not charges:
+            return
+        intent = self.dashboard.v1.payment_intents.retrieve(charges[which % len(charges)])
+        if (kind != "outcome" and intent.status != "succeeded") or (
+            kind == "dispute" and intent.id in self.disputed
+        ):
+            return
+        payload = None
+        if kind == "outcome":
+            payload = self._outcome_event(intent.id)
+        elif kind == "refund":
+            payload = self._refund_event(intent, share)
+        else:
+            self.disputed.add(intent.id)
+            payload = self._event("charge.dispute.created", _dispute(intent))
+        if payload is None:
+            return
+        if copies == 0:
+            self.held.append(payload)
+        for _ in range(copies):
+            self._deliver(payload)
+
+    def _outcome_event(self, intent_id: str) -> str | None:
+        """payment_intent.succeeded or .payment_failed as Stripe sends it; None while it is neither."""
+        intent = self.dashboard.v1.payment_intents.retrieve(intent_id)
+        if intent.status == "succeeded":
+            return self._event("payment_intent.succeeded", intent.to_dict())
+        if intent.status in ("requires_payment_method", "canceled"):
+            return self._event("payment_intent.payment_failed", intent.to_dict())
+        return None
+
+    def _refund_event(self, intent: stripe.PaymentIntent, share: float) -> str | None:
+        """A refund of a share of what is left of the charge, then charge.refunded with the total."""
+        charge_id = expandable_id(intent.latest_charge)
+        if charge_id is None:
+            return None
+        charge = self.dashboard.v1.charges.retrieve(charge_id)
+        left = charge.amount - charge.amount_refunded
+        if left > 0:
+            self.services.payment_provider.refund(intent.id, max(1, int(left * share)))
+            charge = self.dashboard.v1.charges.retrieve(charge_id)
+        return self._event("charge.refunded", charge.to_dict())
+
+    def _event(self, kind: str, thing: dict[str, Any]) -> str:
+        self.events += 1
+        created = int(time.time())
+        body = {"id": f"evt_sim_{self.events}", "object": "event", "type": kind, "created": created}
+        return json.dumps({**body, "data": {"object": thing}}, default=str)
+
+    def _deliver(self, payload: str) -> None:
+        """The webhook: the event signed as Stripe signs it, verified and handled by the service."""
+        secret = Settings.from_environment().stripe_webhook_secret
+        header = stripe.WebhookSignature.generate_signature_header(payload, secret)
+        event = self.services.payment_provider.parse_event(payload.encode(), header)
+        settled = [
+            (account, payment, set(self.repository.items[account.id].entries))
+            for account in map(self.repository.get, self.repository.items)
+            if account is not None
+            for payment in self._payments(account.id)
+            if payment.charge_id == event.charge_id
+            and payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED)
+        ]
+        paying.handle_payment_event(self.services, event)
+        for before, payment, entries in settled:
+            self._check_taken_back(before, payment, entries)
+
+    def _made_behind(self, fate: Fate, request: ChargeRequest, intent_id: str) -> None:
+        """A charge made whose answer is lost, or whose event comes first: handled now."""
+        self.behind[request.account_id].add(intent_id)
+        payload = self._outcome_event(intent_id) if fate == "webhook first" else None
+        if payload is not None:
+            self._deliver(payload)
+
+    def _check_taken_back(self, before: Account, payment: Payment, entries: set[str]) -> None:
+        """A refund or a dispute of a settled payment took back what it newly covers, as far as the
+        payment's lots still held it unspent (and not reserved)."""
+        after = self.repository.get_payment(before.id, payment.id)
+        if after is None or after.credits_taken_back == payment.credits_taken_back:
+            return
+        owed = after.credits_taken_back - payment.credits_taken_back
+        current = as_of(before, self.clock.at).account
+        held = current.held_by_lot()
+        unspent = sum(
+            lot.remaining - held.get(lot.id, 0) for lot in current.lots if lot.id in payment.lot_ids
+        )
+        taken = -sum(
+            entry.amount
+            for entry_id, entry in self.repository.items[before.id].entries.items()
+            if entry_id not in entries and entry.payment_id == payment.id and entry.kind is EntryKind.ADJUST
+        )
+        if taken != min(owed, unspent):
+            raise InvariantBroken(f"{after.id}: took back {taken}, not min({owed} owed, {unspent} unspent)")
+
+    def _payments(self, account_id: str) -> list[Payment]:
+        return list(self.repository.items[account_id].payments.values())
+
+    def _applied(self) -> set[str]:
+        return {
+            p.id
+            for items in self.repository.items.values()
+            for p in items.payments.values()
+            if p.status in PAID
+        }
+
+    def _track_billing_credit(self, applied: set[str]) -> None:
+        """A plan change paid after its request answered (authenticated, or by a webhook) left the
+        billing credit its terms say, and what the price fell by while it waited; one paid for after
+        another came first kept its amount as billing credit."""
+        for person in self.persons:
+            account_id = person.principal.subject
+            for payment in self._payments(account_id):
+                if payment.id in applied or payment.status not in PAID:
+                    continue
+                if payment.purpose is not PaymentPurpose.PLAN_CHANGE:
+                    continue
+                entry = self.repository.get_entry(account_id, payment.entry_id or "")
+                terms = None if entry is None else entry.plan_change
+                if terms is None:
+                    person.billing_credit_cents += payment.amount_cents
+                else:
+                    surplus = max(0, payment.amount_cents - terms.amount_due_now_cents)
+                    person.billing_credit_cents = terms.billing_credit_after_cents + surplus
+
+
+class AnswerAltered(StripeProvider):
+    """The Stripe adapter, whose answer to a charge does not come back as Stripe gave it (a timeout,
+    or the charge's event handled first): everything else as it is."""
+
+    def __init__(self, fate: Fate, made: Callable[[ChargeRequest, str], None]) -> None:
+        settings = Settings.from_environment()
+        super().__init__(
+            lambda: settings.stripe_api_key,
+            lambda: settings.stripe_webhook_secret,
+            settings.stripe_publishable_key,
+            settings.stripe_api_base,
+        )
+        self._settings, self._fate, self._made = settings, fate, made
+
+    def charge(self, request: ChargeRequest) -> ChargeOutcome:
+        if self._fate == "unreached":
+            settings = self._settings
+            unreachable = StripeProvider(
+                lambda: settings.stripe_api_key,
+                lambda: settings.stripe_webhook_secret,
+                settings.stripe_publishable_key,
+                CLOSED_PORT,
+                timeout_seconds=1.0,
+            )
+            return unreachable.charge(request)
+        made = super().charge(request)
+        if made.charge_id is not None:
+            self._made(request, made.charge_id)
+        return ChargeOutcome(ChargeStatus.UNKNOWN, None) if self._fate == "lost" else made
+
+
+def _dispute(intent: stripe.PaymentIntent) -> dict[str, Any]:
+    """The Dispute object of charge.dispute.created (localstripe has no disputes)."""
+    return {
+        "id": f"dp_{intent.id}",
+        "object": "dispute",
+        "amount": intent.amount,
+        "charge": expandable_id(intent.latest_charge),
+        "payment_intent": intent.id,
+        "reason": "fraudulent",
+        "status": "needs_response",
+    }
 
 
 def _worth(before: Account, terms: PlanChangeTerms, now: datetime) -> float:
