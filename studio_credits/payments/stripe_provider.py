@@ -217,13 +217,23 @@ class StripeProvider:
 
     def refund(self, charge_id: str, amount_cents: int | None = None) -> int:
         with answered():
-            refund = self._client.v1.refunds.create(
-                {"payment_intent": charge_id, **({} if amount_cents is None else {"amount": amount_cents})}
-            )
+            if amount_cents is None:
+                # The rest, named: localstripe would refund the whole amount again, Stripe the rest.
+                paid = self._client.v1.charges.retrieve(self._charge_of(charge_id))
+                amount_cents = paid.amount - paid.amount_refunded
+                if amount_cents <= 0:
+                    return paid.amount_refunded
+            refund = self._client.v1.refunds.create({"payment_intent": charge_id, "amount": amount_cents})
             charge_id_refunded = expandable_id(refund.charge)
             if charge_id_refunded is None:
                 return refund.amount
             return self._client.v1.charges.retrieve(charge_id_refunded).amount_refunded
+
+    def _charge_of(self, payment_intent_id: str) -> str:
+        charge = expandable_id(self._client.v1.payment_intents.retrieve(payment_intent_id).latest_charge)
+        if charge is None:
+            raise UnknownCharge(payment_intent_id)
+        return charge
 
     def parse_event(self, payload: bytes, signature: str | None) -> PaymentEvent:
         import stripe

@@ -3,12 +3,12 @@ nothing paid is applied before its payment succeeded, and then once, whichever o
 person's confirmation after 3D Secure or the webhook comes first; refunds and disputes take back
 what is still unspent."""
 
-from collections.abc import Mapping
 from dataclasses import replace
 
 import pytest
 
 from studio_credits.domain.catalogue import BillingInterval
+from studio_credits.domain.change import Change
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.payments import Payment, PaymentStatus
@@ -25,31 +25,18 @@ from tests.support.payments import (
     DECLINED_AT_SETUP,
     LostAnswers,
     authenticate,
+    deliver,
+    intent_of,
     payment_intents,
     save_card,
-    signed_event,
     with_card,
 )
 
 MONTHLY = BillingInterval.MONTHLY
 
 
-def deliver(services: Services, event_type: str, thing: Mapping[str, object], event_id: str) -> None:
-    """A webhook event, signed as Stripe signs it, as the /stripe/webhook route hands it over."""
-    body, header = signed_event(event_type, thing, event_id)
-    paying.handle_payment_event(services, services.payment_provider.parse_event(body, header))
-
-
 def succeeded_event(services: Services, payment: Payment, event_id: str) -> None:
     deliver(services, "payment_intent.succeeded", intent_of(services, payment), event_id)
-
-
-def intent_of(services: Services, payment: Payment) -> dict[str, object]:
-    """The payment's PaymentIntent as a webhook event carries it."""
-    assert payment.charge_id is not None
-    charge = services.payment_provider.charge_outcome(payment.charge_id)
-    metadata = {"account_id": charge.account_id, "payment_id": charge.payment_id}
-    return {"id": payment.charge_id, "object": "payment_intent", "metadata": metadata}
 
 
 def the_payment(services: Services) -> Payment:
@@ -221,13 +208,55 @@ def test_a_credit_pack_is_granted_once_paid_and_only_on_a_paid_plan(services: Se
         "Credit pack: 2,000 credits",
     )
     assert again == bought
-    assert isinstance(unknown, credit_packs.InvalidPurchase)
+    assert unknown == credit_packs.InvalidPurchase(
+        "There is no credit pack 'pack-3': choose one of pack-500, pack-2000, pack-5000."
+    )
     [lot] = [lot for lot in bought.account.lots if lot.id in bought.payment.lot_ids]
     assert (lot.source.value, lot.granted, lot.expires_at) == (
         "TOP_UP",
         2_000,
         START.replace(year=START.year + 1),
     )
+
+
+def test_packs_bought_under_two_keys_are_two_payments_and_a_key_is_for_one_pack(services: Services) -> None:
+    subscribe(services, PERSON, "starter", MONTHLY)
+
+    first = credit_packs.buy_credits(services, PERSON, "pack-500", "pack-a")
+    second = credit_packs.buy_credits(services, PERSON, "pack-500", "pack-b")
+    conflict = credit_packs.buy_credits(services, PERSON, "pack-2000", "pack-a")
+
+    assert isinstance(first, credit_packs.CreditsBought) and isinstance(second, credit_packs.CreditsBought)
+    assert first.payment.id != second.payment.id
+    assert second.account.balance == first.account.balance + 500
+    assert conflict == IdempotencyConflict("idempotency key 'pack-a' was used before with different input")
+    entries = ledger_entries(services.repository, PERSON.subject)
+    assert [e.actor for e in entries if e.payment_id == first.payment.id] == [PERSON.actor]
+
+
+def test_a_pack_without_a_card_says_what_it_would_cost(services: Services) -> None:
+    subscribe(services, PERSON, "starter", MONTHLY)
+    account = stored_account(services.repository, PERSON.subject)
+    services.repository.commit(Change(replace(account, card=None)))  # the card removed
+
+    assert credit_packs.buy_credits(services, PERSON, "pack-2000", "pack-1") == paying.PaymentMethodRequired(
+        "Add a card to pay $35.00: there is no card on file.", 35_00
+    )
+
+
+def test_a_pack_whose_answer_was_lost_is_the_persons_when_their_retry_settles_it(services: Services) -> None:
+    subscribe(services, PERSON, "starter", MONTHLY)
+    timing_out = replace(services, payments=LostAnswers(services.payment_provider))
+    pending = credit_packs.buy_credits(timing_out, PERSON, "pack-500", "pack-1")
+    assert isinstance(pending, paying.PaymentPending)
+
+    retried = credit_packs.buy_credits(services, PERSON, "pack-500", "pack-1")
+
+    assert isinstance(retried, credit_packs.CreditsBought)
+    entries = ledger_entries(services.repository, PERSON.subject)
+    assert [(e.kind, e.actor) for e in entries if e.payment_id == retried.payment.id] == [
+        (EntryKind.GRANT, PERSON.actor)
+    ]
 
 
 def test_a_refund_takes_back_what_is_unspent_and_records_what_was_spent(
@@ -240,12 +269,15 @@ def test_a_refund_takes_back_what_is_unspent_and_records_what_was_spent(
     payment = bought.payment
     assert payment.charge_id is not None
 
-    paying.refund_payment(services, PERSON.subject, payment.id, 500)
+    half = paying.refund_payment(services, PERSON.subject, payment.id, 500)
     refunded = {"id": "ch_1", "object": "charge", "payment_intent": payment.charge_id, "amount_refunded": 500}
     deliver(services, "charge.refunded", refunded, "evt_half")
     deliver(services, "charge.refunded", refunded, "evt_half")
-    paying.refund_payment(services, PERSON.subject, payment.id, None)
+    rest = paying.refund_payment(services, PERSON.subject, payment.id, None)
     deliver(services, "charge.refunded", {**refunded, "amount_refunded": 1_000}, "evt_all")
+    deliver(services, "charge.refunded", refunded, "evt_half_late")  # an older event, arriving last
+
+    assert (half, rest) == ((payment.charge_id, 500), (payment.charge_id, 1_000))
 
     entries = ledger_entries(services.repository, PERSON.subject)
     taken = [(e.amount, e.description) for e in entries if e.kind is EntryKind.ADJUST]

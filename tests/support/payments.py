@@ -13,7 +13,7 @@ import stripe
 from studio_credits.bootstrap import stripe_provider
 from studio_credits.domain.access import Principal
 from studio_credits.domain.account import Account
-from studio_credits.domain.payments import ChargeOutcome, ChargeRequest, ChargeStatus
+from studio_credits.domain.payments import ChargeOutcome, ChargeRequest, ChargeStatus, Payment
 from studio_credits.payments import localstripe, test_cards
 from studio_credits.service import payments as paying
 from studio_credits.service.ports import PaymentProvider, Services
@@ -127,3 +127,17 @@ class LostAnswers:
     def charge(self, request: ChargeRequest) -> ChargeOutcome:
         made = self.provider.charge(request)
         return ChargeOutcome(ChargeStatus.UNKNOWN, None) if made.status is not ChargeStatus.UNKNOWN else made
+
+
+def deliver(services: Services, event_type: str, thing: Mapping[str, object], event_id: str) -> None:
+    """A webhook event, signed as Stripe signs it, as the /stripe/webhook route hands it over."""
+    body, header = signed_event(event_type, thing, event_id)
+    paying.handle_payment_event(services, services.payment_provider.parse_event(body, header))
+
+
+def intent_of(services: Services, payment: Payment) -> dict[str, object]:
+    """The payment's PaymentIntent as a webhook event carries it."""
+    assert payment.charge_id is not None
+    charge = services.payment_provider.charge_outcome(payment.charge_id)
+    metadata = {"account_id": charge.account_id, "payment_id": charge.payment_id}
+    return {"id": payment.charge_id, "object": "payment_intent", "metadata": metadata}
