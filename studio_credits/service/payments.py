@@ -146,10 +146,8 @@ def card_on_file(account: Account, amount_cents: int) -> Card | PaymentMethodReq
 def charge_for(
     services: Services, account: Account, card: Card, charge: Charge, actor: str
 ) -> PaymentSucceeded | Unpaid:
-    """Open the payment for the request (or find the one its key opened) and charge it."""
-    existing = services.repository.payment_for_key(account.id, charge.key)
-    if existing is not None:
-        return collect(services, account.id, existing.id, actor)
+    """Open the payment for a request whose key opened none yet (or find the one a concurrent request
+    with the key opened first) and charge it."""
     payment, opened_now = _opened(services, account, card, charge)
     return _collected(services, account, payment, actor, charged_before=not opened_now)
 

@@ -184,9 +184,14 @@ def test_a_refunded_plan_payment_keeps_the_plan() -> None:
     assert [entry.kind for entry in back.entries] == [EntryKind.ADJUST]
 
 
-def test_a_disputed_plan_ends_now_on_free_with_its_credits_and_its_plans_for_later() -> None:
+@pytest.mark.parametrize(
+    ("interval", "cents"), [(BillingInterval.ANNUAL, 49_000), (BillingInterval.MONTHLY, 4_900)]
+)
+def test_a_disputed_plan_ends_now_on_free_with_its_credits_and_its_plans_for_later(
+    interval: BillingInterval, cents: int
+) -> None:
     account = subscribed(PERSON.subject, "free", BillingInterval.MONTHLY, ANCHOR)
-    upgraded = paid_plan(account, "pro", BillingInterval.ANNUAL, 49_000)
+    upgraded = paid_plan(account, "pro", interval, cents)  # a monthly one keeps the free period's credits
     later = replace(
         upgraded.account,
         ends_at=NOW + timedelta(days=300),
