@@ -3,7 +3,8 @@ nothing paid is applied before its payment succeeded, and then once, whichever o
 person's confirmation after 3D Secure or the webhook comes first; refunds and disputes take back
 what is still unspent."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from studio_credits.domain.payments import Payment, PaymentStatus
 from studio_credits.service import credit_packs, ledger, plans
 from studio_credits.service import payments as paying
 from studio_credits.service.execution import IdempotencyConflict
-from studio_credits.service.ports import Services
+from studio_credits.service.ports import Repository, Services
 from tests.conftest import START
 from tests.support.accounts import PERSON, SERVICE, subscribe
 from tests.support.ledger import assert_ledger_adds_up, image, ledger_entries, recorded, stored_account
@@ -106,6 +107,44 @@ def test_an_upgrade_paid_applies_once_with_the_payment_named_on_its_entries(serv
     [intent] = payment_intents(account.customer_id or "")
     assert (intent.id, intent.amount, intent.status) == (payment.charge_id, 4_900, "succeeded")
     assert_ledger_adds_up(entries, stored_account(services.repository, PERSON.subject))
+
+
+def test_a_due_of_one_cent_is_charged_too(services: Services) -> None:
+    account = with_card(services, PERSON)
+    services.repository.commit(Change(replace(account, billing_credit_cents=4_899)))
+
+    made = plans.change_plan(services, PERSON, "pro", MONTHLY, "pro-1")
+
+    assert isinstance(made, plans.PlanChangeMade) and made.payment is not None
+    assert (made.payment.amount_cents, made.payment.status) == (1, PaymentStatus.SUCCEEDED)
+
+
+@dataclass
+class ReadBeforeThePayment:
+    """The store as a request saw it that read the key before a concurrent one opened its payment."""
+
+    repository: Repository
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.repository, name)
+
+    def payment_for_key(self, account_id: str, key: str) -> None:
+        return None
+
+
+def test_a_request_racing_the_paid_one_answers_the_paid_change_with_its_payment(services: Services) -> None:
+    with_card(services, PERSON)
+    made = plans.change_plan(services, PERSON, "pro", MONTHLY, "pro-1")
+    racing = replace(services, repository=ReadBeforeThePayment(services.repository))
+
+    raced = plans.change_plan(racing, PERSON, "pro", MONTHLY, "pro-1")
+
+    assert isinstance(made, plans.PlanChangeMade) and made.payment is not None
+    assert raced == plans.PlanChangeMade(
+        stored_account(services.repository, PERSON.subject), made.terms, made.payment
+    )
+    record = services.repository.get_idempotency(PERSON.subject, made.payment.key)
+    assert record is not None and record.at == made.payment.settled_at
 
 
 @pytest.mark.parametrize("webhook_first", [True, False])
