@@ -30,6 +30,7 @@ from tests.support.payments import (
     intent_of,
     payment_intents,
     save_card,
+    stripe_client,
     with_card,
 )
 
@@ -65,6 +66,21 @@ def test_a_card_the_bank_declines_when_saved_is_not_kept(services: Services) -> 
 
     assert saved == paying.CardNotSaved("Your card was declined.")
     assert stored_account(services.repository, PERSON.subject).card is None
+
+
+def test_a_card_saved_before_any_setup_is_refused_in_words(services: Services) -> None:
+    assert paying.save_card(services, PERSON, "seti_none") == paying.CardNotSaved(
+        "Start adding a card first: no card setup was begun for this account."
+    )
+
+
+def test_the_stripe_customer_names_the_account_and_the_persons_email(services: Services) -> None:
+    account = with_card(services, PERSON)
+
+    customer = stripe_client().v1.customers.retrieve(account.customer_id or "")
+
+    assert customer.metadata is not None
+    assert (customer.email, customer.metadata.to_dict()) == (PERSON.email, {"account_id": PERSON.subject})
 
 
 def test_a_decline_at_charge_changes_nothing_says_why_and_a_retry_charges_no_more(
@@ -104,6 +120,7 @@ def test_an_upgrade_paid_applies_once_with_the_payment_named_on_its_entries(serv
         (EntryKind.GRANT, 2_900),
     ]
     assert paid[0].description == "Upgraded to Pro (paid $49.00 with Visa •••• 4242)"
+    assert payment.description == "Change to Pro, billed monthly"
     [intent] = payment_intents(account.customer_id or "")
     assert (intent.id, intent.amount, intent.status) == (payment.charge_id, 4_900, "succeeded")
     assert_ledger_adds_up(entries, stored_account(services.repository, PERSON.subject))
@@ -199,6 +216,8 @@ def test_a_lost_answer_leaves_the_payment_pending_and_the_retry_charges_once(ser
     assert isinstance(retried, plans.PlanChangeMade)
     assert retried.account.plan_id == "pro"
     assert len(payment_intents(account.customer_id or "")) == 1
+    entries = ledger_entries(services.repository, PERSON.subject)
+    assert {e.actor for e in entries if e.kind is EntryKind.PLAN_CHANGE} == {PERSON.actor}
 
 
 def test_the_webhook_settles_a_payment_whose_answer_was_lost(services: Services) -> None:
@@ -225,7 +244,9 @@ def test_the_same_key_with_another_plan_is_a_conflict(services: Services) -> Non
     subscribe(services, PERSON, "starter", MONTHLY)
     plans.change_plan(services, PERSON, "pro", MONTHLY, "up")
 
-    assert isinstance(plans.change_plan(services, PERSON, "business", MONTHLY, "up"), IdempotencyConflict)
+    assert plans.change_plan(services, PERSON, "business", MONTHLY, "up") == IdempotencyConflict(
+        "idempotency key 'up' was used before with different input"
+    )
 
 
 def test_a_credit_pack_is_granted_once_paid_and_only_on_a_paid_plan(services: Services) -> None:
