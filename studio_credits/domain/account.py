@@ -17,6 +17,8 @@ from studio_credits.domain.periods import Period, period, term
 class PlanStatus(Enum):
     ACTIVE = "ACTIVE"
     CANCELING = "CANCELING"
+    PAST_DUE = "PAST_DUE"
+    """The paid term's renewal is not paid yet: no new plan credits until it is, or the grace ends."""
 
 
 @dataclass(frozen=True)

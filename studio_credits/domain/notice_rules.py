@@ -35,6 +35,10 @@ SUBJECTS = {
     NoticeKind.CANCELLATION_ENDING: "Your plan is ending",
     NoticeKind.CREDITS_EXPIRING: "Some of your credits expire soon",
     NoticeKind.LOW_CREDITS: "You are running low on credits",
+    NoticeKind.RENEWAL_PAID: "Your plan renewed",
+    NoticeKind.PAYMENT_FAILED: "Your payment failed",
+    NoticeKind.AUTO_TOP_UP_MADE: "Credits added by auto top-up",
+    NoticeKind.AUTO_TOP_UP_OFF: "Auto top-up is turned off",
 }
 
 

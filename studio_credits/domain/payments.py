@@ -130,6 +130,8 @@ OPEN_STATUSES = (PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION)
 class PaymentPurpose(Enum):
     PLAN_CHANGE = "PLAN_CHANGE"
     CREDIT_PACK = "CREDIT_PACK"
+    RENEWAL = "RENEWAL"
+    AUTO_TOP_UP = "AUTO_TOP_UP"
 
 
 @dataclass(frozen=True)

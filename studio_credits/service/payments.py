@@ -369,9 +369,12 @@ def provider_key(scoped_key: str) -> str:
     return "studio-credits-" + hashlib.sha256(scoped_key.encode()).hexdigest()[:40]
 
 
-def _idempotency_record(payment: Payment, now: datetime) -> IdempotencyRecord:
-    """The paid request's record, written as it applies: the request's retry then replays it."""
-    operation = OPERATIONS[payment.purpose]
+def _idempotency_record(payment: Payment, now: datetime) -> IdempotencyRecord | None:
+    """The paid request's record, written as it applies: the request's retry then replays it. None
+    for what no request asked (a renewal, an auto top-up)."""
+    operation = OPERATIONS.get(payment.purpose)
+    if operation is None:
+        return None
     return IdempotencyRecord(
         payment.key, operation, fingerprint(operation, request_of(payment)), payment.entry_id or "", now
     )

@@ -66,14 +66,20 @@ export type LotSource =
   | 'TOP_UP';
 
 export type NoticeKind =
+  | 'AUTO_TOP_UP_MADE'
+  | 'AUTO_TOP_UP_OFF'
   | 'CANCELLATION_ENDING'
   | 'CREDITS_EXPIRING'
   | 'LOW_CREDITS'
+  | 'PAYMENT_FAILED'
+  | 'RENEWAL_PAID'
   | 'RENEWAL_REMINDER';
 
 export type PaymentPurpose =
+  | 'AUTO_TOP_UP'
   | 'CREDIT_PACK'
-  | 'PLAN_CHANGE';
+  | 'PLAN_CHANGE'
+  | 'RENEWAL';
 
 export type PaymentStatus =
   | 'DISPUTED'
@@ -85,7 +91,8 @@ export type PaymentStatus =
 
 export type PlanStatus =
   | 'ACTIVE'
-  | 'CANCELING';
+  | 'CANCELING'
+  | 'PAST_DUE';
 
 export type Resolution =
   | 'RES_2K'
