@@ -132,6 +132,12 @@ class Account:
         return self.current_period.end
 
     @property
+    def refresh_due_at(self) -> datetime:
+        """When the refresh job next has work for the account (the key its due index holds): the
+        period's end, or sooner what a payment waits for."""
+        return self.next_refresh_at
+
+    @property
     def next_hold_expiry_at(self) -> datetime | None:
         return min((hold.expires_at for hold in self.holds), default=None)
 

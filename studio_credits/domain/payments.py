@@ -161,3 +161,5 @@ class Payment:
     entry_id: str | None = None
     """The ledger entry the payment made (PLAN_CHANGE or GRANT)."""
     currency: str = CURRENCY
+    off_session: bool = False
+    """Charged with nobody there to authenticate (a renewal, an auto top-up): a bank that asks declines."""

@@ -52,6 +52,7 @@ def open_payment(
     plan_id: str | None = None,
     interval: BillingInterval | None = None,
     pack_id: str | None = None,
+    off_session: bool = False,
 ) -> Payment:
     return Payment(
         id=new_ulid(now),
@@ -67,6 +68,7 @@ def open_payment(
         plan_id=plan_id,
         interval=interval,
         pack_id=pack_id,
+        off_session=off_session,
     )
 
 

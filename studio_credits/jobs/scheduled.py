@@ -15,7 +15,7 @@ JOBS = tuple(SCHEDULES)
 def next_due_for(account: Account) -> dict[str, datetime | None]:
     """When each job next has work for the account: the keys its due index holds for it."""
     return {
-        "refresh": account.next_refresh_at,
+        "refresh": account.refresh_due_at,
         "notices": next_notice_at(account),
         "sweep": account.next_hold_expiry_at,
     }

@@ -110,6 +110,7 @@ class Charge:
     plan_id: str | None = None
     interval: BillingInterval | None = None
     pack_id: str | None = None
+    off_session: bool = False
 
 
 def start_card_setup(services: Services, principal: Principal) -> str:
@@ -229,6 +230,9 @@ def _settled(
     if outcome.status is ChargeStatus.DECLINED:
         reason = outcome.decline_reason or "The card was declined."
         return Change(account, payments=(declined(payment, outcome.charge_id, reason, now),))
+    if outcome.status is ChargeStatus.REQUIRES_ACTION and payment.off_session:
+        reason = "The card's bank asks you to confirm this payment: pay it on the Plan page."
+        return Change(account, payments=(declined(payment, outcome.charge_id, reason, now),))
     if outcome.status is ChargeStatus.REQUIRES_ACTION and payment.status is PaymentStatus.PENDING:
         return Change(account, payments=(awaiting_authentication(payment, outcome.charge_id),))
     return None
@@ -329,6 +333,7 @@ def _opened(services: Services, account: Account, card: Card, charge: Charge) ->
             plan_id=charge.plan_id,
             interval=charge.interval,
             pack_id=charge.pack_id,
+            off_session=charge.off_session,
         )
         return Planned(
             Change(current, payments=(payment,), opens_payment=True), payment.id, lambda _: payment
@@ -354,6 +359,7 @@ def _charge_request(account: Account, card: Card, payment: Payment) -> ChargeReq
         idempotency_key=provider_key(payment.key),
         account_id=account.id,
         payment_id=payment.id,
+        off_session=payment.off_session,
     )
 
 

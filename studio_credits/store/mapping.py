@@ -101,7 +101,7 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
         created_at=account.created_at,
         version=version,
         refresh_shard=shard,
-        next_refresh_at=account.next_refresh_at,
+        next_refresh_at=account.refresh_due_at,
         hold_shard=None if earliest_hold is None else shard,
         next_hold_expiry_at=earliest_hold,
         notice_shard=None if notice_due_at is None else shard,
@@ -385,6 +385,7 @@ def payment_to_item(payment: Payment) -> PaymentItem:
         credits_bought=payment.credits_bought,
         credits_taken_back=payment.credits_taken_back,
         entry_id=payment.entry_id,
+        off_session=payment.off_session,
     )
 
 
@@ -412,6 +413,7 @@ def payment_from_item(item: PaymentItem) -> Payment:
         credits_bought=int(item.credits_bought),
         credits_taken_back=int(item.credits_taken_back),
         entry_id=item.entry_id,
+        off_session=bool(item.off_session),
     )
 
 

@@ -263,6 +263,7 @@ class PaymentItem(LedgerItem, discriminator="payment"):
     credits_bought = NumberAttribute(default=0)
     credits_taken_back = NumberAttribute(default=0)
     entry_id = UnicodeAttribute(null=True)
+    off_session = BooleanAttribute(default=False)
 
 
 class PaymentKeyItem(LedgerItem, discriminator="payment_key"):
