@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 
 from studio_credits.domain.catalogue import FREE, BillingInterval, Plan, plan_by_id
@@ -65,6 +65,62 @@ class PendingCancellation:
     """None on offers stored before offers kept it: such a token is refused as stale."""
 
 
+GRACE = timedelta(days=7)
+"""How long after its first charge failed a renewal not paid leaves the plan on (PAST_DUE)."""
+RETRY_DAYS_AFTER_FIRST = (1, 3, 5)
+"""When the refresh job tries the renewal's charge again, in days after its first attempt."""
+
+
+@dataclass(frozen=True)
+class RenewalDue:
+    """A paid term's renewal not paid yet: the account is PAST_DUE, without the new period's plan
+    credits, until a charge for it succeeds or the grace ends (domain/renewals.py)."""
+
+    period_index: int
+    """The first period of the term being renewed."""
+    due_at: datetime
+    plan_id: str
+    interval: BillingInterval
+    price_cents: int
+    credit_applied_cents: int
+    """Billing credit the renewal uses: taken from the account's once the renewal is paid."""
+    first_attempt_at: datetime | None = None
+    scheduled_attempts: int = 0
+    """Charges the refresh job made: the first and the retries."""
+    attempts_by_person: int = 0
+    open_payment_id: str | None = None
+    """The charge in flight: no other is made for the renewal until it is settled."""
+
+    @property
+    def owed_cents(self) -> int:
+        return self.price_cents - self.credit_applied_cents
+
+    @property
+    def grace_ends_at(self) -> datetime | None:
+        """None until the first charge is tried: a renewal nobody tried to charge keeps the plan on."""
+        return None if self.first_attempt_at is None else self.first_attempt_at + GRACE
+
+    def lapses_at(self, period_end: datetime) -> datetime:
+        """When the plan ends unpaid: the grace's end, and at the latest the period it was due for."""
+        grace_end = self.grace_ends_at
+        return period_end if grace_end is None else min(grace_end, period_end)
+
+    @property
+    def next_attempt_at(self) -> datetime | None:
+        """When the refresh job next acts on the renewal's charge: the first attempt at once, each
+        retry on its day; while a charge is in flight, every run, to ask how it went. None after
+        the last retry."""
+        if self.scheduled_attempts == 0:
+            return self.due_at
+        if self.first_attempt_at is None:
+            return None
+        if self.open_payment_id is not None:
+            return self.first_attempt_at
+        if self.scheduled_attempts > len(RETRY_DAYS_AFTER_FIRST):
+            return None
+        return self.first_attempt_at + timedelta(days=RETRY_DAYS_AFTER_FIRST[self.scheduled_attempts - 1])
+
+
 @dataclass(frozen=True)
 class Account:
     id: str
@@ -99,6 +155,8 @@ class Account:
     """The payment provider's customer, made when the person first saves a card."""
     card: Card | None = None
     """The card on file that paid changes and credit packs are charged to."""
+    renewal: RenewalDue | None = None
+    """Set while PAST_DUE."""
 
     @property
     def plan(self) -> Plan:
@@ -135,7 +193,11 @@ class Account:
     def refresh_due_at(self) -> datetime:
         """When the refresh job next has work for the account (the key its due index holds): the
         period's end, or sooner what a payment waits for."""
-        return self.next_refresh_at
+        if self.renewal is None:
+            return self.next_refresh_at
+        attempt_at = self.renewal.next_attempt_at
+        ends_at = self.renewal.lapses_at(self.next_refresh_at)
+        return ends_at if attempt_at is None else min(ends_at, attempt_at)
 
     @property
     def next_hold_expiry_at(self) -> datetime | None:

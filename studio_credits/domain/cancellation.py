@@ -19,6 +19,7 @@ from studio_credits.domain.catalogue import FREE
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.period_start import ENDS_WITH_THE_PLAN
 from studio_credits.domain.plan_changes import offer_text, plan_event
+from studio_credits.domain.renewals import unpaid_renewal_refusal
 from studio_credits.domain.wording import day_text
 
 TOKEN_LIFETIME = timedelta(minutes=10)
@@ -67,6 +68,9 @@ def offer_cancellation(
     """The account holding the pending token's hash, and the offer that gives the person `nonce`."""
     if account.plan_id == FREE.id:
         return CancellationRefused("The Free plan has nothing to cancel: it costs nothing and never ends.")
+    unpaid = unpaid_renewal_refusal(account)
+    if unpaid is not None:
+        return CancellationRefused(unpaid)
     if account.status is PlanStatus.CANCELING:
         return CancellationRefused(
             f"Your plan is already canceled and ends on {day_text(account.ends_at or account.term_end)}; "
@@ -88,6 +92,9 @@ def confirm_cancellation(account: Account, token: str, now: datetime, actor: str
         )
     if account.plan_id == FREE.id:
         return InvalidToken("Your account is on the Free plan now: there is nothing to cancel.")
+    unpaid = unpaid_renewal_refusal(account)
+    if unpaid is not None:
+        return InvalidToken(unpaid)
     ends_at = account.term_end
     if pending.effective_at != ends_at:
         offered = "" if pending.effective_at is None else f" on {day_text(pending.effective_at)}"

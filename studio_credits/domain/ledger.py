@@ -21,6 +21,8 @@ class EntryKind(Enum):
     ADJUST = "ADJUST"
     PLAN_CHANGE = "PLAN_CHANGE"
     """A plan event (upgrade, scheduled change, cancellation, resume): amount 0; credits move in others."""
+    RENEWAL = "RENEWAL"
+    """A renewal's event (due, a charge failed, paid by billing credit): amount 0; its GRANT comes apart."""
 
 
 @dataclass(frozen=True)

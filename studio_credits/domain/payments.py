@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import Enum
 
 from studio_credits.domain.catalogue import BillingInterval
+from studio_credits.domain.ids import new_ulid
 
 CURRENCY = "usd"
 
@@ -163,3 +164,35 @@ class Payment:
     currency: str = CURRENCY
     off_session: bool = False
     """Charged with nobody there to authenticate (a renewal, an auto top-up): a bank that asks declines."""
+
+
+def open_payment(
+    account_id: str,
+    card: Card,
+    key: str,
+    purpose: PaymentPurpose,
+    amount_cents: int,
+    description: str,
+    now: datetime,
+    *,
+    plan_id: str | None = None,
+    interval: BillingInterval | None = None,
+    pack_id: str | None = None,
+    off_session: bool = False,
+) -> Payment:
+    return Payment(
+        id=new_ulid(now),
+        account_id=account_id,
+        key=key,
+        purpose=purpose,
+        description=description,
+        amount_cents=amount_cents,
+        status=PaymentStatus.PENDING,
+        created_at=now,
+        card_brand=card.brand,
+        card_last4=card.last4,
+        plan_id=plan_id,
+        interval=interval,
+        pack_id=pack_id,
+        off_session=off_session,
+    )

@@ -17,7 +17,7 @@ from studio_credits.domain.creatives import Creative
 from studio_credits.domain.ids import FIRST_ASKED_SEQUENCE, entry_id, new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
-from studio_credits.domain.periods import period
+from studio_credits.domain.periods import Period, period
 from studio_credits.domain.plan_terms import PlanChangeTerms
 from studio_credits.domain.wording import day_text, plural, source_text
 
@@ -50,6 +50,8 @@ class PeriodStart:
     plan_ends: bool
     """The plan or its term ends here, taking its PLAN and ROLLOVER lots with it."""
     rollover_cap: int
+    grants_plan_credits: bool = True
+    """False on a renewal not paid yet: its PLAN lot is granted once it is (domain/renewal_payments.py)."""
 
 
 def change_entries(
@@ -187,17 +189,12 @@ def begin_period(account: Account, start: PeriodStart, now: datetime) -> tuple[A
                 (LotMovement(rolled_lot.id, rolled_lot.source, rolled),),
             )
         )
-    granted = start.plan.monthly_credits
-    grant = Lot(new_ulid(now), LotSource.PLAN, granted, granted, new_period.end, now)
-    drafts.append(
-        EntryDraft(
-            EntryKind.GRANT,
-            granted,
-            f"{start.plan.name} plan: {granted:,} credits for the period "
-            f"{day_text(new_period.start)} to {day_text(new_period.end)}",
-            (LotMovement(grant.id, grant.source, granted),),
-        )
-    )
+    granted = 0
+    if start.grants_plan_credits:
+        grant, draft = plan_grant(start.plan, new_period, now)
+        granted = grant.granted
+        lots += (grant,)
+        drafts.append(draft)
     begun = replace(
         account,
         plan_id=start.plan.id,
@@ -205,13 +202,26 @@ def begin_period(account: Account, start: PeriodStart, now: datetime) -> tuple[A
         anchor=start.anchor,
         period_index=start.index,
         term_first_period=start.term_first_period,
-        lots=(*lots, grant),
+        lots=lots,
         holds=holds,
         period_granted=granted + rolled,
         period_used=0,
         low_credit_marks=(),
     )
     return begun, drafts
+
+
+def plan_grant(plan: Plan, credit_period: Period, now: datetime, paid: str = "") -> tuple[Lot, EntryDraft]:
+    """The PLAN lot of a period's credits, and its GRANT entry (`paid`: how, when a payment made it)."""
+    granted = plan.monthly_credits
+    grant = Lot(new_ulid(now), LotSource.PLAN, granted, granted, credit_period.end, now)
+    words = (
+        f"{plan.name} plan: {granted:,} credits for the period "
+        f"{day_text(credit_period.start)} to {day_text(credit_period.end)}"
+    )
+    if paid:
+        words += f" ({paid})"
+    return grant, EntryDraft(EntryKind.GRANT, granted, words, (LotMovement(grant.id, grant.source, granted),))
 
 
 def _move_holds(

@@ -15,6 +15,7 @@ from studio_credits.domain.lots import Lot, LotMovement, LotSource
 from studio_credits.domain.period_start import EntryDraft, PeriodStart, begin_period, change_entries
 from studio_credits.domain.periods import Period
 from studio_credits.domain.plan_terms import PlanChangeTerms
+from studio_credits.domain.renewals import unpaid_renewal_refusal
 from studio_credits.domain.wording import billed, day_text
 
 DAY = timedelta(days=1)
@@ -89,6 +90,9 @@ def plan_event(account: Account, at: datetime, actor: str, description: str) -> 
 def _refusal(account: Account, target: Plan, interval: BillingInterval) -> InvalidPlanChange | None:
     if not target.offers(interval):
         return InvalidPlanChange(f"The {target.name} plan cannot be bought yearly: choose MONTHLY billing.")
+    unpaid = unpaid_renewal_refusal(account)
+    if unpaid is not None:
+        return InvalidPlanChange(unpaid)
     if account.status is PlanStatus.CANCELING:
         return InvalidPlanChange(
             f"Your plan is canceled and ends on {day_text(account.ends_at or account.term_end)}: "

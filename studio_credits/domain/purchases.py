@@ -13,9 +13,9 @@ from studio_credits.domain.catalogue import FREE, BillingInterval
 from studio_credits.domain.ids import new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
+from studio_credits.domain.notices import Notice
 from studio_credits.domain.payments import (
     OPEN_STATUSES,
-    Card,
     Payment,
     PaymentPurpose,
     PaymentStatus,
@@ -24,11 +24,16 @@ from studio_credits.domain.payments import (
 from studio_credits.domain.period_start import EntryDraft, PeriodStart, begin_period, change_entries
 from studio_credits.domain.periods import add_months
 from studio_credits.domain.plan_changes import InvalidPlanChange, plan_change
+from studio_credits.domain.renewal_payments import attempt_failed, renewal_paid
 from studio_credits.domain.spending import TOP_UP_LIFETIME_MONTHS
 from studio_credits.domain.wording import card_text, credits_text, money_text
 
 OPERATIONS = {PaymentPurpose.PLAN_CHANGE: "changePlan", PaymentPurpose.CREDIT_PACK: "buyCredits"}
 """The operation whose idempotency key each kind of payment is opened under."""
+
+
+PAYS_FOR_THE_PLAN = (PaymentPurpose.PLAN_CHANGE, PaymentPurpose.RENEWAL)
+"""Payments whose dispute ends the plan."""
 
 
 @dataclass(frozen=True)
@@ -38,38 +43,7 @@ class Settled:
     account: Account
     entries: tuple[LedgerEntry, ...]
     payment: Payment
-
-
-def open_payment(
-    account: Account,
-    card: Card,
-    key: str,
-    purpose: PaymentPurpose,
-    amount_cents: int,
-    description: str,
-    now: datetime,
-    *,
-    plan_id: str | None = None,
-    interval: BillingInterval | None = None,
-    pack_id: str | None = None,
-    off_session: bool = False,
-) -> Payment:
-    return Payment(
-        id=new_ulid(now),
-        account_id=account.id,
-        key=key,
-        purpose=purpose,
-        description=description,
-        amount_cents=amount_cents,
-        status=PaymentStatus.PENDING,
-        created_at=now,
-        card_brand=card.brand,
-        card_last4=card.last4,
-        plan_id=plan_id,
-        interval=interval,
-        pack_id=pack_id,
-        off_session=off_session,
-    )
+    notices: tuple[Notice, ...] = ()
 
 
 def request_of(payment: Payment) -> dict[str, object]:
@@ -107,8 +81,11 @@ def paid(account: Account, payment: Payment, charge_id: str | None, now: datetim
     paid_with = (
         f"paid {money_text(payment.amount_cents)} with {card_text(payment.card_brand, payment.card_last4)}"
     )
+    notices: tuple[Notice, ...] = ()
     if payment.purpose is PaymentPurpose.CREDIT_PACK:
         after, entries = _pack_bought(account, payment, now, actor, paid_with)
+    elif payment.purpose is PaymentPurpose.RENEWAL:
+        after, entries, notices = _renewal_bought(account, payment, now, actor, paid_with)
     else:
         after, entries = _plan_bought(account, payment, now, actor, paid_with)
     before = {lot.id for lot in account.lots}
@@ -125,7 +102,45 @@ def paid(account: Account, payment: Payment, charge_id: str | None, now: datetim
         credits_bought=sum(lot.granted for lot in bought),
         entry_id=entries[0].id,
     )
-    return Settled(after, tuple(replace(entry, payment_id=payment.id) for entry in entries), settled)
+    return Settled(after, _paid_by(entries, payment), settled, notices)
+
+
+def failed(
+    account: Account, payment: Payment, charge_id: str | None, reason: str, now: datetime, actor: str
+) -> Settled:
+    """A declined payment, and what its failure does to the account: a renewal's next attempt may
+    be made (domain/renewal_payments.py); what a request asked for is simply not applied."""
+    settled = declined(payment, charge_id, reason, now)
+    if payment.purpose is not PaymentPurpose.RENEWAL:
+        return Settled(account, (), settled)
+    after, drafts, notices = attempt_failed(account, payment, reason, now)
+    return Settled(after, _paid_by(change_entries(account, now, actor, drafts), payment), settled, notices)
+
+
+def _paid_by(entries: tuple[LedgerEntry, ...], payment: Payment) -> tuple[LedgerEntry, ...]:
+    return tuple(replace(entry, payment_id=payment.id) for entry in entries)
+
+
+def _renewal_bought(
+    account: Account, payment: Payment, now: datetime, actor: str, paid_with: str
+) -> tuple[Account, tuple[LedgerEntry, ...], tuple[Notice, ...]]:
+    renewed = renewal_paid(account, payment, now, paid_with)
+    if renewed is None:
+        kept, entries = _kept_as_credit(
+            account, payment, now, actor, paid_with, "the renewal it was for was paid or had ended"
+        )
+        return kept, entries, ()
+    after, drafts, notices = renewed
+    return after, change_entries(account, now, actor, drafts), notices
+
+
+def _kept_as_credit(
+    account: Account, payment: Payment, now: datetime, actor: str, paid_with: str, why: str
+) -> tuple[Account, tuple[LedgerEntry, ...]]:
+    """Paid value never dropped: a payment whose purpose no longer applies is kept as billing credit."""
+    kept = replace(account, billing_credit_cents=account.billing_credit_cents + payment.amount_cents)
+    words = f"Payment kept as billing credit ({paid_with}): {why}"
+    return kept, change_entries(account, now, actor, (EntryDraft(EntryKind.PLAN_CHANGE, 0, words),))
 
 
 def _pack_bought(
@@ -157,9 +172,9 @@ def _plan_bought(
         raise ValueError(f"payment {payment.id} is for a plan change but names no plan")
     decided = plan_change(account, payment.plan_id, payment.interval, now, actor)
     if isinstance(decided, InvalidPlanChange) or decided.terms.amount_due_now_cents == 0:
-        kept = replace(account, billing_credit_cents=account.billing_credit_cents + payment.amount_cents)
-        why = f"Payment kept as billing credit ({paid_with}): the plan change it was for no longer applies"
-        return kept, change_entries(account, now, actor, (EntryDraft(EntryKind.PLAN_CHANGE, 0, why),))
+        return _kept_as_credit(
+            account, payment, now, actor, paid_with, "the plan change it was for no longer applies"
+        )
     # The price may have fallen by a day's share while the payment waited: the difference is kept.
     surplus = max(0, payment.amount_cents - decided.terms.amount_due_now_cents)
     changed = replace(decided.account, billing_credit_cents=decided.account.billing_credit_cents + surplus)
@@ -201,7 +216,7 @@ def taken_back(
         words += f", {credits_text(left)} already spent or expired"
     drafts = [EntryDraft(EntryKind.ADJUST, -taken, words, tuple(movements))]
     after = replace(account, lots=tuple(lots))
-    if disputed and payment.purpose is PaymentPurpose.PLAN_CHANGE and account.plan_id != FREE.id:
+    if disputed and payment.purpose in PAYS_FOR_THE_PLAN and account.plan_id != FREE.id:
         after, ended = _plan_ended(after, now)
         drafts += ended
     entries = change_entries(account, now, actor, drafts)
@@ -211,7 +226,7 @@ def taken_back(
         refunded_cents=refunded_cents,
         credits_taken_back=covered,
     )
-    return Settled(after, tuple(replace(entry, payment_id=payment.id) for entry in entries), settled)
+    return Settled(after, _paid_by(entries, payment), settled)
 
 
 def _plan_ended(account: Account, now: datetime) -> tuple[Account, list[EntryDraft]]:

@@ -24,6 +24,7 @@ from studio_credits.domain.period_start import (
     rollover_credits,
 )
 from studio_credits.domain.plan_changes import switch_at_term_end
+from studio_credits.domain.renewals import awaiting_payment, paid_by_credit, renewal_at
 from studio_credits.domain.wording import billed
 
 ACTOR = "refresh"
@@ -76,6 +77,10 @@ def cross_boundary(account: Account, now: datetime) -> tuple[Account, list[Entry
     first_period = account.term_first_period
     if upcoming.interval is not account.interval:
         first_period = index  # a new term of the other interval starts here, on the same anchor
+    renewal = None
+    if not upcoming.cancellation_ends:
+        renewal = renewal_at(account, upcoming.at, upcoming.plan, upcoming.interval, index)
+    unpaid = renewal is not None and renewal.owed_cents > 0
     start = PeriodStart(
         upcoming.at,
         upcoming.plan,
@@ -85,6 +90,7 @@ def cross_boundary(account: Account, now: datetime) -> tuple[Account, list[Entry
         first_period,
         upcoming.cancellation_ends,
         upcoming.rollover_cap,
+        grants_plan_credits=not unpaid,
     )
     begun, drafts = begin_period(account, start, now)
     if upcoming.plan_changes:
@@ -92,6 +98,13 @@ def cross_boundary(account: Account, now: datetime) -> tuple[Account, list[Entry
         drafts.insert(0, EntryDraft(EntryKind.PLAN_CHANGE, 0, _switch_text(account, upcoming)))
     if upcoming.cancellation_ends:
         begun = replace(begun, status=PlanStatus.ACTIVE, ends_at=None)
+    if renewal is not None:
+        if unpaid:
+            begun, event = awaiting_payment(begun, renewal)
+            drafts.append(event)
+        else:
+            begun, event = paid_by_credit(begun, renewal)
+            drafts.insert(len(drafts) - 1, event)  # before the period's GRANT, which it paid for
     return begun, drafts
 
 

@@ -1,14 +1,23 @@
-"""Refresh every account whose period has ended: one atomic change each, under the version read."""
+"""Refresh every account whose period has ended or whose renewal waits on a charge.
+
+Per account: one atomic change stores it as of now (a boundary crossed, a lapsed plan ended);
+then, if its renewal is due, the charge due now is made (or the one in flight asked about) and
+its outcome settled; the notices that recorded (renewal paid, payment failed) are emailed at once.
+"""
+
+from contextlib import suppress
 
 from studio_credits.domain.change import Change
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.jobs.each_due import JobReport, RemainingMillis, for_each_due, store_as_of
+from studio_credits.jobs.notices import NoticesNotSent, notify
 from studio_credits.service.ports import Services
+from studio_credits.service.renewals import charge_due_renewal
 
 
 def run_refresh(services: Services, remaining_ms: RemainingMillis | None = None) -> JobReport:
     now = services.clock.now()
-    report = JobReport("refresh", now, done_label="refreshed", item_label="periods")
+    report = JobReport("refresh", now, done_label="refreshed", item_label="periods and charges")
     return for_each_due(
         report,
         services.repository.due_for_refresh(now),
@@ -18,8 +27,16 @@ def run_refresh(services: Services, remaining_ms: RemainingMillis | None = None)
 
 
 def refresh(services: Services, account_id: str) -> int:
-    """Store the account as of now: the number of periods granted (0: up to date)."""
-    return store_as_of(services, account_id, _periods_granted)
+    """Store the account as of now and charge its renewal if due: the periods granted and charges
+    made or asked about (0: nothing to do)."""
+    done = store_as_of(services, account_id, _periods_granted)
+    if charge_due_renewal(services, account_id):
+        done += 1
+        account = services.repository.get(account_id)
+        if account is not None and account.unsent_notices:
+            with suppress(NoticesNotSent):  # recorded: the notices job's next run emails them
+                notify(services, account_id)
+    return done
 
 
 def _periods_granted(committed: Change) -> int:

@@ -30,12 +30,13 @@ from studio_credits.domain.payments import (
     PaymentEventKind,
     PaymentPurpose,
     PaymentStatus,
+    open_payment,
 )
 from studio_credits.domain.purchases import (
     OPERATIONS,
+    Settled,
     awaiting_authentication,
-    declined,
-    open_payment,
+    failed,
     paid,
     request_of,
     taken_back,
@@ -153,6 +154,13 @@ def charge_for(
     return _collected(services, account, payment, actor, charged_before=not opened_now)
 
 
+def charge_opened(
+    services: Services, account_id: str, payment: Payment, actor: str
+) -> PaymentSucceeded | Unpaid:
+    """Charge a payment just opened (nothing was asked of the provider for it yet) and settle it."""
+    return _collected(services, services.repository.get(account_id), payment, actor, charged_before=False)
+
+
 def collect(services: Services, account_id: str, payment_id: str, actor: str) -> PaymentSucceeded | Unpaid:
     """Bring a payment to what the provider says of it: charge it if it never was (looking first
     for the charge an earlier request may have made), or ask about the charge made, and settle it;
@@ -224,18 +232,28 @@ def _settled(
     if outcome.status is ChargeStatus.SUCCEEDED and payment.status in (*OPEN_STATUSES, PaymentStatus.FAILED):
         bought = paid(account, payment, outcome.charge_id, now, actor)
         record = _idempotency_record(bought.payment, now)
-        return Change(bought.account, bought.entries, payments=(bought.payment,), idempotency=record)
+        return _stored(bought, idempotency=record)
     if payment.status not in OPEN_STATUSES:
         return None
     if outcome.status is ChargeStatus.DECLINED:
         reason = outcome.decline_reason or "The card was declined."
-        return Change(account, payments=(declined(payment, outcome.charge_id, reason, now),))
+        return _stored(failed(account, payment, outcome.charge_id, reason, now, actor))
     if outcome.status is ChargeStatus.REQUIRES_ACTION and payment.off_session:
         reason = "The card's bank asks you to confirm this payment: pay it on the Plan page."
-        return Change(account, payments=(declined(payment, outcome.charge_id, reason, now),))
+        return _stored(failed(account, payment, outcome.charge_id, reason, now, actor))
     if outcome.status is ChargeStatus.REQUIRES_ACTION and payment.status is PaymentStatus.PENDING:
         return Change(account, payments=(awaiting_authentication(payment, outcome.charge_id),))
     return None
+
+
+def _stored(settled: Settled, idempotency: IdempotencyRecord | None = None) -> Change:
+    return Change(
+        settled.account,
+        settled.entries,
+        payments=(settled.payment,),
+        idempotency=idempotency,
+        notices=settled.notices,
+    )
 
 
 def handle_payment_event(services: Services, event: PaymentEvent) -> None:
@@ -323,7 +341,7 @@ def _opened(services: Services, account: Account, card: Card, charge: Charge) ->
 
     def decide(current: Account, now: datetime) -> Decision[Payment, Payment]:
         payment = open_payment(
-            current,
+            current.id,
             card,
             charge.key,
             charge.purpose,

@@ -7,6 +7,7 @@ from studio_credits.domain.account import (
     Hold,
     PendingCancellation,
     PlanStatus,
+    RenewalDue,
     ScheduledChange,
     credits_held_by_lot,
 )
@@ -41,6 +42,7 @@ from studio_credits.store.models import (
     PaymentKeyItem,
     PlanChangeMap,
     RefundItem,
+    RenewalMap,
     ReservationItem,
 )
 
@@ -67,6 +69,7 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
         billing_credit_cents=account.billing_credit_cents,
         customer_id=account.customer_id,
         card=None if account.card is None else _card_to_map(account.card),
+        renewal=None if account.renewal is None else _renewal_to_map(account.renewal),
         lots=[
             LotMap(
                 id=lot.id,
@@ -153,6 +156,37 @@ def account_from_item(item: AccountModel) -> Account:
         billing_credit_cents=int(item.billing_credit_cents),
         customer_id=item.customer_id,
         card=None if item.card is None else _card_from_map(item.card),
+        renewal=None if item.renewal is None else _renewal_from_map(item.renewal),
+    )
+
+
+def _renewal_to_map(renewal: RenewalDue) -> RenewalMap:
+    return RenewalMap(
+        period_index=renewal.period_index,
+        due_at=renewal.due_at,
+        plan_id=renewal.plan_id,
+        interval=renewal.interval.value,
+        price_cents=renewal.price_cents,
+        credit_applied_cents=renewal.credit_applied_cents,
+        first_attempt_at=renewal.first_attempt_at,
+        scheduled_attempts=renewal.scheduled_attempts,
+        attempts_by_person=renewal.attempts_by_person,
+        open_payment_id=renewal.open_payment_id,
+    )
+
+
+def _renewal_from_map(stored: RenewalMap) -> RenewalDue:
+    return RenewalDue(
+        period_index=int(stored.period_index),
+        due_at=stored.due_at,
+        plan_id=stored.plan_id,
+        interval=BillingInterval(stored.interval),
+        price_cents=int(stored.price_cents),
+        credit_applied_cents=int(stored.credit_applied_cents),
+        first_attempt_at=stored.first_attempt_at,
+        scheduled_attempts=int(stored.scheduled_attempts),
+        attempts_by_person=int(stored.attempts_by_person),
+        open_payment_id=stored.open_payment_id,
     )
 
 

@@ -57,6 +57,19 @@ class CardMap(MapAttribute[str, object]):
     exp_year = NumberAttribute()
 
 
+class RenewalMap(MapAttribute[str, object]):
+    period_index = NumberAttribute()
+    due_at = UTCDateTimeAttribute()
+    plan_id = UnicodeAttribute()
+    interval = UnicodeAttribute()
+    price_cents = NumberAttribute()
+    credit_applied_cents = NumberAttribute()
+    first_attempt_at = UTCDateTimeAttribute(null=True)
+    scheduled_attempts = NumberAttribute()
+    attempts_by_person = NumberAttribute()
+    open_payment_id = UnicodeAttribute(null=True)
+
+
 class RefreshIndex(GlobalSecondaryIndex["AccountModel"]):
     """Accounts by when they are due a refresh, spread over shards to avoid a hot key."""
 
@@ -112,6 +125,7 @@ class AccountModel(Model):
     term_first_period = NumberAttribute(default=0)
     billing_credit_cents = NumberAttribute(default=0)
     customer_id = UnicodeAttribute(null=True)
+    renewal = RenewalMap(null=True)
     card = CardMap(null=True)
     lots = ListAttribute(of=LotMap)
     holds = ListAttribute(of=HoldMap)

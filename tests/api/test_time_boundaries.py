@@ -1,7 +1,9 @@
 """Money across time boundaries, through the production Lambda app on a clock the test moves.
 
 Each scenario is a request that lands after a boundary (a period's end, a lot's expiry)
-and before the refresh job has run, with the figures a person checked by hand.
+and before the refresh job has run, with the figures a person checked by hand. A paid term's
+renewal grants its credits only once the refresh job has charged it: until then the account
+is PAST_DUE and plan changes wait, so the scenarios that change a renewed plan run the job first.
 """
 
 from collections.abc import Iterator
@@ -108,6 +110,13 @@ class Studio:
     def refresh(self) -> int:
         return run_refresh(bootstrap(clock=self.clock)).done
 
+    def lives_until(self, moment: datetime) -> "Studio":
+        """The clock moved to `moment`, the refresh job run at every period's end on the way (a
+        minute after it), as EventBridge runs it: each renewal is charged as it falls due."""
+        while (end := datetime.fromisoformat(self.viewer()["currentPeriod"]["end"])) < moment:
+            self.at(end + timedelta(minutes=1)).refresh()
+        return self.at(moment)
+
 
 @pytest.fixture
 def studio(dynamodb: None) -> Iterator[Studio]:
@@ -127,11 +136,20 @@ def available(viewer: Any) -> int:
 
 
 def test_an_upgrade_after_the_period_ended_renews_it_first(studio: Studio) -> None:
-    """Starter from Jan 10, nothing spent. Feb 10 12:05, before the refresh runs: the period renews
-    (1,000 roll over, 1,000 granted), then Pro adds 2,000 for the month, 3,000 cents for 28 of 28 days."""
+    """Starter from Jan 10, nothing spent. Feb 10 12:05, before the refresh runs: the period has
+    renewed (1,000 rolled over) but waits for its charge, and an upgrade waits for it. Charged, the
+    period has its 1,000; then Pro adds 2,000 for the month, 3,000 cents for 28 of 28 days."""
     studio.subscribe(at(2026, 1, 10), "starter")
 
-    upgraded = studio.at(at(2026, 2, 10, 12, 5)).change("pro", "MONTHLY", "upgrade")
+    due = studio.at(at(2026, 2, 10, 12, 5)).viewer()
+    assert (due["status"], due["renewsAt"], available(due)) == ("PAST_DUE", None, 1_000)
+    assert studio.change("pro", "MONTHLY", "upgrade") == {
+        "__typename": "InvalidPlanChange",
+        "message": "Your Starter plan's renewal of $19.00 is not paid yet: pay it on the Plan page first. "
+        "Unpaid, the plan ends on 10 Mar 2026 and you move to the Free plan.",
+    }
+    assert studio.refresh() == 1  # the renewal charged, its period granted
+    upgraded = studio.change("pro", "MONTHLY", "upgrade-paid")
 
     assert upgraded["creditsGranted"] == 2_000
     assert upgraded["amountDueCents"] == 3_000
@@ -146,8 +164,9 @@ def test_an_upgrade_to_a_new_annual_term_after_the_period_ended_credits_the_rene
     """The renewed Feb 10 period's 1,000 plan credits roll into the new term (the Jan credits rolled at
     Feb 10 end with the old term); 47,000 for the year less the unused renewed month, 1,900."""
     studio.subscribe(at(2026, 1, 10), "starter")
+    studio.at(at(2026, 2, 10, 12, 5)).refresh()
 
-    upgraded = studio.at(at(2026, 2, 10, 12, 5)).change("pro", "ANNUAL", "upgrade")
+    upgraded = studio.change("pro", "ANNUAL", "upgrade")
 
     assert upgraded["amountDueCents"] == 45_100
     assert upgraded["account"]["credits"]["available"] == 4_000
@@ -157,7 +176,7 @@ def test_an_upgrade_to_a_new_annual_term_after_the_period_ended_credits_the_rene
 
 def test_a_cancellation_after_the_period_ended_ends_with_the_renewed_period(studio: Studio) -> None:
     studio.subscribe(at(2026, 1, 10), "starter")
-    studio.at(at(2026, 2, 10, 12, 5))
+    studio.at(at(2026, 2, 10, 12, 5)).refresh()
 
     request = "mutation { requestCancellation { token effectiveAt } }"
     offer = studio.ask("user", request)["requestCancellation"]
@@ -244,8 +263,8 @@ def test_a_top_up_stops_counting_twelve_months_after_it_was_bought_mid_period(st
     }
     studio.at(at(2026, 1, 20)).ask("service", GRANT, {"input": grant})
 
-    assert available(studio.at(at(2027, 1, 19)).viewer()) == 6_500
-    assert available(studio.at(at(2027, 1, 25)).viewer()) == 6_000
+    assert available(studio.lives_until(at(2027, 1, 19)).viewer()) == 6_500
+    assert available(studio.lives_until(at(2027, 1, 25)).viewer()) == 6_000
 
 
 # 3. A hold keeps the credits it took, under their lot's rules.
@@ -303,7 +322,7 @@ def test_a_switch_to_annual_billing_keeps_the_31st(studio: Studio) -> None:
     studio.subscribe(at(2026, 1, 31), "starter")
     assert studio.change("starter", "ANNUAL", "to-annual")["__typename"] == "PlanChangeScheduled"
 
-    march = studio.at(at(2026, 3, 1)).viewer()
+    march = studio.lives_until(at(2026, 3, 1)).viewer()
     assert march["interval"] == "ANNUAL"
     assert march["currentPeriod"] == period("2026-02-28", "2026-03-31")
     assert march["renewsAt"] == "2027-02-28T00:00:00+00:00"
@@ -368,7 +387,7 @@ def test_a_cancellation_confirmed_after_the_renewal_is_refused_as_stale(
     offer = studio.at(RENEWAL - timedelta(minutes=2)).ask("user", REQUEST_CANCELLATION)["requestCancellation"]
     assert (offer["effectiveAt"], offer["tokenExpiresAt"]) == (RENEWAL.isoformat(), RENEWAL.isoformat())
 
-    studio.at(RENEWAL + timedelta(seconds=confirmed_after_seconds))
+    studio.at(RENEWAL + timedelta(seconds=confirmed_after_seconds)).refresh()  # the renewal charged
     confirmed = studio.ask("user", CONFIRM, {"t": offer["token"]})["confirmCancellation"]
 
     renewed_to = next_term_end or "2029-03-28T09:00:00+00:00"
@@ -446,9 +465,10 @@ def test_resuming_a_cancellation_restores_the_scheduled_downgrade(studio: Studio
 
     assert resumed == {"__typename": "PlanResumed"}
     assert studio.viewer()["scheduledChange"] == {"plan": {"id": "starter"}}
-    renewed = studio.at(at(2026, 2, 10, 0, 1)).viewer()
-    assert (renewed["plan"]["id"], renewed["status"]) == ("starter", "ACTIVE")
-    assert studio.refresh() == 1
+    due = studio.at(at(2026, 2, 10, 0, 1)).viewer()
+    assert (due["plan"]["id"], due["status"]) == ("starter", "PAST_DUE")
+    assert studio.refresh() == 1  # Starter's first month charged
+    assert studio.viewer()["status"] == "ACTIVE"
     plan_events = """{ viewer { history(first: 20, filter: {kinds: [PLAN_CHANGE]}) {
       edges { node { description } } } } }"""
     history = studio.ask("user", plan_events)

@@ -67,7 +67,7 @@ ACCOUNTS = {
     "starter-annual": ("starter", ANNUAL, [Event(200, change_to("pro", ANNUAL))], 7),
     "pro-monthly": ("pro", MONTHLY, [Event(70, change_to("pro", ANNUAL))], 7),
     "pro-annual": ("pro", ANNUAL, [Event(300, change_to("starter", MONTHLY))], 7),
-    "business-monthly": ("business", MONTHLY, [Event(150, cancel)], 7),
+    "business-monthly": ("business", MONTHLY, [Event(151, cancel)], 7),
     "business-annual": ("business", ANNUAL, [], 7),
 }
 
@@ -131,17 +131,31 @@ def test_fourteen_months_of_every_plan(
     #   monthly from 31 May, 11 renewals; Starter monthly's Feb and Mar (then Free); the yearly terms
     #   ending 31 Jan 2027, twice each (Starter annual upgraded within its term); Pro monthly's Feb to
     #   Apr, then 30 days before its yearly term ends on 30 Apr 2027; Pro annual's two, then Starter
-    #   monthly's Feb and Mar; Business monthly's Feb to Jun (canceled on 30 Jun);
+    #   monthly's Feb and Mar; Business monthly's Feb to Jun (canceled on 1 Jul);
+    # - RENEWAL_PAID for each renewal charged: Starter monthly's 11 from 31 May; Starter monthly's Feb
+    #   (its Mar boundary moves it to Free: nothing charged); the Starter-then-Pro and Business yearly
+    #   terms ending 31 Jan 2027; Pro monthly's Feb, Mar and its yearly term from 30 Apr; Pro annual's
+    #   term end, then Starter monthly's Feb and Mar; Business monthly's Feb to Jun;
     # - CANCELLATION_ENDING, 7 and 1 days before Business monthly ends on 31 Jul;
     # - LOW_CREDITS at 80 and 95 of the free plan's 100 credits, in each of its three full periods.
     assert recorded == {
-        "free-monthly": {"CREDITS_EXPIRING": 11, "LOW_CREDITS": 6, "RENEWAL_REMINDER": 11},
-        "starter-monthly": {"CREDITS_EXPIRING": 14, "RENEWAL_REMINDER": 2},
-        "starter-annual": {"CREDITS_EXPIRING": 14, "RENEWAL_REMINDER": 2},
-        "pro-monthly": {"CREDITS_EXPIRING": 14, "RENEWAL_REMINDER": 4},
-        "pro-annual": {"CREDITS_EXPIRING": 14, "RENEWAL_REMINDER": 4},
-        "business-monthly": {"CANCELLATION_ENDING": 2, "CREDITS_EXPIRING": 14, "RENEWAL_REMINDER": 5},
-        "business-annual": {"CREDITS_EXPIRING": 14, "RENEWAL_REMINDER": 2},
+        "free-monthly": {
+            "CREDITS_EXPIRING": 11,
+            "LOW_CREDITS": 6,
+            "RENEWAL_REMINDER": 11,
+            "RENEWAL_PAID": 11,
+        },
+        "starter-monthly": {"CREDITS_EXPIRING": 14, "RENEWAL_REMINDER": 2, "RENEWAL_PAID": 1},
+        "starter-annual": {"CREDITS_EXPIRING": 14, "RENEWAL_REMINDER": 2, "RENEWAL_PAID": 1},
+        "pro-monthly": {"CREDITS_EXPIRING": 14, "RENEWAL_REMINDER": 4, "RENEWAL_PAID": 3},
+        "pro-annual": {"CREDITS_EXPIRING": 14, "RENEWAL_REMINDER": 4, "RENEWAL_PAID": 3},
+        "business-monthly": {
+            "CANCELLATION_ENDING": 2,
+            "CREDITS_EXPIRING": 14,
+            "RENEWAL_REMINDER": 5,
+            "RENEWAL_PAID": 5,
+        },
+        "business-annual": {"CREDITS_EXPIRING": 14, "RENEWAL_REMINDER": 2, "RENEWAL_PAID": 1},
     }
     # The free plan's 25 creatives a period (100 credits): 2 of the first period's 27 days refused, 6
     # of the second's 31, 5 of the third's 30; every other account always had credits left.

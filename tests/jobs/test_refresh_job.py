@@ -12,6 +12,7 @@ from functions.refresh import handler
 from studio_credits.domain.catalogue import BillingInterval
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.ledger import EntryKind
+from studio_credits.domain.payments import PaymentPurpose
 from studio_credits.jobs.each_due import STOP_WITH_MS_LEFT
 from studio_credits.jobs.refresh import run_refresh
 from studio_credits.service.ports import Services
@@ -73,16 +74,19 @@ def test_refreshes_only_the_accounts_due_and_a_second_run_finds_nothing(
     assert grants(services, "later") == 2  # opening, upgrade: not due yet
 
 
-def test_concurrent_runs_never_grant_twice(services: Services, clock: FixedClock) -> None:
+def test_concurrent_runs_never_charge_or_grant_twice(services: Services, clock: FixedClock) -> None:
     ids = open_accounts(services, 6)
-    clock.at = datetime(2026, 4, 20, tzinfo=UTC)  # three periods due
+    clock.at = datetime(2026, 2, 16, tzinfo=UTC)  # each renewal due
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         reports = list(pool.map(lambda _: run_refresh(services), range(4)))
 
-    assert sum(report.items for report in reports) == 6 * 3
     assert sum(report.failed for report in reports) == 0
-    assert [grants(services, account_id) for account_id in ids] == [5] * 6  # opening, upgrade, 3 refreshes
+    assert [grants(services, account_id) for account_id in ids] == [3] * 6  # opening, upgrade, renewal
+    for account_id in ids:
+        payments, _ = services.repository.payments_page(account_id, 10, None)
+        renewals = [p.status.value for p in payments if p.purpose is PaymentPurpose.RENEWAL]
+        assert renewals == ["SUCCEEDED"]
 
 
 def test_a_retry_with_the_state_it_read_never_grants_twice(services: Services, clock: FixedClock) -> None:
@@ -99,7 +103,7 @@ def test_a_retry_with_the_state_it_read_never_grants_twice(services: Services, c
 
     with pytest.raises(VersionConflict):
         services.repository.commit(change)  # a run killed after its commit and retried with its old read
-    assert grants(services, "acct-000") == 3  # opening, upgrade, one refresh
+    assert grants(services, "acct-000") == 2  # opening, upgrade: the period's own waits for its charge
 
 
 def test_stops_taking_accounts_when_time_runs_short_and_leaves_them_for_the_next_run(

@@ -15,6 +15,7 @@ from studio_credits.domain.change import Change
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
 from tests.support.accounts import subscribed
+from tests.support.renewals import renewed_as_of
 
 ANCHOR = datetime(2026, 1, 31, 9, 0, tzinfo=UTC)
 MONTHLY, ANNUAL = BillingInterval.MONTHLY, BillingInterval.ANNUAL
@@ -29,7 +30,7 @@ def spend(account: Account, credits: int) -> Account:
 
 
 def refreshed(account: Account, now: datetime) -> Account:
-    change = as_of(account, now)
+    change = renewed_as_of(account, now)
     assert change.entries
     return change.account
 
@@ -80,12 +81,13 @@ def test_figures_match_the_hand_computed_example(plan: str, interval: BillingInt
 
 def test_the_ledger_entries_of_one_refresh_tell_what_happened() -> None:
     account = subscribed("a", "starter", MONTHLY, ANCHOR)
-    change = as_of(spend(account, 400), datetime(2026, 2, 28, 9, tzinfo=UTC))
+    change = renewed_as_of(spend(account, 400), datetime(2026, 2, 28, 9, tzinfo=UTC))
 
     assert change.entries
     assert [(e.kind, e.amount, e.balance_after) for e in change.entries] == [
         (EntryKind.EXPIRE, -600, 0),
         (EntryKind.ROLLOVER, 600, 600),
+        (EntryKind.RENEWAL, 0, 600),
         (EntryKind.GRANT, 1_000, 1_600),
     ]
     assert [e.id for e in change.entries] == sorted(e.id for e in change.entries)
@@ -99,7 +101,7 @@ def test_nothing_is_due_before_the_period_ends() -> None:
 
 def test_an_account_three_periods_behind_catches_up_period_by_period_in_one_change() -> None:
     account = subscribed("a", "pro", MONTHLY, ANCHOR)
-    change = as_of(spend(account, 1_000), datetime(2026, 5, 1, tzinfo=UTC))
+    change = renewed_as_of(spend(account, 1_000), datetime(2026, 5, 1, tzinfo=UTC))
 
     assert change.entries
     assert [e.amount for e in change.entries if e.kind is EntryKind.GRANT] == [3_000] * 3
@@ -114,7 +116,7 @@ def test_an_annual_plan_gets_twelve_monthly_grants_per_term_and_renews() -> None
     account = subscribed("a", "business", ANNUAL, ANCHOR)
     grants = []
     for month in range(1, 15):
-        change = as_of(account, account.next_refresh_at)
+        change = renewed_as_of(account, account.next_refresh_at)
         assert change.entries
         grants += [e for e in change.entries if e.kind is EntryKind.GRANT]
         account = change.account
@@ -128,7 +130,7 @@ def test_a_scheduled_downgrade_applies_at_the_term_end_with_the_rollover_trimmed
     account = subscribed("a", "pro", MONTHLY, ANCHOR)
     account = replace(spend(account, 500), scheduled_change=ScheduledChange("starter", MONTHLY))
 
-    change = as_of(account, datetime(2026, 2, 28, 9, tzinfo=UTC))
+    change = renewed_as_of(account, datetime(2026, 2, 28, 9, tzinfo=UTC))
 
     assert change.entries
     after = change.account
@@ -168,7 +170,7 @@ def test_a_canceled_plan_drops_to_free_at_its_end_keeping_only_top_ups() -> None
     ends_at = account.term_end
     account = replace(account, lots=(*account.lots, top_up), status=PlanStatus.CANCELING, ends_at=ends_at)
 
-    change = as_of(account, ends_at)
+    change = renewed_as_of(account, ends_at)
 
     assert change.entries
     after = change.account
@@ -261,7 +263,7 @@ def test_held_credits_roll_over_hold_by_hold_until_the_cap_is_reached() -> None:
     assert [lot.remaining for lot in account.lots] == [100, 1_200]
     boundary = datetime(2026, 2, 28, 9, tzinfo=UTC)
 
-    change = as_of(account, boundary)
+    change = renewed_as_of(account, boundary)
 
     after = change.account
     kept, rollover, grant = after.lots
@@ -286,6 +288,7 @@ def test_held_credits_roll_over_hold_by_hold_until_the_cap_is_reached() -> None:
         (EntryKind.EXPIRE, -100, (LotMovement(free_lot.id, LotSource.PLAN, -100),), "refresh"),
         (EntryKind.EXPIRE, -900, (LotMovement(pro_lot.id, LotSource.PLAN, -900),), "refresh"),
         (EntryKind.ROLLOVER, 1_000, (LotMovement(rollover.id, LotSource.ROLLOVER, 1_000),), "refresh"),
+        (EntryKind.RENEWAL, 0, (), "refresh"),
         (EntryKind.GRANT, 1_000, (LotMovement(grant.id, LotSource.PLAN, 1_000),), "refresh"),
     ]
     assert [e.description for e in change.entries[1:3]] == [

@@ -49,13 +49,14 @@ def test_a_paid_plan_rolls_over_its_unused_credits_up_to_its_cap(
     assert isinstance(taken, ledger.Recorded)
 
     clock.at = at(2026, 12, 24)
-    assert refresh(services, account.id) == 1
+    assert refresh(services, account.id) == 1  # the renewal charged, which granted its period
 
     after = stored_account(services.repository, account.id)
-    boundary = checked_ledger(services.repository, after)[-3:]
+    boundary = checked_ledger(services.repository, after)[-4:]
     assert [(e.kind, e.amount, e.balance_after) for e in boundary] == [
         (EntryKind.EXPIRE, -(3_000 - spent), 0),
         (EntryKind.ROLLOVER, rolled, rolled),
+        (EntryKind.RENEWAL, 0, rolled),
         (EntryKind.GRANT, 3_000, balance),
     ]
     assert boundary[1].description == f"{rolled:,} unused Pro plan credits rolled over, until 24 Jan 2027"

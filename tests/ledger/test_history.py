@@ -11,6 +11,7 @@ from studio_credits.domain.errors import InvalidInput
 from studio_credits.domain.history import HistoryFilter
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import LotSource
+from studio_credits.jobs.refresh import refresh
 from studio_credits.service import history, ledger
 from studio_credits.service.ports import Services
 from tests.support.accounts import ADMIN, SERVICE, person, subscribe
@@ -54,6 +55,7 @@ def _write_two_years(services: Services, clock: FixedClock) -> list[LedgerEntry]
     moments += [datetime(2025, 1, 2, tzinfo=UTC) + timedelta(hours=57 * n) for n in range(300)]
     for n, moment in enumerate(sorted(moments)):
         clock.at = moment
+        refresh(services, account.id)  # renewals charged as they fall due
         ledger.consume(services, SERVICE, account.id, CREATIVES[n % 3], f"job-{n}", f"k-{n}")
     return ledger_entries(services.repository, "hist")[::-1]  # newest first
 

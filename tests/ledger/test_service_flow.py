@@ -227,7 +227,7 @@ def test_grant_top_up_lasts_twelve_months(services: Services, account: Account, 
     )
     assert granted.entry is not None and granted.entry.description == "Top-up: 500 credits (payment 42)"
     a_year_on = as_of(granted.account, clock.at.replace(year=clock.at.year + 1))
-    assert [e.description for e in a_year_on.entries if e.lots[0].source is LotSource.TOP_UP] == [
+    assert [e.description for e in a_year_on.entries if e.lots and e.lots[0].source is LotSource.TOP_UP] == [
         "500 top-up credits expired: past their expiry"  # at the period boundary of 24 Nov 2027
     ]
 

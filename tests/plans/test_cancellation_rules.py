@@ -19,6 +19,7 @@ from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import Lot, LotSource
 from studio_credits.domain.plan_changes import PlannedPlanChange, plan_change
 from tests.support.accounts import ANNUAL, MONTHLY, at, on_plan
+from tests.support.renewals import renewed_as_of
 
 NONCE = "a-random-nonce-the-service-draws"
 ACTOR = "user:u-1"
@@ -172,7 +173,7 @@ def test_a_token_lasts_until_the_term_it_was_offered_for_ends_and_is_stale_once_
     assert isinstance(confirmed_in_time, PlanEvent)
     assert confirmed_in_time.account.ends_at == BOUNDARY
     refusals = [
-        confirm_cancellation(as_of(pending, now).account, NONCE, now, ACTOR)
+        confirm_cancellation(renewed_as_of(pending, now).account, NONCE, now, ACTOR)
         for now in (BOUNDARY, BOUNDARY + timedelta(seconds=1), BOUNDARY + timedelta(minutes=3))
     ]
     assert refusals == 3 * [

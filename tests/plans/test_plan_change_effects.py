@@ -3,11 +3,13 @@ change leaves is kept by the changes after it, and the entries name the person w
 
 import pytest
 
+from studio_credits.domain.account import PlanStatus
 from studio_credits.domain.cancellation import CancellationOffer, InvalidToken
 from studio_credits.domain.catalogue import BillingInterval
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import LotSource
+from studio_credits.domain.payments import PaymentPurpose
 from studio_credits.domain.plan_terms import PlanChangeTerms
 from studio_credits.service import plans
 from studio_credits.service.ports import Services
@@ -74,44 +76,57 @@ def test_asking_for_the_current_plan_again_is_an_event_with_its_terms_and_voids_
     assert isinstance(plans.confirm_cancellation(services, PERSON, offer.token), InvalidToken)
 
 
-def on_yearly_pro_with_credit_left(services: Services, clock: FixedClock) -> None:
-    """Yearly Starter ($182.00) from 24 Nov 2026, at once a month of Pro ($49.00 due, $133.00 left
-    over as billing credit), then yearly Pro from the month's end, 24 Dec 2026 (a change of interval
-    waits for the term's end, and bills nothing then)."""
+def on_pro_with_credit_left(services: Services) -> None:
+    """Yearly Starter ($182.00) from 24 Nov 2026, then at once a month of Pro: $49.00 due, paid by
+    the unused year of Starter, and $133.00 left over as billing credit."""
     subscribe(services, PERSON, "starter", ANNUAL)
-    changed(services, "pro", MONTHLY, "to-pro")
-    assert changed(services, "pro", ANNUAL, "yearly") == PlanChangeTerms(
-        "pro", ANNUAL, False, at(2026, 12, 24), 0, 0, 0, 13_300
+    assert changed(services, "pro", MONTHLY, "to-pro") == PlanChangeTerms(
+        "pro", MONTHLY, True, at(2026, 11, 24), 3_000, 0, 0, 13_300
     )
-    account = live_until(services, clock, at(2026, 12, 24))
-    assert (account.plan_id, account.interval, account.billing_credit_cents) == ("pro", ANNUAL, 13_300)
 
 
-def test_the_billing_credit_pays_first_toward_an_upgrade(services: Services, clock: FixedClock) -> None:
-    on_yearly_pro_with_credit_left(services, clock)
+def test_the_billing_credit_pays_first_toward_an_upgrade(services: Services) -> None:
+    on_pro_with_credit_left(services)
 
     made = plans.change_plan(services, PERSON, "business", ANNUAL, "business")
 
-    # The year's difference, $950.00 - $470.00 = $480.00 for all 365 days left: $133.00 of credit
-    # pays first, $347.00 is due and no credit is left.
+    # A year of Business, $950.00, less the unused month of Pro, $49.00: $901.00, of which the
+    # $133.00 of credit pays first; $768.00 is due and no credit is left.
     assert isinstance(made, plans.PlanChangeMade), made
-    assert made.terms == PlanChangeTerms("business", ANNUAL, True, at(2026, 12, 24), 4_000, 34_700, 13_300, 0)
+    assert made.terms == PlanChangeTerms("business", ANNUAL, True, at(2026, 11, 24), 7_000, 76_800, 13_300, 0)
     assert made.account.billing_credit_cents == 0
     upgrade = ledger_entries(services.repository, PERSON.subject)[-2:]
     assert [(e.kind, e.amount, [m.source for m in e.lots], e.actor) for e in upgrade] == [
-        (EntryKind.PLAN_CHANGE, 0, [], "user:u-1"),
-        (EntryKind.GRANT, 4_000, [LotSource.PLAN], "user:u-1"),
+        (EntryKind.ROLLOVER, 3_000, [LotSource.ROLLOVER], "user:u-1"),
+        (EntryKind.GRANT, 7_000, [LotSource.PLAN], "user:u-1"),
     ]
 
 
-def test_paid_value_left_over_adds_to_the_billing_credit_and_none_of_it_is_applied(
+def test_the_billing_credit_pays_a_renewal_it_covers_and_nothing_is_charged(
     services: Services, clock: FixedClock
 ) -> None:
-    on_yearly_pro_with_credit_left(services, clock)
+    on_pro_with_credit_left(services)
+
+    account = live_until(services, clock, at(2026, 12, 24))
+
+    assert (account.status, account.billing_credit_cents) == (PlanStatus.ACTIVE, 13_300 - 4_900)
+    renewal = ledger_entries(services.repository, PERSON.subject)[-2:]
+    assert [(e.kind, e.amount, e.description) for e in renewal] == [
+        (EntryKind.RENEWAL, 0, "Pro plan renewed, billed monthly: $49.00 paid with billing credit"),
+        (EntryKind.GRANT, 3_000, "Pro plan: 3,000 credits for the period 24 Dec 2026 to 24 Jan 2027"),
+    ]
+    payments, _ = services.repository.payments_page(PERSON.subject, 10, None)
+    assert [p.purpose for p in payments] == [PaymentPurpose.PLAN_CHANGE]  # the yearly Starter only
+
+
+def test_paid_value_left_over_adds_to_the_billing_credit_and_none_of_it_is_applied(
+    services: Services,
+) -> None:
+    subscribe(services, PERSON, "pro", ANNUAL)
 
     made = plans.change_plan(services, PERSON, "business", MONTHLY, "business")
 
-    # A month of Business, $99.00, against the unused year of Pro, $470.00: $371.00 more credit.
+    # A month of Business, $99.00, against the unused year of Pro, $470.00: $371.00 of credit.
     assert isinstance(made, plans.PlanChangeMade), made
-    assert made.terms == PlanChangeTerms("business", MONTHLY, True, at(2026, 12, 24), 7_000, 0, 0, 50_400)
-    assert made.account.billing_credit_cents == 50_400
+    assert made.terms == PlanChangeTerms("business", MONTHLY, True, at(2026, 11, 24), 7_000, 0, 0, 37_100)
+    assert made.account.billing_credit_cents == 37_100

@@ -13,7 +13,9 @@
   payment (succeeded, then maybe refunded or disputed), and every paid payment applied once, its credits
   bought exactly, taking back only what its refunds or dispute cover; an unpaid one applied nothing;
 - Stripe holds at most one PaymentIntent per payment, a paid payment's succeeded, and no payment that
-  failed has a PaymentIntent that took the money.
+  failed has a PaymentIntent that took the money;
+- a renewal grants its period's plan credits only once paid (none while it is due), once, and is
+  charged successfully once at most.
 """
 
 from collections import defaultdict
@@ -26,6 +28,7 @@ from studio_credits.domain.catalogue import PLANS, Plan
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import LotSource
 from studio_credits.domain.payments import Payment, PaymentPurpose, PaymentStatus, pack_by_id
+from studio_credits.domain.purchases import PAYS_FOR_THE_PLAN
 from studio_credits.domain.refresh import ACTOR as REFRESH
 from tests.simulation.world import PAID, InvariantBroken, World
 
@@ -39,6 +42,8 @@ class LedgerWatch:
     by_lot: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lot_expiry: dict[str, datetime | None] = field(default_factory=dict)
     periods_granted: set[str] = field(default_factory=set)
+    plan_grants: set[str] = field(default_factory=set)
+    """The PLAN lots that GRANT entries made (a refund's PLAN lot is not a grant)."""
 
 
 @dataclass
@@ -105,6 +110,11 @@ class Invariants:
         ]
         if lapsed:
             raise InvariantBroken(f"{account_id}: spendable credits in expired lots at {now}: {lapsed}")
+        period_end = current.current_period.end
+        if current.renewal is not None and any(
+            lot.id in watch.plan_grants and lot.expires_at == period_end for lot in current.lots
+        ):
+            raise InvariantBroken(f"{account_id}: plan credits for a period whose renewal is unpaid")
         person = next(p for p in world.persons if p.principal.subject == account_id)
         if stored.billing_credit_cents != person.billing_credit_cents:
             raise InvariantBroken(
@@ -127,10 +137,16 @@ class Invariants:
             due = 0 if entry.plan_change is None else entry.plan_change.amount_due_now_cents
             if due > 0 and not paid_for:
                 raise InvariantBroken(f"{account_id}: a plan change with {due} due, unpaid: {entry}")
+        _check_renewals(account_id, payments, entries)
         for payment in payments.values():
             if payment.status in PAID:
                 _check_paid(account_id, payment, named.get(payment.id, []))
-            elif named.get(payment.id) or payment.entry_id or payment.lot_ids or payment.credits_bought:
+            elif (
+                any(e.amount or e.kind is not EntryKind.RENEWAL for e in named.get(payment.id, []))
+                or payment.entry_id
+                or payment.lot_ids
+                or payment.credits_bought
+            ):  # a renewal's failed charge only tells it (a RENEWAL entry)
                 raise InvariantBroken(f"{account_id}: {payment.status.value} {payment} applied something")
         if set(named) - set(payments):
             raise InvariantBroken(
@@ -138,14 +154,19 @@ class Invariants:
             )
 
     def _check_charges(self, account_id: str) -> None:
-        """What Stripe holds of the account's payments."""
+        """What Stripe holds of the account's payments: one renewal is charged once at most."""
         payments = self.world.repository.items[account_id].payments
+        renewals_charged: dict[str, int] = defaultdict(int)
         for payment_id, intents in self.world.intents(account_id).items():
             payment = payments.get(payment_id)
             if len(intents) > 1 or payment is None:
                 raise InvariantBroken(f"{account_id}: {[i.id for i in intents]} charged for {payment}")
             if payment.status is PaymentStatus.FAILED and intents[0].status == "succeeded":
                 raise InvariantBroken(f"{account_id}: {payment} failed, yet {intents[0].id} took the money")
+            if payment.purpose is PaymentPurpose.RENEWAL and intents[0].status == "succeeded":
+                renewals_charged[_renewal_of(payment)] += 1
+        if any(charges > 1 for charges in renewals_charged.values()):
+            raise InvariantBroken(f"{account_id}: a renewal charged more than once: {renewals_charged}")
         for payment in payments.values():
             if payment.status in PAID and payment.charge_id is None:
                 raise InvariantBroken(f"{account_id}: {payment} paid with no charge")
@@ -160,6 +181,8 @@ class Invariants:
             raise InvariantBroken(f"{account_id}: {entry}'s lots do not make its amount")
         for movement in entry.lots:
             watch.by_lot[movement.lot_id] += movement.amount
+            if entry.kind is EntryKind.GRANT and movement.source is LotSource.PLAN:
+                watch.plan_grants.add(movement.lot_id)
         if entry.amount > 0 and entry.kind not in (
             EntryKind.GRANT,
             EntryKind.ADJUST,
@@ -251,19 +274,49 @@ def _check_paid(account_id: str, payment: Payment, named: list[LedgerEntry]) -> 
             taken -= entry.amount
             if any(m.amount > 0 or m.lot_id not in payment.lot_ids for m in entry.lots):
                 raise InvariantBroken(f"{account_id}: {payment}'s take-back {entry} moves other lots")
-        elif not (disputed and payment.purpose is PaymentPurpose.PLAN_CHANGE):
+        elif not (disputed and payment.purpose in PAYS_FOR_THE_PLAN):
             raise InvariantBroken(f"{account_id}: {payment} applied again after a take-back: {entry}")
     if taken > payment.credits_taken_back:
         raise InvariantBroken(f"{account_id}: {payment} took back {taken}, above the {covered} covered")
 
 
+def _check_renewals(account_id: str, payments: dict[str, Payment], entries: list[LedgerEntry]) -> None:
+    """A renewal's credits are granted by its paid payment only, and once for its period."""
+    by_id = {entry.id: entry for entry in entries}
+    for entry in entries:
+        renewal = entry.payment_id and payments.get(entry.payment_id)
+        if "(renewal paid" in entry.description and not (
+            renewal and renewal.purpose is PaymentPurpose.RENEWAL and renewal.status in PAID
+        ):
+            raise InvariantBroken(f"{account_id}: a renewal's credits granted unpaid: {entry}")
+    renewed: dict[str, int] = defaultdict(int)
+    for payment in payments.values():
+        applied = by_id.get(payment.entry_id or "")
+        if payment.purpose is PaymentPurpose.RENEWAL and applied and applied.kind is EntryKind.GRANT:
+            renewed[_renewal_of(payment)] += 1
+    if any(grants > 1 for grants in renewed.values()):
+        raise InvariantBroken(f"{account_id}: a renewal's period granted more than once: {renewed}")
+
+
+def _renewal_of(payment: Payment) -> str:
+    """The renewal a payment is for: its key without the attempt."""
+    return payment.key.rsplit(":", 1)[0]
+
+
 def _plan_granted_after(entries: list[LedgerEntry], rollover: int) -> Plan:
     """The plan of the period a rollover rolls into: the one whose monthly credits the same change
-    grants next (one change may cross several boundaries, each its own rollover and grant)."""
+    grants next (one change may cross several boundaries, each its own rollover and grant), or
+    whose renewal it records as due (its grant waits for the payment)."""
     made = entries[rollover]
-    grant = next(
+    opened = next(
         entry
         for entry in entries[rollover + 1 :]
-        if entry.at == made.at and entry.kind is EntryKind.GRANT and entry.lots[0].source is LotSource.PLAN
+        if entry.at == made.at
+        and (
+            entry.kind is EntryKind.RENEWAL
+            or (entry.kind is EntryKind.GRANT and entry.lots[0].source is LotSource.PLAN)
+        )
     )
-    return next(plan for plan in PLANS if plan.monthly_credits == grant.amount)
+    if opened.kind is EntryKind.RENEWAL:
+        return next(plan for plan in PLANS if opened.description.startswith(f"{plan.name} plan renew"))
+    return next(plan for plan in PLANS if plan.monthly_credits == opened.amount)

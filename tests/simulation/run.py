@@ -38,12 +38,14 @@ from tests.simulation.world import (
     Grant,
     InvariantBroken,
     Op,
+    PayRenewal,
     Refund,
     Release,
     Reserve,
     Resume,
     Retry,
     RunJob,
+    UpdateCard,
     Webhook,
     World,
 )
@@ -145,7 +147,7 @@ def _change_plan(rng: random.Random, person: int, key: str) -> Iterator[Op]:
 
 def _payment(rng: random.Random, person: int, key: str) -> Iterator[Op]:
     """Paying on a bad day: answers lost, 3D Secure, Stripe's events duplicated, held and reordered,
-    refunds and disputes."""
+    refunds and disputes; renewals paid by the person, cards replaced."""
     roll = rng.random()
     if roll < 0.35:
         pack, fate = rng.randrange(len(CREDIT_PACKS)), rng.choice(FATES)
@@ -159,10 +161,16 @@ def _payment(rng: random.Random, person: int, key: str) -> Iterator[Op]:
         yield Webhook(person, rng.randrange(8), "outcome", rng.choice([0, 1, 1, 2]))
     elif roll < 0.85:
         yield Webhook(person, rng.randrange(8), "refund", rng.choice([0, 1, 2]), rng.choice([0.3, 0.5, 1.0]))
-    elif roll < 0.92:
+    elif roll < 0.9:
         yield Webhook(person, rng.randrange(8), "dispute", rng.choice([0, 1, 2]))
-    else:
+    elif roll < 0.94:
         yield DeliverHeld(rng.randrange(8))
+    elif roll < 0.98:  # a renewal due paid on the Plan page, 3D Secure answered at once or later
+        yield PayRenewal(person)
+        if rng.random() < 0.7:
+            yield Authenticate(person, rng.random() < 0.85)
+    else:
+        yield UpdateCard(person, rng.randrange(3))
 
 
 def _grant(rng: random.Random, person: int, key: str) -> Grant:

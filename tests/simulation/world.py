@@ -6,6 +6,7 @@ a caller may make, idempotent retries, and jobs run on time, late, twice or cut 
 """
 
 import json
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -45,7 +46,7 @@ from studio_credits.jobs.refresh import run_refresh
 from studio_credits.jobs.sweep import run_sweep
 from studio_credits.payments.stripe_provider import StripeProvider, expandable_id, metadata_of
 from studio_credits.payments.test_cards import PAYS
-from studio_credits.service import credit_packs, ledger, plans
+from studio_credits.service import credit_packs, ledger, plans, renewals
 from studio_credits.service import payments as paying
 from studio_credits.service.accounts import viewer_account
 from studio_credits.service.execution import IdempotencyConflict
@@ -81,6 +82,8 @@ CREATIVES = (
 
 CARDS = (PAYS, ASKS_FOR_3DS, DECLINED_AT_CHARGE)
 """Person n's card is CARDS[n % 3]: it pays, it asks for 3D Secure first, or its charges are declined."""
+RENEWED_BY_CREDIT = re.compile(r"renewed, billed \w+: \$([\d,]+\.\d\d) paid with billing credit")
+MONTHLY = BillingInterval.MONTHLY
 CLOSED_PORT = "http://127.0.0.1:9"
 """Where nothing listens: a charge sent there never reaches Stripe."""
 PAID = (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED, PaymentStatus.DISPUTED)
@@ -195,6 +198,21 @@ class DeliverHeld:
 
 
 @dataclass(frozen=True)
+class PayRenewal:
+    """The person pays the renewal due on the Plan page (3D Secure then answered by Authenticate)."""
+
+    person: int
+
+
+@dataclass(frozen=True)
+class UpdateCard:
+    """The person saves another card: CARDS[card]."""
+
+    person: int
+    card: int
+
+
+@dataclass(frozen=True)
 class Cancel:
     person: int
     confirm_after_seconds: int
@@ -240,6 +258,8 @@ Op = (
     | Authenticate
     | Webhook
     | DeliverHeld
+    | PayRenewal
+    | UpdateCard
 )
 Answer = tuple[str, object]
 """What a keyed write answered: ("entry", the entry), ("reservation", its id), ("plan", the terms),
@@ -254,7 +274,10 @@ class Person:
     refunded: dict[str, int] = field(default_factory=dict)
     """Credits refunded per consumption, as the answers said."""
     billing_credit_cents: int = 0
-    """The billing credit the last immediate plan change left, as its answer said."""
+    """The billing credit the last immediate plan change left, as its answer said, less what
+    renewals took of it since."""
+    renewals_seen: set[str] = field(default_factory=set)
+    """The entries of renewals the billing credit paid, counted."""
 
 
 @dataclass
@@ -341,7 +364,7 @@ class World:
                 self._cancel(person, after, before_boundary)
             case Resume(person):
                 plans.resume_plan(self.services, self.persons[person].principal)
-            case BuyCredits() | Authenticate() | Webhook() | DeliverHeld():
+            case BuyCredits() | Authenticate() | Webhook() | DeliverHeld() | PayRenewal() | UpdateCard():
                 self._pay(step, op)
             case _:
                 send = self._keyed(op)
@@ -357,8 +380,15 @@ class World:
                 if isinstance(answer[1], PlanChangeTerms):
                     self._check_plan_change(before, preview, answer[1])
 
-    def _pay(self, step: int, op: BuyCredits | Authenticate | Webhook | DeliverHeld) -> None:
+    def _pay(
+        self, step: int, op: BuyCredits | Authenticate | Webhook | DeliverHeld | PayRenewal | UpdateCard
+    ) -> None:
         match op:
+            case PayRenewal(person):
+                renewals.pay_renewal(self.services, self.persons[person].principal)
+                self.charged.add(self.account_id(person))
+            case UpdateCard(person, card):
+                self._save_card(self.persons[person].principal, CARDS[card % len(CARDS)])
             case BuyCredits(person, pack, key, fate):
                 self.sends[step] = partial(self._buy, person, pack, key)
                 self.answers[step] = self._buy(person, pack, key, fate)
@@ -692,15 +722,28 @@ class World:
     def _track_billing_credit(self, applied: set[str]) -> None:
         """A plan change paid after its request answered (authenticated, or by a webhook) left the
         billing credit its terms say, and what the price fell by while it waited; one paid for after
-        another came first kept its amount as billing credit."""
+        another came first kept its amount as billing credit. A renewal takes what the credit paid of
+        its price (all of it, where the credit covered it: nothing was charged)."""
         for person in self.persons:
             account_id = person.principal.subject
+            for made in self.repository.items[account_id].entries.values():
+                paid_by_credit = RENEWED_BY_CREDIT.search(made.description)
+                if paid_by_credit is not None and made.id not in person.renewals_seen:
+                    person.renewals_seen.add(made.id)
+                    person.billing_credit_cents -= _cents(paid_by_credit.group(1))
             for payment in self._payments(account_id):
                 if payment.id in applied or payment.status not in PAID:
                     continue
+                entry = self.repository.get_entry(account_id, payment.entry_id or "")
+                if payment.purpose is PaymentPurpose.RENEWAL:
+                    renewed = entry is not None and entry.kind is EntryKind.GRANT
+                    price = plan_by_id(payment.plan_id or "").price_cents(payment.interval or MONTHLY)
+                    person.billing_credit_cents += (
+                        payment.amount_cents - price if renewed else payment.amount_cents
+                    )
+                    continue
                 if payment.purpose is not PaymentPurpose.PLAN_CHANGE:
                     continue
-                entry = self.repository.get_entry(account_id, payment.entry_id or "")
                 terms = None if entry is None else entry.plan_change
                 if terms is None:
                     person.billing_credit_cents += payment.amount_cents
@@ -763,6 +806,12 @@ def _worth(before: Account, terms: PlanChangeTerms, now: datetime) -> float:
     if terms.interval is before.interval:
         return (price - paid) * left
     return price - paid * left
+
+
+def _cents(money: str) -> int:
+    """ "$1,234.50" as the ledger writes it, in cents."""
+    dollars, cents = money.replace(",", "").split(".")
+    return int(dollars) * 100 + int(cents)
 
 
 def _entry_answer(outcome: object) -> Answer:

@@ -92,11 +92,19 @@ def test_free_then_starter_then_pro_billed_yearly(demo: Services) -> None:
         "Scheduled change made: now on Pro, billed yearly",
     ]
     assert (account.plan_id, account.interval) == ("pro", BillingInterval.ANNUAL)
-    payments, _ = demo.repository.payments_page(DEMO_USER, 10, None)
-    assert [(p.description, p.amount_cents, p.status.value) for p in payments] == [
-        ("Change to Pro, billed monthly", 18_00, "SUCCEEDED"),
-        ("Change to Starter, billed monthly", 12_87, "SUCCEEDED"),
+    payments, _ = demo.repository.payments_page(DEMO_USER, 20, None)
+    assert [(p.description, p.amount_cents) for p in payments] == [
+        ("Pro plan renewal, billed yearly: 30 Oct 2026 to 30 Oct 2027", 470_00),
+        ("Pro plan renewal, billed monthly: 30 Sep 2026 to 30 Oct 2026", 49_00),
+        ("Pro plan renewal, billed monthly: 30 Aug 2026 to 30 Sep 2026", 49_00),
+        ("Pro plan renewal, billed monthly: 30 Jul 2026 to 30 Aug 2026", 49_00),
+        ("Change to Pro, billed monthly", 18_00),
+        ("Starter plan renewal, billed monthly: 30 Jun 2026 to 30 Jul 2026", 19_00),
+        ("Starter plan renewal, billed monthly: 30 May 2026 to 30 Jun 2026", 19_00),
+        ("Starter plan renewal, billed monthly: 30 Apr 2026 to 30 May 2026", 19_00),
+        ("Change to Starter, billed monthly", 12_87),
     ]
+    assert {p.status.value for p in payments} == {"SUCCEEDED"}
 
 
 def test_a_top_up_a_promotion_that_expires_unused_a_partial_capture_and_a_refund(demo: Services) -> None:

@@ -11,8 +11,8 @@ from studio_credits.domain.account import Account, PendingCancellation, Schedule
 from studio_credits.domain.catalogue import BillingInterval
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import LotMovement, LotSource
-from studio_credits.domain.payments import Card, Payment, PaymentPurpose, PaymentStatus
-from studio_credits.domain.purchases import Settled, declined, open_payment, paid, taken_back
+from studio_credits.domain.payments import Card, Payment, PaymentPurpose, PaymentStatus, open_payment
+from studio_credits.domain.purchases import Settled, declined, paid, taken_back
 from studio_credits.domain.spending import LedgerWrite, reserve
 from tests.support.accounts import PERSON, at, subscribed
 from tests.support.ledger import image
@@ -25,7 +25,7 @@ SUPPORT = "admin-1"
 
 def paid_pack(account: Account, pack_id: str = "pack-500", now: datetime = NOW) -> Settled:
     payment = open_payment(
-        account,
+        account.id,
         CARD,
         f"key-{pack_id}",
         PaymentPurpose.CREDIT_PACK,
@@ -39,7 +39,7 @@ def paid_pack(account: Account, pack_id: str = "pack-500", now: datetime = NOW) 
 
 def paid_plan(account: Account, plan_id: str, interval: BillingInterval, cents: int) -> Settled:
     payment = open_payment(
-        account,
+        account.id,
         CARD,
         "key",
         PaymentPurpose.PLAN_CHANGE,
@@ -102,7 +102,7 @@ def test_a_paid_pack_adds_a_top_up_lot_for_a_year_and_one_grant_naming_the_card(
 def test_a_decline_records_the_charge_the_reason_and_when() -> None:
     account = subscribed(PERSON.subject, "starter", BillingInterval.MONTHLY, ANCHOR)
     payment = open_payment(
-        account, CARD, "k", PaymentPurpose.CREDIT_PACK, 1_000, "Pack", NOW, pack_id="pack-500"
+        account.id, CARD, "k", PaymentPurpose.CREDIT_PACK, 1_000, "Pack", NOW, pack_id="pack-500"
     )
     asked = replace(payment, status=PaymentStatus.REQUIRES_ACTION, charge_id="pi_asked")
 

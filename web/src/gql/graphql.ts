@@ -47,6 +47,7 @@ export type EntryKind =
   | 'PLAN_CHANGE'
   | 'REFUND'
   | 'RELEASE'
+  | 'RENEWAL'
   | 'RESERVE'
   | 'ROLLOVER';
 
