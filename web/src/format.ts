@@ -93,6 +93,7 @@ export const ENTRY_KINDS: Record<EntryKind, string> = {
   REFUND: "Refund",
   ADJUST: "Adjustment",
   PLAN_CHANGE: "Plan change",
+  RENEWAL: "Renewal",
 };
 
 export const LOT_SOURCES: Record<LotSource, string> = {

@@ -34,6 +34,46 @@ class ScheduledPlanChange:
         return cls(plan=Plan.of(plan), interval=scheduled.interval, effective_at=holder.term_end)
 
 
+@strawberry.type(description="A paid term's renewal not paid yet: the account is PAST_DUE until it is.")
+class RenewalDue:
+    plan: Plan
+    interval: BillingInterval
+    owed_cents: int = strawberry.field(description="What is charged: the price less billing credit applied.")
+    price_cents: int
+    billing_credit_applied_cents: int
+    since: datetime = strawberry.field(description="The boundary the renewal fell due at.")
+    attempts: int = strawberry.field(description="Charges tried so far (the refresh job's and the person's).")
+    next_attempt_at: datetime | None = strawberry.field(
+        description="When the refresh job tries the card again; null after the last try or while a "
+        "charge is in flight."
+    )
+    ends_at: datetime = strawberry.field(
+        description="When the plan ends unpaid, and the account drops to the free plan."
+    )
+    charge_in_flight: bool = strawberry.field(
+        description="A charge awaits the bank or the person's authentication: pay again only after it."
+    )
+
+    @classmethod
+    def of(cls, holder: account.Account) -> "RenewalDue | None":
+        due = holder.renewal
+        if due is None:
+            return None
+        in_flight = due.open_payment_id is not None
+        return cls(
+            plan=Plan.of(catalogue.plan_by_id(due.plan_id)),
+            interval=due.interval,
+            owed_cents=due.owed_cents,
+            price_cents=due.price_cents,
+            billing_credit_applied_cents=due.credit_applied_cents,
+            since=due.due_at,
+            attempts=due.scheduled_attempts + due.attempts_by_person,
+            next_attempt_at=None if in_flight else due.next_attempt_at,
+            ends_at=due.lapses_at(holder.next_refresh_at),
+            charge_in_flight=in_flight,
+        )
+
+
 @strawberry.type
 class Account:
     id: strawberry.ID
@@ -53,6 +93,9 @@ class Account:
         description="Paid value kept from plan changes (cents), applied first to the next amounts due."
     )
     card: SavedCard | None = strawberry.field(description="The card on file; null when there is none.")
+    renewal_due: RenewalDue | None = strawberry.field(
+        description="Set while PAST_DUE: the renewal to pay, and when the plan ends unpaid."
+    )
     usage: UsageReport = strawberry.field(resolver=account_usage)
     history: LedgerEntryConnection = strawberry.field(resolver=account_history)
     notices: list[Notice] = strawberry.field(resolver=account_notices)
@@ -75,4 +118,5 @@ class Account:
             credits=CreditBalance.of(holder),
             billing_credit_cents=holder.billing_credit_cents,
             card=None if holder.card is None else SavedCard.of(holder.card),
+            renewal_due=RenewalDue.of(holder),
         )

@@ -16,7 +16,9 @@ from studio_credits.api.payments.results import (
     ConfirmPaymentResult,
     CreditsBought,
     InvalidPurchase,
+    NothingDue,
     PaymentSucceeded,
+    PayRenewalResult,
     SaveCardResult,
     card_required,
     unpaid,
@@ -24,7 +26,7 @@ from studio_credits.api.payments.results import (
 from studio_credits.api.payments.types import Payment, SavedCard
 from studio_credits.domain import account
 from studio_credits.domain.inputs import IDEMPOTENCY_KEY, PAYMENT_ID, PLAN_ID, SETUP_INTENT_ID
-from studio_credits.service import credit_packs, execution
+from studio_credits.service import credit_packs, execution, renewals
 from studio_credits.service import payments as paying
 
 
@@ -84,6 +86,25 @@ class PaymentMutations:
                 return InvalidPurchase(message=message)
             case execution.IdempotencyConflict():
                 return IdempotencyConflict.of(outcome)
+            case paying.PaymentMethodRequired():
+                return card_required(outcome)
+            case paying.PaymentDeclined() | paying.PaymentActionRequired() | paying.PaymentPending():
+                return unpaid(outcome)
+            case _:
+                assert_never(outcome)
+
+    @strawberry.mutation(
+        description="Pay the renewal due now on the card on file (PAST_DUE accounts): its period's "
+        "credits are granted once it succeeds. Safe to call again: one charge at a time."
+    )
+    def pay_renewal(self, info: Info) -> PayRenewalResult:
+        context = info.context
+        outcome = renewals.pay_renewal(context.services, context.principal)
+        match outcome:
+            case paying.PaymentSucceeded(payment=payment, account=paid_account):
+                return PaymentSucceeded(payment=Payment.of(payment), account=Account.of(paid_account))
+            case renewals.NothingDue(message=message):
+                return NothingDue(message=message)
             case paying.PaymentMethodRequired():
                 return card_required(outcome)
             case paying.PaymentDeclined() | paying.PaymentActionRequired() | paying.PaymentPending():

@@ -99,6 +99,22 @@ BuyCreditsResult = Annotated[
     | PaymentPending,
     strawberry.union("BuyCreditsResult"),
 ]
+
+
+@strawberry.type
+class NothingDue(RefusalAnswer):
+    message: str
+
+
+PayRenewalResult = Annotated[
+    PaymentSucceeded
+    | NothingDue
+    | PaymentMethodRequired
+    | PaymentDeclined
+    | PaymentActionRequired
+    | PaymentPending,
+    strawberry.union("PayRenewalResult"),
+]
 ConfirmPaymentResult = Annotated[
     PaymentSucceeded | PaymentDeclined | PaymentActionRequired | PaymentPending,
     strawberry.union("ConfirmPaymentResult"),

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { CardForm } from "../components/CardForm";
 import { Dialog } from "../components/Dialog";
 import { PaymentsList } from "../components/PaymentsList";
+import { RenewalDue } from "../components/RenewalDue";
 import { Failed, Loading } from "../components/states";
 import { describeError } from "../errors";
 import { cardLong, cardShort, credits, day, money, RESOLUTIONS } from "../format";
@@ -49,6 +50,9 @@ export function Plan() {
       </p>
       {account.data && plans.data ? (
         <>
+          {account.data.viewer.renewalDue && (
+            <RenewalDue due={account.data.viewer.renewalDue} card={account.data.viewer.card} onDone={finished} />
+          )}
           <CurrentPlan account={account.data.viewer} />
           <PaymentMethod account={account.data.viewer} onDone={finished} />
           <PlanOptions
@@ -88,6 +92,11 @@ function CurrentPlan({ account }: { account: Account }) {
           <div>
             <dt>Canceled: access ends</dt>
             <dd>{day(account.endsAt)}</dd>
+          </div>
+        ) : account.status === "PAST_DUE" ? (
+          <div>
+            <dt>Renewal</dt>
+            <dd>Not paid yet: see Payment due</dd>
           </div>
         ) : account.renewsAt ? (
           <div>
