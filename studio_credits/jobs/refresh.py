@@ -17,7 +17,7 @@ from studio_credits.service.renewals import charge_due_renewal
 
 def run_refresh(services: Services, remaining_ms: RemainingMillis | None = None) -> JobReport:
     now = services.clock.now()
-    report = JobReport("refresh", now, done_label="refreshed", item_label="periods and charges")
+    report = JobReport("refresh", now, done_label="refreshed", item_label="periods_and_charges")
     return for_each_due(
         report,
         services.repository.due_for_refresh(now),
