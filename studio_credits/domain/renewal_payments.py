@@ -128,6 +128,7 @@ def _failed(
 ) -> Outcome:
     owed = money_text(renewal.owed_cents)
     ends = day_text(renewal.lapses_at(account.next_refresh_at))
+    reason = reason.rstrip(".")
     next_try = renewal.next_attempt_at
     retry = f"the next try is on {day_text(next_try)}" if next_try is not None else "no try is left"
     plan = plan_by_id(renewal.plan_id)

@@ -132,7 +132,7 @@ def test_each_failure_says_what_comes_next_in_the_history() -> None:
     [entry] = settled.entries
     assert (entry.kind, entry.amount, entry.payment_id) == (EntryKind.RENEWAL, 0, settled.payment.id)
     assert entry.description == (
-        "Renewal payment of $49.00 failed: Your card was declined.; the next try is on 1 Mar 2026, and "
+        "Renewal payment of $49.00 failed: Your card was declined; the next try is on 1 Mar 2026, and "
         "the Pro plan ends on 7 Mar 2026 unless it is paid"
     )
 
