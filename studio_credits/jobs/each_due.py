@@ -86,10 +86,10 @@ def apply(
     return None if isinstance(outcome, Refused) else outcome
 
 
-def store_as_of(services: Services, account_id: str, counted: Callable[[Change], int]) -> int:
-    """Store the account as of now (domain/as_of.py), and what `counted` finds in the committed change.
+def store_as_of[T](services: Services, account_id: str, counted: Callable[[Change], T]) -> T | None:
+    """Store the account as of now (domain/as_of.py), and what `counted` finds in the committed change
+    (None: no such account).
 
     `execute` brings the account up to date before deciding, so storing it is the whole job.
     """
-    outcome = apply(services, account_id, lambda account, _: Planned(Change(account), account.id, counted))
-    return outcome or 0
+    return apply(services, account_id, lambda account, _: Planned(Change(account), account.id, counted))

@@ -29,8 +29,11 @@ def run_refresh(services: Services, remaining_ms: RemainingMillis | None = None)
 def refresh(services: Services, account_id: str) -> int:
     """Store the account as of now and charge its renewal if due: the periods granted and charges
     made or asked about (0: nothing to do)."""
-    done = store_as_of(services, account_id, _periods_granted)
-    if charge_due_renewal(services, account_id):
+    stored = store_as_of(services, account_id, lambda committed: committed)
+    if stored is None:
+        return 0
+    done = _periods_granted(stored)
+    if stored.account.renewal is not None and charge_due_renewal(services, stored.account):
         done += 1
         account = services.repository.get(account_id)
         if account is not None and account.unsent_notices:

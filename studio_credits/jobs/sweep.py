@@ -19,4 +19,4 @@ def run_sweep(services: Services, remaining_ms: RemainingMillis | None = None) -
 
 def sweep(services: Services, account_id: str) -> int:
     """Store the account as of now: the holds it released (0: another run got there first)."""
-    return store_as_of(services, account_id, lambda committed: len(committed.expired_holds))
+    return store_as_of(services, account_id, lambda committed: len(committed.expired_holds)) or 0

@@ -33,12 +33,12 @@ class NothingDue:
     message: str
 
 
-def charge_due_renewal(services: Services, account_id: str) -> bool:
-    """The refresh job's turn at a renewal due: ask how the charge in flight went, or make the
-    attempt due now (one without a card on file fails at once). True when it did something."""
-    account = services.repository.get(account_id)
-    renewal = None if account is None else account.renewal
-    if account is None or renewal is None:
+def charge_due_renewal(services: Services, account: Account) -> bool:
+    """The refresh job's turn at a renewal due on the account (as just stored): ask how the charge in
+    flight went, or make the attempt due now (one without a card on file fails at once). True when it
+    did something."""
+    account_id, renewal = account.id, account.renewal
+    if renewal is None:
         return False
     if renewal.open_payment_id is not None:
         collect(services, account_id, renewal.open_payment_id, ACTOR)

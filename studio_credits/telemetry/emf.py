@@ -48,7 +48,10 @@ class EmfMetrics:
         prefix = job.capitalize()
         self.powertools.add_metric(f"{prefix}Runs", MetricUnit.Count, 1)
         for name, value in counts.items():
-            self.powertools.add_metric(f"{prefix}{name.capitalize()}", MetricUnit.Count, value)
+            metric = "".join(
+                word.capitalize() for word in name.split("_")
+            )  # periods_and_charges: PeriodsAndCharges
+            self.powertools.add_metric(f"{prefix}{metric}", MetricUnit.Count, value)
 
     def flush(self) -> None:
         """Write the dimensioned sums (the metric set is Powertools' to write, in `log_metrics`)."""

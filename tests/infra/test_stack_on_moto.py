@@ -233,10 +233,10 @@ def test_each_request_and_job_run_leaves_one_log_line_and_its_metrics(deployment
         "RefreshSkipped": report["skipped"],
         "RefreshFailed": 0,
         "RefreshLeft": 0,
-        "RefreshPeriods": report["periods"],
+        "RefreshPeriodsAndCharges": report["periods_and_charges"],
     }
     granted = sum(value for key, (value, _, _) in refresh.metrics.items() if key.startswith("CreditsGranted"))
-    assert granted == 100 * report["periods"]  # every account here is on the free plan: 100 a period
+    assert granted == 100 * report["periods_and_charges"]  # all on the free plan: 100 a period, no charge
     assert {key.split("|")[0] for key in refresh.metrics} <= {*counted, "CreditsGranted", "ColdStart"}
 
 

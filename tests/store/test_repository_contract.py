@@ -2,7 +2,8 @@
 
 What a use case may rely on: atomic commits under the version read, items written once,
 the idempotency key and the refund marker winning over a stale version, history pages
-newest first, usage summed per day and kind, notices claimed once, due accounts found.
+newest first, usage summed per day and kind, notices claimed once, due accounts found (a renewal
+due among them, at its next try).
 """
 
 from collections.abc import Iterator
@@ -13,8 +14,8 @@ import pytest
 
 from studio_credits.bootstrap import tables
 from studio_credits.domain import spending
-from studio_credits.domain.account import Account, open_account
-from studio_credits.domain.catalogue import Resolution
+from studio_credits.domain.account import Account, PlanStatus, RenewalDue, open_account
+from studio_credits.domain.catalogue import BillingInterval, Resolution
 from studio_credits.domain.change import Change
 from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.history import HistoryFilter
@@ -181,3 +182,25 @@ def test_the_jobs_find_the_accounts_due(repository: Repository) -> None:
     assert list(repository.due_for_sweep(START + timedelta(days=10, hours=2))) == ["later"]
     assert "early" in set(repository.due_for_notices(month_end))
     assert list(repository.due_for_refresh(START)) == []
+
+
+def test_a_renewal_due_is_stored_and_the_account_falls_due_at_its_next_try(repository: Repository) -> None:
+    account = opened(repository)
+    due = RenewalDue(
+        period_index=1,
+        due_at=START,
+        plan_id="pro",
+        interval=BillingInterval.MONTHLY,
+        price_cents=4_900,
+        credit_applied_cents=100,
+        first_attempt_at=START,
+        scheduled_attempts=1,
+        attempts_by_person=2,
+        open_payment_id=None,
+    )
+    stored = repository.commit(Change(replace(account, status=PlanStatus.PAST_DUE, renewal=due)))
+
+    assert repository.get("a") == stored
+    assert stored.renewal == due
+    assert list(repository.due_for_refresh(START + timedelta(days=1) - timedelta(seconds=1))) == []
+    assert list(repository.due_for_refresh(START + timedelta(days=1))) == ["a"]  # the first retry
