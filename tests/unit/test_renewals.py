@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from studio_credits.domain.account import Account, PlanStatus
+from studio_credits.domain.account import Account, PlanStatus, ScheduledChange
 from studio_credits.domain.as_of import as_of
 from studio_credits.domain.catalogue import BillingInterval
 from studio_credits.domain.ledger import EntryKind
@@ -219,3 +219,14 @@ def test_plan_changes_and_cancellations_wait_for_the_renewal_s_payment() -> None
         "Your Pro plan's renewal of $49.00 is not paid yet: pay it on the Plan page first. Unpaid, the "
         "plan ends on 31 Mar 2026 and you move to the Free plan."
     )
+
+
+def test_a_scheduled_downgrade_charges_the_new_plan_s_price_and_one_to_free_nothing() -> None:
+    pro = subscribed("a", "pro", MONTHLY, ANCHOR)
+
+    to_starter = as_of(replace(pro, scheduled_change=ScheduledChange("starter", MONTHLY)), DUE).account
+    to_free = as_of(replace(pro, scheduled_change=ScheduledChange("free", MONTHLY)), DUE).account
+
+    assert to_starter.renewal is not None
+    assert (to_starter.plan_id, to_starter.renewal.owed_cents) == ("starter", 1_900)
+    assert (to_free.plan_id, to_free.status, to_free.renewal) == ("free", PlanStatus.ACTIVE, None)
