@@ -81,3 +81,37 @@ def creative_text(creative: Creative) -> str:
     if creative.advanced_template:
         parts.append("advanced template")
     return ", ".join(parts)
+
+
+def creatives_text(count: int, creative: Creative) -> str:
+    """A count of one output of a creative, as emails say what credits would make: "75 4K images",
+    "1 1080p video of 15 s", "3 multi-shot 1080p videos of 30 s, 5 shots", "12 4K images with the
+    premium model"."""
+    return f"{count:,} {_creative_noun(creative, many=count != 1)}"
+
+
+def would_buy_text(credits: int, count: int, creative: Creative) -> str:
+    """ "1,200 credits: about 75 4K images"; "3 credits: not enough for one 4K image"."""
+    if count == 0:
+        return f"{credits_text(credits)}: not enough for one {_creative_noun(creative, many=False)}"
+    return f"{credits_text(credits)}: about {creatives_text(count, creative)}"
+
+
+def _creative_noun(creative: Creative, many: bool) -> str:
+    resolution = resolution_text(creative.resolution)
+    if creative.kind is CreativeKind.IMAGE:
+        noun = f"{resolution} image{'s' if many else ''}"
+    else:
+        multi_shot = "multi-shot " if creative.kind is CreativeKind.MULTI_SHOT_VIDEO else ""
+        noun = f"{multi_shot}{resolution} video{'s' if many else ''} of {creative.duration_seconds} s"
+        if creative.shots is not None:
+            noun += f", {plural(creative.shots, 'shot')}"
+    options = [
+        option
+        for option, used in (
+            ("the premium model", creative.premium_model),
+            ("an advanced template", creative.advanced_template),
+        )
+        if used
+    ]
+    return f"{noun} with {' and '.join(options)}" if options else noun
