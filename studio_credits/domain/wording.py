@@ -7,6 +7,7 @@ from datetime import datetime
 from studio_credits.domain.catalogue import BillingInterval, Resolution
 from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.lots import LotSource
+from studio_credits.domain.notices import NoticeKind
 
 RESOLUTIONS = {
     Resolution.RES_480P: "480p",
@@ -24,11 +25,26 @@ SOURCES = {
 }
 BILLED = {BillingInterval.MONTHLY: "monthly", BillingInterval.ANNUAL: "yearly"}
 VIDEO_NOUNS = {CreativeKind.VIDEO: "video", CreativeKind.MULTI_SHOT_VIDEO: "multi-shot video"}
+NOTICE_LABELS = {
+    NoticeKind.RENEWAL_REMINDER: "Before your plan renews",
+    NoticeKind.RENEWAL_PAID: "When your plan's renewal is paid",
+    NoticeKind.PAYMENT_FAILED: "When a payment fails",
+    NoticeKind.AUTO_TOP_UP_MADE: "When auto top-up buys credits",
+    NoticeKind.AUTO_TOP_UP_OFF: "When auto top-up turns itself off",
+    NoticeKind.CANCELLATION_ENDING: "Before a canceled plan ends",
+    NoticeKind.CREDITS_EXPIRING: "Before credits expire",
+    NoticeKind.LOW_CREDITS: "When your credits run low",
+}
 
 
 def day_text(moment: datetime) -> str:
     """A date as ledger texts and notices show it (UTC): 15 Dec 2026."""
     return f"{moment.day} {moment:%b %Y}"
+
+
+def notice_label(kind: NoticeKind) -> str:
+    """What a kind of notice is about, as the email preferences list it: "Before credits expire"."""
+    return NOTICE_LABELS[kind]
 
 
 def resolution_text(resolution: Resolution) -> str:

@@ -132,6 +132,8 @@ class AccountModel(Model):
     next_notice_at = UTCDateTimeAttribute(null=True)
     notices_checked_at = UTCDateTimeAttribute(null=True)
     unsent_notices = ListAttribute(of=UnicodeAttribute, default=list)
+    muted_notices = ListAttribute(of=UnicodeAttribute, default=list)
+    """Notice kinds the person turned off; absent on accounts stored before preferences."""
     hold_shard = UnicodeAttribute(null=True)
     next_hold_expiry_at = UTCDateTimeAttribute(null=True)
 
