@@ -345,6 +345,7 @@ def notice_to_item(notice: Notice) -> NoticeItem:
         at=notice.at,
         message=notice.message,
         sent_at=notice.sent_at,
+        credits=notice.credits,
     )
 
 
@@ -356,6 +357,7 @@ def notice_from_item(item: NoticeItem) -> Notice:
         at=item.at,
         message=item.message,
         sent_at=item.sent_at,
+        credits=None if item.credits is None else int(item.credits),
     )
 
 

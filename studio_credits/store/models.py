@@ -223,6 +223,8 @@ class NoticeItem(LedgerItem, discriminator="notice"):
     at = UTCDateTimeAttribute()
     message = UnicodeAttribute()
     sent_at = UTCDateTimeAttribute(null=True)
+    credits = NumberAttribute(null=True)
+    """Absent on notices recorded before notices kept the credits they are about."""
 
 
 class UsageItem(LedgerItem, discriminator="usage"):
