@@ -36,8 +36,9 @@ class NoticePreference:
 
 
 def notice_preferences(account: Account) -> tuple[NoticePreference, ...]:
-    """One for each kind, in the order of NoticeKind."""
-    return tuple(NoticePreference(kind, is_emailed(account, kind)) for kind in NoticeKind)
+    """One for each kind: those that can be turned off first, each part in the order of NoticeKind."""
+    kinds = sorted(NoticeKind, key=lambda kind: not can_turn_off(kind))
+    return tuple(NoticePreference(kind, is_emailed(account, kind)) for kind in kinds)
 
 
 @dataclass(frozen=True)

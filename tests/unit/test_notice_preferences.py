@@ -64,7 +64,16 @@ def test_the_preferences_list_each_kind_once_with_its_label() -> None:
 
     listed = notice_preferences(muted)
 
-    assert [preference.kind for preference in listed] == list(NoticeKind)
+    assert [preference.kind for preference in listed] == [
+        NoticeKind.CANCELLATION_ENDING,
+        NoticeKind.CREDITS_EXPIRING,
+        NoticeKind.LOW_CREDITS,
+        NoticeKind.RENEWAL_REMINDER,
+        NoticeKind.RENEWAL_PAID,
+        NoticeKind.PAYMENT_FAILED,
+        NoticeKind.AUTO_TOP_UP_MADE,
+        NoticeKind.AUTO_TOP_UP_OFF,
+    ]
     assert NoticePreference(NoticeKind.CREDITS_EXPIRING, enabled=False) in listed
     assert {p.label for p in listed if not p.can_turn_off} == {
         "Before your plan renews",

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 import { CardForm } from "../components/CardForm";
 import { Dialog } from "../components/Dialog";
+import { EmailPreferences } from "../components/EmailPreferences";
 import { PaymentsList } from "../components/PaymentsList";
 import { Failed, Loading } from "../components/states";
 import { describeError } from "../errors";
@@ -59,6 +60,7 @@ export function Plan() {
           />
           <PaymentsList version={paymentsVersion} />
           <HowCreditsWork />
+          <EmailPreferences />
           <CancelPlan account={account.data.viewer} onDone={finished} />
         </>
       ) : error ? (
