@@ -1,5 +1,5 @@
-"""What money buys: a payment opened for a plan change or a credit pack, applied only once it has
-succeeded, and taken back (what is still unspent) when it is refunded or disputed.
+"""What money buys: a payment opened for a plan change, a credit pack or an auto top-up, applied only
+once it has succeeded, and taken back (what is still unspent) when it is refunded or disputed.
 
 Every function is a decision on the account as of now; the use cases (service/payments.py)
 commit each as one change.
@@ -9,10 +9,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from studio_credits.domain.account import Account
+from studio_credits.domain.auto_top_up import top_up_declined, top_up_paid
 from studio_credits.domain.catalogue import FREE, BillingInterval
 from studio_credits.domain.ids import new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
+from studio_credits.domain.notices import Notice
 from studio_credits.domain.payments import (
     OPEN_STATUSES,
     Card,
@@ -38,6 +40,7 @@ class Settled:
     account: Account
     entries: tuple[LedgerEntry, ...]
     payment: Payment
+    notices: tuple[Notice, ...] = ()
 
 
 def open_payment(
@@ -96,8 +99,19 @@ def declined(payment: Payment, charge_id: str | None, reason: str, now: datetime
     )
 
 
+def failed(account: Account, payment: Payment, charge_id: str | None, reason: str, now: datetime) -> Settled:
+    """A declined payment: what it was for does not apply; a declined auto top-up is counted, and the
+    third in a row turns auto top-up off."""
+    payment = declined(payment, charge_id, reason, now)
+    if payment.purpose is not PaymentPurpose.AUTO_TOP_UP:
+        return Settled(account, (), payment)
+    after, entries, notices = top_up_declined(account, payment, now)
+    return Settled(after, entries, payment, notices)
+
+
 def paid(account: Account, payment: Payment, charge_id: str | None, now: datetime, actor: str) -> Settled:
-    """What the succeeded payment bought, applied now: the plan change or the credit pack.
+    """What the succeeded payment bought, applied now: the plan change, or the pack of a credit pack or
+    an auto top-up.
 
     A plan change no longer possible when the money arrives (another change came first) keeps the
     amount as billing credit: paid value is never dropped.
@@ -107,7 +121,7 @@ def paid(account: Account, payment: Payment, charge_id: str | None, now: datetim
     paid_with = (
         f"paid {money_text(payment.amount_cents)} with {card_text(payment.card_brand, payment.card_last4)}"
     )
-    if payment.purpose is PaymentPurpose.CREDIT_PACK:
+    if payment.purpose in (PaymentPurpose.CREDIT_PACK, PaymentPurpose.AUTO_TOP_UP):
         after, entries = _pack_bought(account, payment, now, actor, paid_with)
     else:
         after, entries = _plan_bought(account, payment, now, actor, paid_with)
@@ -125,7 +139,10 @@ def paid(account: Account, payment: Payment, charge_id: str | None, now: datetim
         credits_bought=sum(lot.granted for lot in bought),
         entry_id=entries[0].id,
     )
-    return Settled(after, tuple(replace(entry, payment_id=payment.id) for entry in entries), settled)
+    notices: tuple[Notice, ...] = ()
+    if payment.purpose is PaymentPurpose.AUTO_TOP_UP:
+        after, notices = top_up_paid(after, settled, now)
+    return Settled(after, tuple(replace(entry, payment_id=payment.id) for entry in entries), settled, notices)
 
 
 def _pack_bought(
@@ -140,10 +157,11 @@ def _pack_bought(
         add_months(now, TOP_UP_LIFETIME_MONTHS),
         now,
     )
+    what = "Auto top-up" if payment.purpose is PaymentPurpose.AUTO_TOP_UP else "Credit pack"
     draft = EntryDraft(
         EntryKind.GRANT,
         pack.credits,
-        f"Credit pack: {credits_text(pack.credits)} ({paid_with})",
+        f"{what}: {credits_text(pack.credits)} ({paid_with})",
         (LotMovement(lot.id, lot.source, pack.credits),),
     )
     bought = replace(account, lots=(*account.lots, lot), period_granted=account.period_granted + pack.credits)

@@ -1,8 +1,11 @@
-"""Refresh every account whose period has ended: one atomic change each, under the version read."""
+"""Refresh every account whose period has ended, and charge the auto top-ups whose charge after their
+spend got no answer: one atomic change each, under the version read."""
 
 from studio_credits.domain.change import Change
 from studio_credits.domain.ledger import EntryKind
-from studio_credits.jobs.each_due import JobReport, RemainingMillis, for_each_due, store_as_of
+from studio_credits.jobs.each_due import JobReport, RemainingMillis, apply, for_each_due
+from studio_credits.service.auto_top_ups import charge_waiting_top_up
+from studio_credits.service.execution import Planned
 from studio_credits.service.ports import Services
 
 
@@ -18,8 +21,13 @@ def run_refresh(services: Services, remaining_ms: RemainingMillis | None = None)
 
 
 def refresh(services: Services, account_id: str) -> int:
-    """Store the account as of now: the number of periods granted (0: up to date)."""
-    return store_as_of(services, account_id, _periods_granted)
+    """Store the account as of now, then charge an auto top-up left waiting for its charge: the number
+    of periods granted (0: up to date)."""
+    stored = apply(services, account_id, lambda account, _: Planned(Change(account), account.id, lambda c: c))
+    if stored is None:
+        return 0
+    charge_waiting_top_up(services, stored.account)
+    return _periods_granted(stored)
 
 
 def _periods_granted(committed: Change) -> int:

@@ -33,8 +33,9 @@ from studio_credits.domain.payments import (
 )
 from studio_credits.domain.purchases import (
     OPERATIONS,
+    Settled,
     awaiting_authentication,
-    declined,
+    failed,
     open_payment,
     paid,
     request_of,
@@ -153,6 +154,14 @@ def charge_for(
     return _collected(services, account, payment, actor, charged_before=not opened_now)
 
 
+def charge_opened(
+    services: Services, account: Account, payment: Payment, actor: str
+) -> PaymentSucceeded | Unpaid:
+    """Charge a payment that the write which opened it is the first to charge (an auto top-up, right
+    after the spend that crossed its threshold), and settle it."""
+    return _collected(services, account, payment, actor, charged_before=False)
+
+
 def collect(services: Services, account_id: str, payment_id: str, actor: str) -> PaymentSucceeded | Unpaid:
     """Bring a payment to what the provider says of it: charge it if it never was (looking first
     for the charge an earlier request may have made), or ask about the charge made, and settle it;
@@ -224,18 +233,28 @@ def _settled(
     if outcome.status is ChargeStatus.SUCCEEDED and payment.status in (*OPEN_STATUSES, PaymentStatus.FAILED):
         bought = paid(account, payment, outcome.charge_id, now, actor)
         record = _idempotency_record(bought.payment, now)
-        return Change(bought.account, bought.entries, payments=(bought.payment,), idempotency=record)
+        return Change(
+            bought.account,
+            bought.entries,
+            payments=(bought.payment,),
+            idempotency=record,
+            notices=bought.notices,
+        )
     if payment.status not in OPEN_STATUSES:
         return None
     if outcome.status is ChargeStatus.DECLINED:
         reason = outcome.decline_reason or "The card was declined."
-        return Change(account, payments=(declined(payment, outcome.charge_id, reason, now),))
+        return _declined_change(failed(account, payment, outcome.charge_id, reason, now))
     if outcome.status is ChargeStatus.REQUIRES_ACTION and payment.off_session:
         reason = "The card's bank asks you to confirm this payment: pay it on the Plan page."
-        return Change(account, payments=(declined(payment, outcome.charge_id, reason, now),))
+        return _declined_change(failed(account, payment, outcome.charge_id, reason, now))
     if outcome.status is ChargeStatus.REQUIRES_ACTION and payment.status is PaymentStatus.PENDING:
         return Change(account, payments=(awaiting_authentication(payment, outcome.charge_id),))
     return None
+
+
+def _declined_change(declined: Settled) -> Change:
+    return Change(declined.account, declined.entries, payments=(declined.payment,), notices=declined.notices)
 
 
 def handle_payment_event(services: Services, event: PaymentEvent) -> None:

@@ -124,7 +124,7 @@ class MemoryRepository:
             return self._commit(change)
 
     def due_for_refresh(self, now: datetime) -> Iterator[str]:
-        return iter([a.id for a in self.accounts.values() if a.next_refresh_at <= now])
+        return iter([a.id for a in self.accounts.values() if a.refresh_due_at <= now])
 
     def due_for_notices(self, now: datetime) -> Iterator[str]:
         due = [a.id for a in self.accounts.values() if (at := next_notice_at(a)) is not None and at <= now]
