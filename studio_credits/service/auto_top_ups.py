@@ -33,6 +33,9 @@ def set_auto_top_up(
     def decide(
         current: Account, now: datetime
     ) -> Decision[Account, AutoTopUpRefused | PaymentMethodRequired]:
+        change = turn_on(current, pack, threshold, monthly_cap, now, principal.actor)
+        if isinstance(change, AutoTopUpRefused):
+            return Refused(change)
         if current.card is None:
             return Refused(
                 PaymentMethodRequired(
@@ -41,9 +44,6 @@ def set_auto_top_up(
                     pack.price_cents,
                 )
             )
-        change = turn_on(current, pack, threshold, monthly_cap, now, principal.actor)
-        if isinstance(change, AutoTopUpRefused):
-            return Refused(change)
         return Planned(change, "", lambda committed: committed.account)
 
     outcome = execute(services, account.id, decide)
