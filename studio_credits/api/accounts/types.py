@@ -4,6 +4,7 @@ from datetime import datetime
 
 import strawberry
 
+from studio_credits.api.auto_top_up.types import AutoTopUp
 from studio_credits.api.catalogue.types import Plan
 from studio_credits.api.enums import BillingInterval, PlanStatus
 from studio_credits.api.ledger.queries import account_history, account_notices, account_usage
@@ -53,6 +54,7 @@ class Account:
         description="Paid value kept from plan changes (cents), applied first to the next amounts due."
     )
     card: SavedCard | None = strawberry.field(description="The card on file; null when there is none.")
+    auto_top_up: AutoTopUp | None = strawberry.field(description="Null until it is first turned on.")
     usage: UsageReport = strawberry.field(resolver=account_usage)
     history: LedgerEntryConnection = strawberry.field(resolver=account_history)
     notices: list[Notice] = strawberry.field(resolver=account_notices)
@@ -75,4 +77,5 @@ class Account:
             credits=CreditBalance.of(holder),
             billing_credit_cents=holder.billing_credit_cents,
             card=None if holder.card is None else SavedCard.of(holder.card),
+            auto_top_up=AutoTopUp.of(holder),
         )
