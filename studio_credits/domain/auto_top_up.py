@@ -4,9 +4,11 @@ three declined payments in a row.
 
 The spend that crosses the threshold marks the crossing in its own change and opens the top-up's
 payment there, under a key made of the account and the crossing's number: concurrent spends, each
-committed under the account's version, mark it once, and whoever charges it (right after the spend,
-or the refresh job later) charges that one payment. A crossing re-arms only once credits available
-are back at or above the threshold.
+committed under the account's version, mark it once (the account's own count of crossings makes the
+key, so no key item is claimed: a spend that decided on the same crossing loses the race for the
+version, reads again and finds it taken), and whoever charges it (right after the spend, or the
+refresh job later) charges that one payment. A crossing re-arms only once credits available are back
+at or above the threshold.
 """
 
 from dataclasses import dataclass, replace

@@ -117,9 +117,7 @@ def consume(
     spent, top_up = on_spend(account, spent, now)
     usage = (UsageIncrement(day_of(now), creative.kind, priced.credits, 1),)
     entry = change_entries(account, now, actor, (what,))[0]
-    change = Change(
-        spent, (entry,), notices=notices, usage=usage, payments=top_up, opens_payment=bool(top_up)
-    )
+    change = Change(spent, (entry,), notices=notices, usage=usage, payments=top_up)
     return LedgerWrite(change, entry)
 
 
@@ -153,7 +151,7 @@ def reserve(
         job_id=job_id,
     )
     entry = change_entries(account, now, actor, (what,))[0]
-    change = Change(held, (entry,), reservations=(reservation,), payments=top_up, opens_payment=bool(top_up))
+    change = Change(held, (entry,), reservations=(reservation,), payments=top_up)
     return LedgerWrite(change, entry, reservation)
 
 
