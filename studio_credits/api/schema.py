@@ -7,6 +7,7 @@ from strawberry.types import ExecutionContext
 from graphql import GraphQLError
 from studio_credits.api import limits
 from studio_credits.api.accounts.queries import AccountQueries
+from studio_credits.api.auto_top_up.mutations import AutoTopUpMutations
 from studio_credits.api.catalogue.queries import CatalogueQueries
 from studio_credits.api.ledger.mutations import LedgerMutations
 from studio_credits.api.notices.mutations import NoticeMutations
@@ -16,7 +17,9 @@ from studio_credits.api.plans.mutations import PlanMutations
 from studio_credits.api.plans.queries import PlanQueries
 
 Query = merge_types("Query", (AccountQueries, CatalogueQueries, PlanQueries, PaymentQueries))
-Mutation = merge_types("Mutation", (LedgerMutations, PlanMutations, PaymentMutations, NoticeMutations))
+Mutation = merge_types(
+    "Mutation", (LedgerMutations, PlanMutations, PaymentMutations, NoticeMutations, AutoTopUpMutations)
+)
 
 
 class Schema(strawberry.Schema):

@@ -14,6 +14,8 @@ from studio_credits.domain.notices import NoticeKind
 from studio_credits.domain.payments import Card
 from studio_credits.domain.periods import Period, period, term
 
+TOP_UP_CHARGE_GRACE = timedelta(minutes=1)
+
 
 class PlanStatus(Enum):
     ACTIVE = "ACTIVE"
@@ -123,6 +125,31 @@ class RenewalDue:
 
 
 @dataclass(frozen=True)
+class AutoTopUp:
+    """Auto top-up as the person set it, and where it stands (the rules: domain/auto_top_up.py)."""
+
+    pack_id: str
+    threshold: int
+    """A spend that leaves fewer credits available than this buys the pack."""
+    monthly_cap: int
+    """The most top-ups it charges in one credit period (a month), declined ones included."""
+    enabled: bool = True
+    armed: bool = True
+    """False from a top-up until credits available are back at or above the threshold: one charge per
+    crossing."""
+    crossings: int = 0
+    """Top-ups charged so far, ever: the number in each one's payment key."""
+    pending_payment_id: str | None = None
+    """The top-up whose charge has not been answered yet; no other starts meanwhile."""
+    pending_since: datetime | None = None
+    counted_period_start: datetime | None = None
+    """The credit period `charged_in_period` counts for."""
+    charged_in_period: int = 0
+    failures: int = 0
+    """Top-ups declined in a row."""
+
+
+@dataclass(frozen=True)
 class Account:
     id: str
     email: str | None
@@ -160,6 +187,8 @@ class Account:
     """The card on file that paid changes and credit packs are charged to."""
     renewal: RenewalDue | None = None
     """Set while PAST_DUE."""
+    auto_top_up: AutoTopUp | None = None
+    """None until the person first turns it on."""
 
     @property
     def plan(self) -> Plan:
@@ -196,11 +225,21 @@ class Account:
     def refresh_due_at(self) -> datetime:
         """When the refresh job next has work for the account (the key its due index holds): the
         period's end, or sooner what a payment waits for."""
-        if self.renewal is None:
-            return self.next_refresh_at
-        attempt_at = self.renewal.next_attempt_at
-        ends_at = self.renewal.lapses_at(self.next_refresh_at)
-        return ends_at if attempt_at is None else min(ends_at, attempt_at)
+        due = [self.next_refresh_at]
+        if self.renewal is not None:
+            due.append(self.renewal.lapses_at(self.next_refresh_at))
+            if self.renewal.next_attempt_at is not None:
+                due.append(self.renewal.next_attempt_at)
+        if self.top_up_charge_due_at is not None:
+            due.append(self.top_up_charge_due_at)
+        return min(due)
+
+    @property
+    def top_up_charge_due_at(self) -> datetime | None:
+        """When the refresh job charges an auto top-up whose prompt charge (right after its spend) has
+        not been answered: a minute after the spend, so the two never charge at once."""
+        pending = None if self.auto_top_up is None else self.auto_top_up.pending_since
+        return None if pending is None else pending + TOP_UP_CHARGE_GRACE
 
     @property
     def next_hold_expiry_at(self) -> datetime | None:

@@ -20,7 +20,8 @@ class EntryKind(Enum):
     REFUND = "REFUND"
     ADJUST = "ADJUST"
     PLAN_CHANGE = "PLAN_CHANGE"
-    """A plan event (upgrade, scheduled change, cancellation, resume): amount 0; credits move in others."""
+    """A plan event (upgrade, scheduled change, cancellation, resume, auto top-up turned on, changed or
+    off): amount 0; credits move in others."""
     RENEWAL = "RENEWAL"
     """A renewal's event (due, a charge failed, paid by billing credit): amount 0; its GRANT comes apart."""
 

@@ -166,6 +166,17 @@ class Payment:
     """Charged with nobody there to authenticate (a renewal, an auto top-up): a bank that asks declines."""
 
 
+def authentication_needed(purpose: PaymentPurpose) -> str:
+    """Why an off-session charge whose bank asks for the person's confirmation did not pay, and what
+    they can do."""
+    if purpose is PaymentPurpose.RENEWAL:
+        return "The card's bank asks you to confirm this payment: pay it now on the Plan page."
+    return (
+        "The card's bank asks you to confirm each payment, which an automatic one cannot: "
+        "buy credits yourself on the Usage Overview."
+    )
+
+
 def open_payment(
     account_id: str,
     card: Card,

@@ -1,5 +1,5 @@
-"""What money buys: a payment opened for a plan change or a credit pack, applied only once it has
-succeeded, and taken back (what is still unspent) when it is refunded or disputed.
+"""What money buys: a payment opened for a plan change, a credit pack, a renewal or an auto top-up,
+applied only once it has succeeded, and taken back (what is still unspent) when it is refunded or disputed.
 
 Every function is a decision on the account as of now; the use cases (service/payments.py)
 commit each as one change.
@@ -8,7 +8,8 @@ commit each as one change.
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from studio_credits.domain.account import Account
+from studio_credits.domain.account import Account, PlanStatus
+from studio_credits.domain.auto_top_up import top_up_declined, top_up_paid
 from studio_credits.domain.catalogue import FREE, BillingInterval
 from studio_credits.domain.ids import new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
@@ -71,7 +72,8 @@ def declined(payment: Payment, charge_id: str | None, reason: str, now: datetime
 
 
 def paid(account: Account, payment: Payment, charge_id: str | None, now: datetime, actor: str) -> Settled:
-    """What the succeeded payment bought, applied now: the plan change or the credit pack.
+    """What the succeeded payment bought, applied now: the plan change, the renewal, or the pack of a
+    credit pack or an auto top-up.
 
     A plan change no longer possible when the money arrives (another change came first) keeps the
     amount as billing credit: paid value is never dropped.
@@ -82,7 +84,7 @@ def paid(account: Account, payment: Payment, charge_id: str | None, now: datetim
         f"paid {money_text(payment.amount_cents)} with {card_text(payment.card_brand, payment.card_last4)}"
     )
     notices: tuple[Notice, ...] = ()
-    if payment.purpose is PaymentPurpose.CREDIT_PACK:
+    if payment.purpose in (PaymentPurpose.CREDIT_PACK, PaymentPurpose.AUTO_TOP_UP):
         after, entries = _pack_bought(account, payment, now, actor, paid_with)
     elif payment.purpose is PaymentPurpose.RENEWAL:
         after, entries, notices = _renewal_bought(account, payment, now, actor, paid_with)
@@ -102,6 +104,8 @@ def paid(account: Account, payment: Payment, charge_id: str | None, now: datetim
         credits_bought=sum(lot.granted for lot in bought),
         entry_id=entries[0].id,
     )
+    if payment.purpose is PaymentPurpose.AUTO_TOP_UP:
+        after, notices = top_up_paid(after, settled, now)
     return Settled(after, _paid_by(entries, payment), settled, notices)
 
 
@@ -109,8 +113,12 @@ def failed(
     account: Account, payment: Payment, charge_id: str | None, reason: str, now: datetime, actor: str
 ) -> Settled:
     """A declined payment, and what its failure does to the account: a renewal's next attempt may
-    be made (domain/renewal_payments.py); what a request asked for is simply not applied."""
+    be made (domain/renewal_payments.py); a declined auto top-up is counted, and the third in a row
+    turns auto top-up off (domain/auto_top_up.py); what a request asked for is simply not applied."""
     settled = declined(payment, charge_id, reason, now)
+    if payment.purpose is PaymentPurpose.AUTO_TOP_UP:
+        after, entries, notices = top_up_declined(account, settled, now)
+        return Settled(after, entries, settled, notices)
     if payment.purpose is not PaymentPurpose.RENEWAL:
         return Settled(account, (), settled)
     after, drafts, notices = attempt_failed(account, payment, reason, now)
@@ -155,10 +163,11 @@ def _pack_bought(
         add_months(now, TOP_UP_LIFETIME_MONTHS),
         now,
     )
+    what = "Auto top-up" if payment.purpose is PaymentPurpose.AUTO_TOP_UP else "Credit pack"
     draft = EntryDraft(
         EntryKind.GRANT,
         pack.credits,
-        f"Credit pack: {credits_text(pack.credits)} ({paid_with})",
+        f"{what}: {credits_text(pack.credits)} ({paid_with})",
         (LotMovement(lot.id, lot.source, pack.credits),),
     )
     bought = replace(account, lots=(*account.lots, lot), period_granted=account.period_granted + pack.credits)
@@ -237,5 +246,12 @@ def _plan_ended(account: Account, now: datetime) -> tuple[Account, list[EntryDra
     event = EntryDraft(
         EntryKind.PLAN_CHANGE, 0, f"{account.plan.name} ended: its payment was disputed; now on {FREE.name}"
     )
-    ended = replace(ended, scheduled_change=None, pending_cancellation=None, ends_at=None)
+    ended = replace(
+        ended,
+        status=PlanStatus.ACTIVE,
+        scheduled_change=None,
+        pending_cancellation=None,
+        ends_at=None,
+        renewal=None,
+    )
     return ended, [event, *drafts]

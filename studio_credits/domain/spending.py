@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from studio_credits.domain.account import Account, Hold
+from studio_credits.domain.auto_top_up import on_spend
 from studio_credits.domain.catalogue import Plan
 from studio_credits.domain.change import Change
 from studio_credits.domain.creatives import Creative
@@ -28,6 +29,7 @@ from studio_credits.domain.lots import (
 )
 from studio_credits.domain.notice_rules import with_unsent
 from studio_credits.domain.notices import Notice, NoticeKind, notice_id
+from studio_credits.domain.payments import Payment, PaymentPurpose
 from studio_credits.domain.period_start import EntryDraft, change_entries
 from studio_credits.domain.periods import add_months
 from studio_credits.domain.pricing import quote
@@ -80,6 +82,12 @@ class LedgerWrite:
     reservation: Reservation | None = None
 
     @property
+    def top_up(self) -> Payment | None:
+        """The auto top-up whose payment the write opened, crossing the threshold: to charge once it is
+        stored."""
+        return next((p for p in self.change.payments if p.purpose is PaymentPurpose.AUTO_TOP_UP), None)
+
+    @property
     def made_id(self) -> str:
         """What the request made, for its idempotency record: a new reservation, or else the entry."""
         if self.reservation is not None and self.reservation.status is ReservationStatus.HELD:
@@ -106,9 +114,11 @@ def consume(
         job_id=job_id,
     )
     spent, notices = _low_credit_notices(spent, now)
+    spent, top_up = on_spend(account, spent, now)
     usage = (UsageIncrement(day_of(now), creative.kind, priced.credits, 1),)
     entry = change_entries(account, now, actor, (what,))[0]
-    return LedgerWrite(Change(spent, (entry,), notices=notices, usage=usage), entry)
+    change = Change(spent, (entry,), notices=notices, usage=usage, payments=top_up)
+    return LedgerWrite(change, entry)
 
 
 def reserve(
@@ -132,7 +142,7 @@ def reserve(
     )
     portions = allot(account.lots, priced.credits, account.held_by_lot())
     hold = Hold(reservation.id, priced.credits, reservation.expires_at, portions, job_id, creative)
-    held = replace(account, holds=(*account.holds, hold))
+    held, top_up = on_spend(account, replace(account, holds=(*account.holds, hold)), now)
     what = EntryDraft(
         EntryKind.RESERVE,
         0,
@@ -141,7 +151,8 @@ def reserve(
         job_id=job_id,
     )
     entry = change_entries(account, now, actor, (what,))[0]
-    return LedgerWrite(Change(held, (entry,), reservations=(reservation,)), entry, reservation)
+    change = Change(held, (entry,), reservations=(reservation,), payments=top_up)
+    return LedgerWrite(change, entry, reservation)
 
 
 def capture(

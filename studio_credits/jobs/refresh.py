@@ -1,8 +1,10 @@
-"""Refresh every account whose period has ended or whose renewal waits on a charge.
+"""Refresh every account whose period has ended or whose renewal waits on a charge, and charge the
+auto top-ups whose charge after their spend got no answer.
 
 Per account: one atomic change stores it as of now (a boundary crossed, a lapsed plan ended);
-then, if its renewal is due, the charge due now is made (or the one in flight asked about) and
-its outcome settled; the notices that recorded (renewal paid, payment failed) are emailed at once.
+then an auto top-up left waiting is charged; then, if its renewal is due, the charge due now is
+made (or the one in flight asked about) and its outcome settled; the notices that recorded
+(renewal paid, payment failed) are emailed at once.
 """
 
 from contextlib import suppress
@@ -11,6 +13,7 @@ from studio_credits.domain.change import Change
 from studio_credits.domain.ledger import EntryKind
 from studio_credits.jobs.each_due import JobReport, RemainingMillis, for_each_due, store_as_of
 from studio_credits.jobs.notices import NoticesNotSent, notify
+from studio_credits.service.auto_top_ups import charge_waiting_top_up
 from studio_credits.service.ports import Services
 from studio_credits.service.renewals import charge_due_renewal
 
@@ -27,11 +30,12 @@ def run_refresh(services: Services, remaining_ms: RemainingMillis | None = None)
 
 
 def refresh(services: Services, account_id: str) -> int:
-    """Store the account as of now and charge its renewal if due: the periods granted and charges
-    made or asked about (0: nothing to do)."""
+    """Store the account as of now, charge an auto top-up left waiting for its charge, and charge its
+    renewal if due: the periods granted and renewal charges made or asked about (0: nothing to do)."""
     stored = store_as_of(services, account_id, lambda committed: committed)
     if stored is None:
         return 0
+    charge_waiting_top_up(services, stored.account)
     done = _periods_granted(stored)
     if stored.account.renewal is not None and charge_due_renewal(services, stored.account):
         done += 1

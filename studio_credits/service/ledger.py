@@ -1,4 +1,5 @@
-"""Spending and granting credits: the generation service's and the admins' writes.
+"""Spending and granting credits: the generation service's and the admins' writes. A spend that
+crosses the account's auto top-up threshold is stored first, then the top-up is charged.
 
 Each use case answers with what it recorded, or one of the refusals its return type names; the
 caller's role and malformed input are exceptions (NotAllowed, InvalidInput naming the field in
@@ -19,8 +20,10 @@ from studio_credits.domain.idempotency import IdempotencyRecord
 from studio_credits.domain.ids import parse_public_id
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.lots import LotSource
+from studio_credits.domain.payments import Payment
 from studio_credits.domain.reservations import Reservation, reservation_as_of
 from studio_credits.domain.spending import FeatureNotInPlan, InsufficientCredits, NotHeld, Rejected
+from studio_credits.service.auto_top_ups import charge_after_spend
 from studio_credits.service.execution import (
     Decision,
     Idempotency,
@@ -43,14 +46,18 @@ class Recorded:
     entry: LedgerEntry | None
     account: Account
     reservation: Reservation | None = None
+    top_up: Payment | None = None
+    """The auto top-up whose payment the write opened, crossing its threshold."""
 
 
 def _decided(result: spending.LedgerWrite | Refusal) -> Decision[Recorded, Refusal]:
     if not isinstance(result, spending.LedgerWrite):
         return Refused(result)
-    entry, reservation = result.entry, result.reservation
+    entry, reservation, top_up = result.entry, result.reservation, result.top_up
     return Planned(
-        result.change, result.made_id, lambda committed: Recorded(entry, committed.account, reservation)
+        result.change,
+        result.made_id,
+        lambda committed: Recorded(entry, committed.account, reservation, top_up),
     )
 
 
@@ -72,6 +79,8 @@ def consume(
 
     keyed = Idempotency(key, principal.actor, "consume", request, _replay_entry(services))
     outcome = execute(services, account_id, decide, keyed)
+    if isinstance(outcome, Recorded) and outcome.top_up is not None:
+        charge_after_spend(services, outcome.account, outcome.top_up)
     return outcome.reason if isinstance(outcome, Refused) else outcome
 
 
@@ -101,6 +110,8 @@ def reserve(
 
     keyed = Idempotency(key, principal.actor, "reserve", request, replay)
     outcome = execute(services, account_id, decide, keyed)
+    if isinstance(outcome, Recorded) and outcome.top_up is not None:
+        charge_after_spend(services, outcome.account, outcome.top_up)
     return outcome.reason if isinstance(outcome, Refused) else outcome
 
 

@@ -30,6 +30,7 @@ from studio_credits.domain.payments import (
     PaymentEventKind,
     PaymentPurpose,
     PaymentStatus,
+    authentication_needed,
     open_payment,
 )
 from studio_credits.domain.purchases import (
@@ -155,10 +156,11 @@ def charge_for(
 
 
 def charge_opened(
-    services: Services, account_id: str, payment: Payment, actor: str
+    services: Services, account: Account, payment: Payment, actor: str
 ) -> PaymentSucceeded | Unpaid:
-    """Charge a payment just opened (nothing was asked of the provider for it yet) and settle it."""
-    return _collected(services, services.repository.get(account_id), payment, actor, charged_before=False)
+    """Charge a payment that the write which opened it is the first to charge (an auto top-up, right
+    after the spend that crossed its threshold), and settle it."""
+    return _collected(services, account, payment, actor, charged_before=False)
 
 
 def collect(services: Services, account_id: str, payment_id: str, actor: str) -> PaymentSucceeded | Unpaid:
@@ -239,7 +241,7 @@ def _settled(
         reason = outcome.decline_reason or "The card was declined."
         return _stored(failed(account, payment, outcome.charge_id, reason, now, actor))
     if outcome.status is ChargeStatus.REQUIRES_ACTION and payment.off_session:
-        reason = "The card's bank asks you to confirm this payment: pay it on the Plan page."
+        reason = authentication_needed(payment.purpose)
         return _stored(failed(account, payment, outcome.charge_id, reason, now, actor))
     if outcome.status is ChargeStatus.REQUIRES_ACTION and payment.status is PaymentStatus.PENDING:
         return Change(account, payments=(awaiting_authentication(payment, outcome.charge_id),))

@@ -48,7 +48,7 @@ def charge_due_renewal(services: Services, account: Account) -> bool:
     payment = _opened(services, account_id, by_person=False)
     if payment is None:
         return False
-    charge_opened(services, account_id, payment, ACTOR)
+    charge_opened(services, account, payment, ACTOR)
     return True
 
 
@@ -68,7 +68,7 @@ def pay_renewal(
     if in_flight is None:
         payment = _opened(services, account.id, by_person=True)
         if payment is not None:
-            return charge_opened(services, account.id, payment, principal.actor)
+            return charge_opened(services, account, payment, principal.actor)
         fresh = services.repository.get(account.id)
         in_flight = None if fresh is None or fresh.renewal is None else fresh.renewal.open_payment_id
         if in_flight is None:

@@ -4,6 +4,7 @@ import zlib
 
 from studio_credits.domain.account import (
     Account,
+    AutoTopUp,
     Hold,
     PendingCancellation,
     PlanStatus,
@@ -30,6 +31,7 @@ from studio_credits.store.models import (
     REFUND_PREFIX,
     RESERVATION_PREFIX,
     AccountModel,
+    AutoTopUpMap,
     CardMap,
     CreativeMap,
     EntryItem,
@@ -70,6 +72,7 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
         customer_id=account.customer_id,
         card=None if account.card is None else _card_to_map(account.card),
         renewal=None if account.renewal is None else _renewal_to_map(account.renewal),
+        auto_top_up=None if account.auto_top_up is None else _auto_top_up_to_map(account.auto_top_up),
         lots=[
             LotMap(
                 id=lot.id,
@@ -159,6 +162,7 @@ def account_from_item(item: AccountModel) -> Account:
         customer_id=item.customer_id,
         card=None if item.card is None else _card_from_map(item.card),
         renewal=None if item.renewal is None else _renewal_from_map(item.renewal),
+        auto_top_up=None if item.auto_top_up is None else _auto_top_up_from_map(item.auto_top_up),
     )
 
 
@@ -205,6 +209,38 @@ def _card_to_map(card: Card) -> CardMap:
 def _card_from_map(stored: CardMap) -> Card:
     return Card(
         stored.payment_method_id, stored.brand, stored.last4, int(stored.exp_month), int(stored.exp_year)
+    )
+
+
+def _auto_top_up_to_map(setting: AutoTopUp) -> AutoTopUpMap:
+    return AutoTopUpMap(
+        pack_id=setting.pack_id,
+        threshold=setting.threshold,
+        monthly_cap=setting.monthly_cap,
+        enabled=setting.enabled,
+        armed=setting.armed,
+        crossings=setting.crossings,
+        pending_payment_id=setting.pending_payment_id,
+        pending_since=setting.pending_since,
+        counted_period_start=setting.counted_period_start,
+        charged_in_period=setting.charged_in_period,
+        failures=setting.failures,
+    )
+
+
+def _auto_top_up_from_map(stored: AutoTopUpMap) -> AutoTopUp:
+    return AutoTopUp(
+        pack_id=stored.pack_id,
+        threshold=int(stored.threshold),
+        monthly_cap=int(stored.monthly_cap),
+        enabled=bool(stored.enabled),
+        armed=bool(stored.armed),
+        crossings=int(stored.crossings),
+        pending_payment_id=stored.pending_payment_id,
+        pending_since=stored.pending_since,
+        counted_period_start=stored.counted_period_start,
+        charged_in_period=int(stored.charged_in_period),
+        failures=int(stored.failures),
     )
 
 

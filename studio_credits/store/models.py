@@ -70,8 +70,23 @@ class RenewalMap(MapAttribute[str, object]):
     open_payment_id = UnicodeAttribute(null=True)
 
 
+class AutoTopUpMap(MapAttribute[str, object]):
+    pack_id = UnicodeAttribute()
+    threshold = NumberAttribute()
+    monthly_cap = NumberAttribute()
+    enabled = BooleanAttribute()
+    armed = BooleanAttribute()
+    crossings = NumberAttribute()
+    pending_payment_id = UnicodeAttribute(null=True)
+    pending_since = UTCDateTimeAttribute(null=True)
+    counted_period_start = UTCDateTimeAttribute(null=True)
+    charged_in_period = NumberAttribute()
+    failures = NumberAttribute()
+
+
 class RefreshIndex(GlobalSecondaryIndex["AccountModel"]):
-    """Accounts by when they are due a refresh, spread over shards to avoid a hot key."""
+    """Accounts by when the refresh job next has work for them (`Account.refresh_due_at`), spread over
+    shards to avoid a hot key."""
 
     class Meta:
         index_name = "by-refresh"
@@ -127,6 +142,7 @@ class AccountModel(Model):
     customer_id = UnicodeAttribute(null=True)
     renewal = RenewalMap(null=True)
     card = CardMap(null=True)
+    auto_top_up = AutoTopUpMap(null=True)
     lots = ListAttribute(of=LotMap)
     holds = ListAttribute(of=HoldMap)
     period_granted = NumberAttribute()

@@ -15,7 +15,10 @@
 - Stripe holds at most one PaymentIntent per payment, a paid payment's succeeded, and no payment that
   failed has a PaymentIntent that took the money;
 - a renewal grants its period's plan credits only once paid (none while it is due), once, and is
-  charged successfully once at most.
+  charged successfully once at most;
+- auto top-up charges once per crossing: between two top-ups, a write saw credits available back at or
+  above the threshold (or auto top-up turned on again); a credit period never opens more top-ups than
+  the highest cap set in it; three declined in a row turn it off.
 """
 
 from collections import defaultdict
@@ -24,12 +27,15 @@ from datetime import datetime
 
 from studio_credits.domain.account import Account
 from studio_credits.domain.as_of import as_of
+from studio_credits.domain.auto_top_up import FAILURES_TURNING_IT_OFF
 from studio_credits.domain.catalogue import PLANS, Plan
+from studio_credits.domain.change import Change
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import LotSource
 from studio_credits.domain.payments import Payment, PaymentPurpose, PaymentStatus, pack_by_id
 from studio_credits.domain.purchases import PAYS_FOR_THE_PLAN
 from studio_credits.domain.refresh import ACTOR as REFRESH
+from studio_credits.domain.reservations import ReservationStatus
 from tests.simulation.world import PAID, InvariantBroken, World
 
 
@@ -47,13 +53,37 @@ class LedgerWatch:
 
 
 @dataclass
+class TopUpWatch:
+    """What the checks have seen of one account's auto top-ups, write by write."""
+
+    on: bool = False
+    rearmed: bool = True
+    """Credits available seen at or above the threshold (or auto top-up turned on) since the last top-up."""
+    period_start: datetime | None = None
+    highest_cap: int = 0
+    """The highest monthly cap set in the period."""
+    opened_in_period: int = 0
+    since_on: list[str] = field(default_factory=list)
+    """The top-ups opened since it was last turned on, in order."""
+    seen: set[str] = field(default_factory=set)
+    """Every top-up written so far: one is opened by the first write that holds it."""
+
+
+@dataclass
 class Invariants:
     world: World
     watches: dict[str, LedgerWatch] = field(default_factory=dict)
+    top_ups: dict[str, TopUpWatch] = field(default_factory=dict)
+    commits_seen: int = 0
 
     def check(self) -> None:
         for person in self.world.persons:
             self._check_account(person.principal.subject)
+        log = self.world.repository.log
+        for change, committed in log[self.commits_seen :]:
+            self._check_top_up(change, committed)
+        self.commits_seen = len(log)
+        self._check_turned_off()
         self._check_notices()
         for account_id in sorted(self.world.charged):
             self._check_charges(account_id)
@@ -132,7 +162,8 @@ class Invariants:
             if entry.payment_id is not None:
                 named[entry.payment_id].append(entry)
             paid_for = entry.payment_id and payments.get(entry.payment_id)
-            if entry.description.startswith("Credit pack") and not paid_for:
+            bought = entry.description.startswith(("Credit pack", "Auto top-up:"))
+            if entry.kind is EntryKind.GRANT and bought and not paid_for:
                 raise InvariantBroken(f"{account_id}: a credit pack granted with no payment: {entry}")
             due = 0 if entry.plan_change is None else entry.plan_change.amount_due_now_cents
             if due > 0 and not paid_for:
@@ -170,6 +201,54 @@ class Invariants:
         for payment in payments.values():
             if payment.status in PAID and payment.charge_id is None:
                 raise InvariantBroken(f"{account_id}: {payment} paid with no charge")
+
+    def _check_top_up(self, change: Change, committed: Account) -> None:
+        setting = committed.auto_top_up
+        watch = self.top_ups.setdefault(committed.id, TopUpWatch())
+        if setting is None:
+            return
+        if setting.enabled and not watch.on:
+            watch.rearmed, watch.since_on = True, []
+        watch.on = setting.enabled
+        period_start = committed.current_period.start
+        if period_start != watch.period_start:
+            watch.period_start, watch.highest_cap, watch.opened_in_period = period_start, 0, 0
+        watch.highest_cap = max(watch.highest_cap, setting.monthly_cap)
+        spent = -sum(entry.amount for entry in change.entries if entry.kind is EntryKind.CONSUME) + sum(
+            r.credits for r in change.reservations if r.status is ReservationStatus.HELD
+        )
+        if spent and committed.available + spent >= setting.threshold:
+            watch.rearmed = True  # the spend saw credits available at or above it first
+        opened = [
+            p for p in change.payments if p.purpose is PaymentPurpose.AUTO_TOP_UP and p.id not in watch.seen
+        ]
+        watch.seen.update(payment.id for payment in opened)
+        for payment in opened:
+            if not watch.rearmed:
+                raise InvariantBroken(f"{committed.id}: {payment.key} charged for a crossing already charged")
+            watch.rearmed = False
+            watch.opened_in_period += 1
+            watch.since_on.append(payment.id)
+            if watch.opened_in_period > watch.highest_cap:
+                raise InvariantBroken(
+                    f"{committed.id}: {watch.opened_in_period} top-ups in the period from {period_start}, "
+                    f"above the cap of {watch.highest_cap}"
+                )
+        if committed.available >= setting.threshold:
+            watch.rearmed = True
+
+    def _check_turned_off(self) -> None:
+        for account_id, watch in self.top_ups.items():
+            payments = self.world.repository.items[account_id].payments
+            declined_last = 0
+            for payment_id in reversed(watch.since_on):
+                if payments[payment_id].status is not PaymentStatus.FAILED:
+                    break
+                declined_last += 1
+            if watch.on and declined_last >= FAILURES_TURNING_IT_OFF:
+                raise InvariantBroken(
+                    f"{account_id}: auto top-up still on after {declined_last} declines in a row"
+                )
 
     def _check_entry(
         self, account_id: str, entry: LedgerEntry, entries: list[LedgerEntry], watch: LedgerWatch
@@ -249,7 +328,7 @@ def _check_paid(account_id: str, payment: Payment, named: list[LedgerEntry]) -> 
     applied, taken_back = named[:first_take_back], named[first_take_back:]
     applied_kind = named[0].kind
     if sum(1 for entry in applied if entry.kind is applied_kind) != 1 or (
-        payment.purpose is PaymentPurpose.CREDIT_PACK and len(applied) != 1
+        payment.purpose in (PaymentPurpose.CREDIT_PACK, PaymentPurpose.AUTO_TOP_UP) and len(applied) != 1
     ):
         raise InvariantBroken(f"{account_id}: {payment} applied more than once: {applied}")
     bought = sum(m.amount for e in applied for m in e.lots if m.lot_id in payment.lot_ids and m.amount > 0)

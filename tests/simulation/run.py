@@ -32,6 +32,7 @@ from tests.simulation.world import (
     Cancel,
     Capture,
     ChangePlan,
+    ConcurrentSpends,
     Consume,
     DeliverHeld,
     Fate,
@@ -45,6 +46,8 @@ from tests.simulation.world import (
     Resume,
     Retry,
     RunJob,
+    SetAutoTopUp,
+    TurnOffAutoTopUp,
     UpdateCard,
     Webhook,
     World,
@@ -95,8 +98,8 @@ def draw(seed: int, people: int = PEOPLE, months: int = MONTHS) -> list[Op]:
 def _burst(rng: random.Random, at: int, people: int) -> Iterator[Op]:
     for n in range(rng.randint(0, 4)):
         person, key, roll = rng.randrange(people), f"k{at}-{n}", rng.random()
-        if rng.random() < 0.1:
-            yield from _payment(rng, person, key)
+        if rng.random() < 0.18:
+            yield from _payment(rng, person, key) if rng.random() < 0.55 else _auto_top_up(rng, person, key)
         elif roll < 0.25:
             yield Consume(person, rng.randrange(len(CREATIVES)), key)
         elif roll < 0.42:
@@ -171,6 +174,19 @@ def _payment(rng: random.Random, person: int, key: str) -> Iterator[Op]:
             yield Authenticate(person, rng.random() < 0.85)
     else:
         yield UpdateCard(person, rng.randrange(3))
+
+
+def _auto_top_up(rng: random.Random, person: int, key: str) -> Iterator[Op]:
+    """Auto top-up set, turned off, or spending that races to cross its threshold."""
+    roll = rng.random()
+    if roll < 0.35:
+        share = rng.choice([0.2, 0.6, 0.9, 1.1, 3.0])  # a threshold below, or above, what is there
+        yield SetAutoTopUp(person, rng.randrange(len(CREDIT_PACKS)), share, rng.choice([1, 2, 3]))
+    elif roll < 0.45:
+        yield TurnOffAutoTopUp(person)
+    else:
+        creatives = tuple(rng.randrange(len(CREATIVES)) for _ in range(rng.randint(2, 6)))
+        yield ConcurrentSpends(person, creatives, key)
 
 
 def _grant(rng: random.Random, person: int, key: str) -> Grant:

@@ -22,6 +22,7 @@ from studio_credits.domain.account import Account
 from studio_credits.domain.as_of import as_of
 from studio_credits.domain.cancellation import CancellationRefused
 from studio_credits.domain.catalogue import BillingInterval, Resolution, plan_by_id
+from studio_credits.domain.change import Change
 from studio_credits.domain.clock import FixedClock
 from studio_credits.domain.creatives import Creative, CreativeKind
 from studio_credits.domain.errors import DomainError
@@ -46,11 +47,12 @@ from studio_credits.jobs.refresh import run_refresh
 from studio_credits.jobs.sweep import run_sweep
 from studio_credits.payments.stripe_provider import StripeProvider, expandable_id, metadata_of
 from studio_credits.payments.test_cards import PAYS
-from studio_credits.service import credit_packs, ledger, plans, renewals
+from studio_credits.service import auto_top_ups, credit_packs, ledger, plans, renewals
 from studio_credits.service import payments as paying
 from studio_credits.service.accounts import viewer_account
 from studio_credits.service.execution import IdempotencyConflict
 from studio_credits.service.ports import Services
+from studio_credits.service.retry import RetryPolicy
 from studio_credits.settings import Settings
 from tests.support.mailer import RecordingMailer
 from tests.support.memory_repository import MemoryRepository
@@ -228,6 +230,31 @@ class Resume:
 
 
 @dataclass(frozen=True)
+class SetAutoTopUp:
+    person: int
+    pack: int
+    """An index into CREDIT_PACKS."""
+    threshold_share: float
+    """The threshold, as a share of the credits available when it is set (at least 1 credit)."""
+    monthly_cap: int
+
+
+@dataclass(frozen=True)
+class TurnOffAutoTopUp:
+    person: int
+
+
+@dataclass(frozen=True)
+class ConcurrentSpends:
+    """Spends of one account that all read it before any of them is stored: each commits in turn, the
+    later ones after losing the race for its version and reading it again."""
+
+    person: int
+    creatives: tuple[int, ...]
+    key: str
+
+
+@dataclass(frozen=True)
 class Retry:
     step: int
     """The index, in the run, of an earlier keyed write to send again with the same key and input."""
@@ -260,10 +287,56 @@ Op = (
     | DeliverHeld
     | PayRenewal
     | UpdateCard
+    | SetAutoTopUp
+    | TurnOffAutoTopUp
+    | ConcurrentSpends
 )
+type Paying = (
+    BuyCredits
+    | Authenticate
+    | Webhook
+    | DeliverHeld
+    | SetAutoTopUp
+    | TurnOffAutoTopUp
+    | ConcurrentSpends
+    | PayRenewal
+    | UpdateCard
+)
+"""What pays, or may make an auto top-up pay."""
 Answer = tuple[str, object]
 """What a keyed write answered: ("entry", the entry), ("reservation", its id), ("plan", the terms),
 ("bought", the payment's id), ("unpaid", why) or ("refused", why)."""
+
+
+@dataclass
+class LoggedRepository(MemoryRepository):
+    """The repository in memory, keeping every commit (the change and the account as stored) for the
+    invariants: what each write did, including the states between one step's writes."""
+
+    log: list[tuple[Change, Account]] = field(default_factory=list)
+
+    def commit(self, change: Change) -> Account:
+        committed = super().commit(change)
+        self.log.append((change, committed))
+        return committed
+
+
+@dataclass
+class ReadBeforeTheOthers(LoggedRepository):
+    """The world's own tables (the same dicts and log), whose first read of `stale`'s account gives it as
+    `stale` holds it: the read a spend made before the concurrent spends' commits."""
+
+    stale: Account | None = None
+
+    def get(self, account_id: str) -> Account | None:
+        if self.stale is not None and self.stale.id == account_id:
+            stale, self.stale = self.stale, None
+            return stale
+        return super().get(account_id)
+
+
+NO_PAUSES = RetryPolicy(attempts=20, sleep=lambda _: None)
+"""A race lost is tried again at once: the simulated clock does not move meanwhile."""
 
 
 @dataclass
@@ -284,7 +357,7 @@ class Person:
 class World:
     people: int
     clock: FixedClock = field(default_factory=lambda: FixedClock(START))
-    repository: MemoryRepository = field(default_factory=MemoryRepository)
+    repository: LoggedRepository = field(default_factory=LoggedRepository)
     mailer: RecordingMailer = field(default_factory=RecordingMailer)
     persons: list[Person] = field(default_factory=list)
     answers: dict[int, Answer] = field(default_factory=dict)
@@ -344,9 +417,12 @@ class World:
         return self.persons[person].principal.subject
 
     def apply(self, step: int, op: Op) -> None:
-        applied = self._applied()
+        applied, top_ups = self._applied(), self._top_ups()
         self._apply(step, op)
         self._track_billing_credit(applied)
+        self.charged |= {
+            account_id for account_id, made in self._top_ups().items() if made != top_ups.get(account_id)
+        }
 
     def _apply(self, step: int, op: Op) -> None:
         match op:
@@ -364,7 +440,17 @@ class World:
                 self._cancel(person, after, before_boundary)
             case Resume(person):
                 plans.resume_plan(self.services, self.persons[person].principal)
-            case BuyCredits() | Authenticate() | Webhook() | DeliverHeld() | PayRenewal() | UpdateCard():
+            case (
+                BuyCredits()
+                | Authenticate()
+                | Webhook()
+                | DeliverHeld()
+                | SetAutoTopUp()
+                | TurnOffAutoTopUp()
+                | ConcurrentSpends()
+                | PayRenewal()
+                | UpdateCard()
+            ):
                 self._pay(step, op)
             case _:
                 send = self._keyed(op)
@@ -380,10 +466,10 @@ class World:
                 if isinstance(answer[1], PlanChangeTerms):
                     self._check_plan_change(before, preview, answer[1])
 
-    def _pay(
-        self, step: int, op: BuyCredits | Authenticate | Webhook | DeliverHeld | PayRenewal | UpdateCard
-    ) -> None:
+    def _pay(self, step: int, op: Paying) -> None:
         match op:
+            case SetAutoTopUp() | TurnOffAutoTopUp() | ConcurrentSpends():
+                self._auto_top_up(op)
             case PayRenewal(person):
                 renewals.pay_renewal(self.services, self.persons[person].principal)
                 self.charged.add(self.account_id(person))
@@ -440,6 +526,40 @@ class World:
             if entry_id not in dict(self.persons[person].consumptions):
                 self.persons[person].consumptions.append((entry_id, -outcome.entry.amount))
         return _entry_answer(outcome)
+
+    def _auto_top_up(self, op: SetAutoTopUp | TurnOffAutoTopUp | ConcurrentSpends) -> None:
+        match op:
+            case SetAutoTopUp(person, pack, share, cap):
+                principal = self.persons[person].principal
+                threshold = max(1, int(viewer_account(self.services, principal).available * share))
+                auto_top_ups.set_auto_top_up(self.services, principal, CREDIT_PACKS[pack].id, threshold, cap)
+            case TurnOffAutoTopUp(person):
+                auto_top_ups.turn_off_auto_top_up(self.services, self.persons[person].principal)
+            case ConcurrentSpends():
+                self._concurrent_spends(op)
+
+    def _concurrent_spends(self, op: ConcurrentSpends) -> None:
+        account_id = self.account_id(op.person)
+        read_together = self.repository.get(account_id)
+        for n, creative in enumerate(op.creatives):
+            racing = ReadBeforeTheOthers(
+                accounts=self.repository.accounts,
+                items=self.repository.items,
+                log=self.repository.log,
+                stale=read_together,
+            )
+            key = f"{op.key}-{n}"
+            outcome = ledger.consume(
+                replace(self.services, repository=racing, retry=NO_PAUSES),
+                SERVICE,
+                account_id,
+                CREATIVES[creative],
+                f"job-{key}",
+                key,
+            )
+            if isinstance(outcome, ledger.Recorded) and outcome.entry is not None:
+                consumed = (public_id(account_id, outcome.entry.id), -outcome.entry.amount)
+                self.persons[op.person].consumptions.append(consumed)
 
     def _check_refusal(self, stored: Account, refused: InsufficientCredits) -> None:
         """A spend refused for want of credits names what is available as of now, where a hold past
@@ -710,6 +830,17 @@ class World:
 
     def _payments(self, account_id: str) -> list[Payment]:
         return list(self.repository.items[account_id].payments.values())
+
+    def _top_ups(self) -> dict[str, set[tuple[str, str | None]]]:
+        """Each account's auto top-ups and their charges."""
+        return {
+            account_id: {
+                (p.id, p.charge_id)
+                for p in items.payments.values()
+                if p.purpose is PaymentPurpose.AUTO_TOP_UP
+            }
+            for account_id, items in self.repository.items.items()
+        }
 
     def _applied(self) -> set[str]:
         return {

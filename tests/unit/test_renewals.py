@@ -13,7 +13,7 @@ from studio_credits.domain.ledger import EntryKind
 from studio_credits.domain.lots import LotSource
 from studio_credits.domain.notices import NoticeKind
 from studio_credits.domain.payments import Payment
-from studio_credits.domain.purchases import Settled, failed, paid
+from studio_credits.domain.purchases import Settled, failed, paid, taken_back
 from studio_credits.domain.renewal_payments import attempt_without_card, open_attempt
 from studio_credits.domain.renewals import credit_applied, unpaid_renewal_refusal
 from tests.support.accounts import subscribed
@@ -230,3 +230,18 @@ def test_a_scheduled_downgrade_charges_the_new_plan_s_price_and_one_to_free_noth
     assert to_starter.renewal is not None
     assert (to_starter.plan_id, to_starter.renewal.owed_cents) == ("starter", 1_900)
     assert (to_free.plan_id, to_free.status, to_free.renewal) == ("free", PlanStatus.ACTIVE, None)
+
+
+def test_a_dispute_while_a_renewal_is_due_ends_the_plan_and_the_renewal_with_it() -> None:
+    account = due()
+    opened, payment = attempt(account, DUE)
+    renewed = paid(opened, payment, "pi_1", DUE, "refresh")
+    next_due = datetime(2026, 3, 31, 9, tzinfo=UTC)
+    past_due = as_of(renewed.account, next_due).account
+    assert past_due.status is PlanStatus.PAST_DUE
+
+    disputed = taken_back(past_due, renewed.payment, 0, True, next_due, "stripe:webhook")
+
+    assert disputed is not None
+    ended = disputed.account
+    assert (ended.plan_id, ended.status, ended.renewal) == ("free", PlanStatus.ACTIVE, None)

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import strawberry
 
+from studio_credits.api.auto_top_up.types import AutoTopUp
 from studio_credits.api.catalogue.types import Plan
 from studio_credits.api.enums import BillingInterval, PlanStatus
 from studio_credits.api.ledger.queries import account_history, account_notices, account_usage
@@ -100,6 +101,7 @@ class Account:
     notice_preferences: list[NoticePreference] = strawberry.field(
         description="Which notices are emailed, one for each kind (the Plan page's Emails section)."
     )
+    auto_top_up: AutoTopUp | None = strawberry.field(description="Null until it is first turned on.")
     usage: UsageReport = strawberry.field(resolver=account_usage)
     history: LedgerEntryConnection = strawberry.field(resolver=account_history)
     notices: list[Notice] = strawberry.field(resolver=account_notices)
@@ -127,4 +129,5 @@ class Account:
                 NoticePreference.of(preference)
                 for preference in notice_preferences.notice_preferences(holder)
             ],
+            auto_top_up=AutoTopUp.of(holder),
         )

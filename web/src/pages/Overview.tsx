@@ -2,6 +2,7 @@ import { useQuery } from "@urql/preact";
 import type { ChartConfiguration } from "chart.js";
 import { useMemo } from "preact/hooks";
 
+import { AutoTopUp } from "../components/AutoTopUp";
 import { BuyCredits } from "../components/BuyCredits";
 import { Chart, PALETTE } from "../components/Chart";
 import { Empty, Failed, Loading } from "../components/states";
@@ -35,6 +36,11 @@ export function Overview() {
             <ExpiringSoon viewer={viewer.data.viewer} />
           </div>
           <BuyCredits paidPlan={viewer.data.viewer.plan.id !== FREE_PLAN} card={viewer.data.viewer.card ?? null} />
+          <AutoTopUp
+            paidPlan={viewer.data.viewer.plan.id !== FREE_PLAN}
+            hasCard={viewer.data.viewer.card != null}
+            setting={viewer.data.viewer.autoTopUp ?? null}
+          />
           <UsageByMonth />
         </>
       ) : viewer.error ? (
