@@ -7,6 +7,7 @@ from strawberry.types import ExecutionContext
 from graphql import GraphQLError
 from studio_credits.api import limits
 from studio_credits.api.accounts.queries import AccountQueries
+from studio_credits.api.campaigns.queries import CampaignQueries
 from studio_credits.api.catalogue.queries import CatalogueQueries
 from studio_credits.api.ledger.mutations import LedgerMutations
 from studio_credits.api.payments.mutations import PaymentMutations
@@ -14,7 +15,7 @@ from studio_credits.api.payments.queries import PaymentQueries
 from studio_credits.api.plans.mutations import PlanMutations
 from studio_credits.api.plans.queries import PlanQueries
 
-Query = merge_types("Query", (AccountQueries, CatalogueQueries, PlanQueries, PaymentQueries))
+Query = merge_types("Query", (AccountQueries, CatalogueQueries, PlanQueries, PaymentQueries, CampaignQueries))
 Mutation = merge_types("Mutation", (LedgerMutations, PlanMutations, PaymentMutations))
 
 
