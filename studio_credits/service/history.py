@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from studio_credits.domain import forecast as forecasts
+from studio_credits.domain.account import Account
 from studio_credits.domain.history import HistoryFilter, decode_cursor, encode_cursor, page_size
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.notices import Notice
@@ -38,6 +40,18 @@ def usage(
 ) -> UsageReport:
     first, last = usage_days(year, since, until, services.clock.now())
     return report(services.repository.usage_days(account_id, first, last))
+
+
+def forecast(services: Services, account: Account) -> forecasts.Forecast | None:
+    """The run-out forecast of the account as of now; None without enough history for one."""
+    now = services.clock.now()
+    measured = forecasts.basis(account, now)
+    if measured is None:
+        return None
+    days = services.repository.usage_days(
+        account.id, measured.first_day.isoformat(), measured.last_day.isoformat()
+    )
+    return forecasts.forecast(account, report(days).total_credits, measured, now)
 
 
 def notices(services: Services, account_id: str, first: int) -> list[Notice]:

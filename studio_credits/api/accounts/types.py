@@ -5,12 +5,21 @@ from datetime import datetime
 import strawberry
 
 from studio_credits.api.catalogue.types import Plan
+from studio_credits.api.context import Info
 from studio_credits.api.enums import BillingInterval, PlanStatus
 from studio_credits.api.ledger.queries import account_history, account_notices, account_usage
-from studio_credits.api.ledger.types import CreditBalance, LedgerEntryConnection, Notice, UsageReport
+from studio_credits.api.ledger.types import (
+    CreditBalance,
+    Forecast,
+    LedgerEntryConnection,
+    Notice,
+    UsageReport,
+)
 from studio_credits.api.payments.queries import account_payments
 from studio_credits.api.payments.types import PaymentConnection, SavedCard
 from studio_credits.domain import account, catalogue
+from studio_credits.domain.forecast import BASIS_DAYS, MIN_BASIS_DAYS
+from studio_credits.service import history
 
 
 @strawberry.type
@@ -100,6 +109,16 @@ class Account:
     history: LedgerEntryConnection = strawberry.field(resolver=account_history)
     notices: list[Notice] = strawberry.field(resolver=account_notices)
     payments: PaymentConnection = strawberry.field(resolver=account_payments)
+    holder: strawberry.Private[account.Account]
+
+    @strawberry.field(
+        description=f"When the credits available now run out at the pace of the last {BASIS_DAYS} days' "
+        f"spending (whole UTC days; fewer for a newer account); null with fewer than {MIN_BASIS_DAYS} "
+        "days of history."
+    )
+    def forecast(self, info: Info) -> Forecast | None:
+        found = history.forecast(info.context.services, self.holder)
+        return None if found is None else Forecast.of(found)
 
     @classmethod
     def of(cls, holder: account.Account) -> "Account":
@@ -119,4 +138,5 @@ class Account:
             billing_credit_cents=holder.billing_credit_cents,
             card=None if holder.card is None else SavedCard.of(holder.card),
             renewal_due=RenewalDue.of(holder),
+            holder=holder,
         )

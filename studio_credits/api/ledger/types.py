@@ -17,7 +17,7 @@ from studio_credits.api.enums import (
 )
 from studio_credits.api.errors import RefusalAnswer
 from studio_credits.api.idempotency import IdempotencyConflict
-from studio_credits.domain import account, credit_limits, ledger, notices, reservations, usage
+from studio_credits.domain import account, credit_limits, forecast, ledger, notices, reservations, usage
 from studio_credits.domain.access import may_see_who_recorded
 from studio_credits.domain.ids import public_id
 
@@ -161,12 +161,24 @@ class UsageByKind:
     kind: CreativeKind
     credits: int
     creatives: int
+    share_of_credits: float = strawberry.field(
+        description="This kind's part of the credits of every kind here, 0 to 1."
+    )
+    average_credits: float | None = strawberry.field(
+        description="Credits per creative of this kind; null where none was made."
+    )
 
     @classmethod
     def each(cls, totals: usage.KindTotals) -> list["UsageByKind"]:
         return [
-            cls(kind=kind, credits=credits, creatives=creatives)
-            for kind, (credits, creatives) in totals.items()
+            cls(
+                kind=share.kind,
+                credits=share.credits,
+                creatives=share.creatives,
+                share_of_credits=float(share.share),
+                average_credits=None if share.average_credits is None else float(share.average_credits),
+            )
+            for share in usage.kind_shares(totals)
         ]
 
 
@@ -196,6 +208,26 @@ class UsageReport:
                 )
                 for month, credits in spent.by_month.items()
             ],
+        )
+
+
+@strawberry.type(description="The run-out forecast: the credits available now, at the recent pace.")
+class Forecast:
+    daily_rate: float = strawberry.field(description="Credits spent per day over the basis days.")
+    runs_out_at: datetime | None = strawberry.field(
+        description="When the credits available now run out at that pace, the soonest-expiring spent "
+        "first and what later refreshes grant not counted; null where nothing was spent."
+    )
+    before_refresh: bool = strawberry.field(description="They run out before the next refresh.")
+    basis_days: int = strawberry.field(description="The whole UTC days the pace is measured over.")
+
+    @classmethod
+    def of(cls, found: forecast.Forecast) -> "Forecast":
+        return cls(
+            daily_rate=float(found.daily_rate),
+            runs_out_at=found.runs_out_at,
+            before_refresh=found.before_refresh,
+            basis_days=found.basis_days,
         )
 
 
