@@ -4,6 +4,8 @@ import { useMemo } from "preact/hooks";
 
 import { BuyCredits } from "../components/BuyCredits";
 import { Chart, PALETTE } from "../components/Chart";
+import { Forecast } from "../components/Forecast";
+import { UsageByKind } from "../components/UsageByKind";
 import { Empty, Failed, Loading } from "../components/states";
 import {
   type CreativeKind,
@@ -34,8 +36,10 @@ export function Overview() {
             <CreditsBox viewer={viewer.data.viewer} />
             <ExpiringSoon viewer={viewer.data.viewer} />
           </div>
+          <Forecast viewer={viewer.data.viewer} />
           <BuyCredits paidPlan={viewer.data.viewer.plan.id !== FREE_PLAN} card={viewer.data.viewer.card ?? null} />
           <UsageByMonth />
+          <UsageByKind periodStart={viewer.data.viewer.currentPeriod.start} />
         </>
       ) : viewer.error ? (
         <Failed error={viewer.error} retry={() => refetch({ requestPolicy: "network-only" })} />
