@@ -3,9 +3,9 @@ credits available now and those the account will have had by a date, and the che
 make it fit. Every figure comes from the rules spending and plan changes use: the price list
 (`quote`), the periods and renewals (domain/outlook.py) and `plan_change` for an upgrade.
 
-Fitting by the date counts the credits available now and those the refreshes before it grant,
-each spent before it expires (spending takes the soonest-expiring first); `expiring_credits`
-says how many would be lost by waiting.
+A campaign fits by the date when it fits now, or in the credits the account will have then had
+nothing been spent until then: available now, plus what the refreshes on the way grant, less what
+expires unused (after rollover).
 """
 
 import math
@@ -30,7 +30,7 @@ MAX_LINES = 20
 MAX_COUNT = 1_000
 MAX_CAMPAIGN_CREDITS = MAX_BALANCE
 HORIZON_MONTHS = TOP_UP_LIFETIME_MONTHS
-"""How far ahead a campaign may be planned: a credit pack bought now lasts at least until then."""
+"""How far ahead a campaign may be planned: a credit pack bought now lasts past its date."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ class Fix:
 
     upgrade: PlanChangeTerms | None
     packs: tuple[Packs, ...]
-    credits_by: int
-    """The credits there are to spend by the date once it is made, the packs' among them."""
+    credits_after: int
+    """The most the campaign can use once the fix is made (now, or at the date), the packs' among them."""
 
     @property
     def price_cents(self) -> int:
@@ -99,7 +99,13 @@ class CampaignPlan:
 
     @property
     def credits_by(self) -> int:
-        return self.available_now + self.refresh_credits
+        """The credits at the date had nothing been spent until then."""
+        return self.available_now + self.refresh_credits - self.expiring_credits
+
+    @property
+    def usable(self) -> int:
+        """The most the campaign can use: made now, or at the date."""
+        return max(self.available_now, self.credits_by)
 
     @property
     def fits_now(self) -> bool:
@@ -107,12 +113,12 @@ class CampaignPlan:
 
     @property
     def fits_by(self) -> bool:
-        return self.allowed and self.total <= self.credits_by
+        return self.allowed and self.total <= self.usable
 
     @property
     def shortfall(self) -> int:
-        """Credits missing by the date."""
-        return max(0, self.total - self.credits_by)
+        """Credits missing to make it by the date."""
+        return max(0, self.total - self.usable)
 
 
 def check_campaign(lines: tuple[CampaignLine, ...], by: datetime, now: datetime) -> None:
@@ -123,8 +129,8 @@ def check_campaign(lines: tuple[CampaignLine, ...], by: datetime, now: datetime)
         if not 1 <= line.count <= MAX_COUNT:
             raise InvalidInput(f"items.{index}.count", f"count is 1 to {MAX_COUNT:,}, not {line.count:,}")
     horizon = add_months(now, HORIZON_MONTHS)
-    if not now <= by <= horizon:
-        raise InvalidInput("by", f"by is from now to {HORIZON_MONTHS} months ahead")
+    if not now <= by < horizon:
+        raise InvalidInput("by", f"by is from now to less than {HORIZON_MONTHS} months ahead")
     # A creative costs the same on every plan: only what each plan allows differs.
     total = sum(quote(line.creative, FREE).credits * line.count for line in lines)
     if total > MAX_CAMPAIGN_CREDITS:
@@ -194,7 +200,7 @@ def _fixes(account: Account, planned: CampaignPlan, now: datetime) -> tuple[Fix,
 def _with_packs(upgrade: PlanChangeTerms | None, planned: CampaignPlan) -> Fix:
     packs = cheapest_packs(planned.shortfall)
     bought = sum(p.pack.credits * p.count for p in packs)
-    return Fix(upgrade, packs, planned.credits_by + bought)
+    return Fix(upgrade, packs, planned.usable + bought)
 
 
 def cheapest_packs(credits: int) -> tuple[Packs, ...]:

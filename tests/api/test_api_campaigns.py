@@ -15,7 +15,7 @@ query Plan($input: CampaignInput!, $accountId: ID) {
     availableNow refreshes { at plan { id } credits } refreshCredits expiringCredits creditsBy
     fitsNow fitsBy shortfall availableAfter
     fixes {
-      upgrade { plan { id } interval amountDueNowCents } packs { pack { id } count } priceCents creditsBy
+      upgrade { plan { id } interval amountDueNowCents } packs { pack { id } count } priceCents creditsAfter
     }
   }
 }

@@ -64,7 +64,7 @@ def fixes(plan: CampaignPlan) -> list[tuple[str | None, int, list[tuple[str, int
             0 if fix.upgrade is None else fix.upgrade.amount_due_now_cents,
             [(packs.pack.id, packs.count) for packs in fix.packs],
             fix.price_cents,
-            fix.credits_by,
+            fix.credits_after,
         )
         for fix in plan.fixes
     ]
@@ -101,12 +101,20 @@ def test_the_cheapest_fixes_are_an_upgrade_at_its_prorated_price_then_packs() ->
     ]
 
 
-def test_by_a_second_renewal_it_fits_and_the_rolled_over_credits_expire_unspent() -> None:
+def test_by_a_second_renewal_the_rolled_over_credits_expire_unspent() -> None:
     plan = planned(account("pro"), datetime(2026, 5, 15, tzinfo=UTC))
 
     assert [refresh.credits for refresh in plan.refreshes] == [3_000, 3_000]
     # On May 1 March's rolled-over 3,000 expire; April's 3,000 roll over in their place.
-    assert (plan.credits_by, plan.expiring_credits) == (9_000, 3_000)
+    assert (plan.credits_by, plan.expiring_credits) == (3_000 + 6_000 - 3_000, 3_000)
+    assert (plan.fits_now, plan.fits_by, plan.shortfall) == (False, False, 8_840 - 6_000)
+
+
+def test_a_campaign_that_fits_by_the_date_needs_no_fix() -> None:
+    images = (CampaignLine(IMAGE_4K, 300),)  # 4,800
+
+    plan = planned(account("pro"), datetime(2026, 4, 15, tzinfo=UTC), images)
+
     assert (plan.fits_now, plan.fits_by, plan.shortfall, plan.fixes) == (False, True, 0, ())
 
 
@@ -117,8 +125,8 @@ def test_without_a_card_the_renewal_goes_unpaid_and_the_plan_ends_after_its_grac
     assert [(refresh.at, refresh.plan.id, refresh.credits) for refresh in plan.refreshes] == [
         (datetime(2026, 4, 8, 9, tzinfo=UTC), "free", 100)
     ]
-    # The plan's end takes the 3,000 rolled over with it.
-    assert (plan.credits_by, plan.expiring_credits) == (3_100, 3_000)
+    # The plan's end takes the 3,000 rolled over with it: made now, the campaign could use 3,000.
+    assert (plan.credits_by, plan.expiring_credits, plan.usable) == (100, 3_000, 3_000)
 
 
 def test_an_annual_plan_grants_each_month_within_its_term_without_a_renewal() -> None:
@@ -129,9 +137,11 @@ def test_an_annual_plan_grants_each_month_within_its_term_without_a_renewal() ->
         (5, "pro", 3_000),
         (6, "pro", 3_000),
     ]
-    # The free plan's 100 unused credits rolled into the year's first period: 3,100 now.
-    assert (plan.available_now, plan.credits_by) == (3_100, 12_100)
-    assert plan.fits_by and not plan.fits_now
+    # The free plan's 100 unused credits rolled into the year's first period: 3,100 now. They expire
+    # Apr 1; each month's unused plan credits roll over once, so on Jun 10 there are June's 3,000 and
+    # May's rolled over: 6,000, and 3,100 + 9,000 - 6,000 expired on the way.
+    assert (plan.available_now, plan.credits_by, plan.expiring_credits) == (3_100, 6_000, 6_100)
+    assert (plan.fits_now, plan.fits_by, plan.shortfall) == (False, False, 2_840)
 
 
 def test_a_top_up_expiring_before_the_date_counts_if_spent_first_and_is_said_to_expire() -> None:
@@ -143,7 +153,8 @@ def test_a_top_up_expiring_before_the_date_counts_if_spent_first_and_is_said_to_
     plan = planned(holder, datetime(2026, 3, 30, tzinfo=UTC), images)
 
     assert (plan.total, plan.available_now, plan.refreshes) == (1_440, 1_500, ())
-    assert (plan.expiring_credits, plan.credits_by, plan.fits_now, plan.fits_by) == (500, 1_500, True, True)
+    # Made now it fits; waiting for the date, the top-up's 500 would expire first.
+    assert (plan.expiring_credits, plan.credits_by, plan.fits_now, plan.fits_by) == (500, 1_000, True, True)
 
 
 def test_a_blocked_feature_names_what_blocks_it_and_only_upgrades_fix_it() -> None:

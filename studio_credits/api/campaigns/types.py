@@ -50,8 +50,8 @@ class CampaignFix:
         description="Due now: the upgrade's amount due now plus the packs' prices (later renewals not "
         "counted)."
     )
-    credits_by: int = strawberry.field(
-        description="The credits there are to spend by the date once it is made."
+    credits_after: int = strawberry.field(
+        description="The most the campaign can use once the fix is made (now, or at `by`), packs included."
     )
 
     @classmethod
@@ -60,7 +60,7 @@ class CampaignFix:
             upgrade=None if fix.upgrade is None else PlanChangePreview.of(fix.upgrade, card),
             packs=[PackCount(pack=CreditPack.of(packs.pack), count=packs.count) for packs in fix.packs],
             price_cents=fix.price_cents,
-            credits_by=fix.credits_by,
+            credits_after=fix.credits_after,
         )
 
 
@@ -87,12 +87,14 @@ class CampaignPlan:
         description="Credits that expire by `by` if nothing is spent until then, after what rolls over."
     )
     credits_by: int = strawberry.field(
-        description="Available now plus the refreshes' credits: what can be spent by `by`, spending the "
-        "soonest-expiring credits first."
+        description="The credits at `by` had nothing been spent until then: available now, plus the "
+        "refreshes' credits, less those expiring."
     )
     fits_now: bool
-    fits_by: bool
-    shortfall: int = strawberry.field(description="Credits missing by `by`; 0 when it fits.")
+    fits_by: bool = strawberry.field(description="It fits now, or in the credits at `by`.")
+    shortfall: int = strawberry.field(
+        description="Credits missing to make it by `by`, now or then; 0 when it fits."
+    )
     available_after: int | None = strawberry.field(
         description="What is left available once the campaign is spent now; null where it does not fit now."
     )

@@ -316,12 +316,12 @@ function CampaignAnswer({
               </div>
             ))}
             <div>
-              <dt>To spend by {day(plan.by)}</dt>
-              <dd>{credits(plan.creditsBy)}</dd>
+              <dt>Expire unused by {day(plan.by)}</dt>
+              <dd>{credits(plan.expiringCredits)}</dd>
             </div>
             <div>
-              <dt>Expire unused by {day(plan.by)} if you wait</dt>
-              <dd>{credits(plan.expiringCredits)}</dd>
+              <dt>On {day(plan.by)}, if nothing is spent until then</dt>
+              <dd>{credits(plan.creditsBy)}</dd>
             </div>
           </dl>
           {plan.fixes.length > 0 && (
@@ -332,8 +332,8 @@ function CampaignAnswer({
                   <li key={index} class={index === 0 ? "fix cheapest" : "fix"}>
                     <p>
                       {index === 0 && <strong>Cheapest: </strong>}
-                      {fixText(fix)}, {money(fix.priceCents)} now; then {credits(fix.creditsBy)} credits by{" "}
-                      {day(plan.by)}.
+                      {fixText(fix)}: {money(fix.priceCents)} now, for {credits(fix.creditsAfter)} credits to
+                      make it with.
                     </p>
                     <FixAction fix={fix} onBuy={setBuying} />
                   </li>
@@ -368,8 +368,8 @@ function verdict(plan: Answer): string {
   if (plan.fitsNow)
     return `It fits now: ${total} of your ${credits(plan.availableNow)} available credits, leaving ${credits(plan.availableAfter ?? 0)}.`;
   if (plan.fitsBy)
-    return `It does not fit now, but fits by ${day(plan.by)}: ${total} of the ${credits(plan.creditsBy)} credits you will have had, spending the soonest-expiring first.`;
-  return `It does not fit by ${day(plan.by)}: it costs ${total} credits, ${credits(plan.shortfall)} more than the ${credits(plan.creditsBy)} you will have had.`;
+    return `It does not fit now, but fits by ${day(plan.by)}: ${total} of the ${credits(plan.creditsBy)} credits you will have then.`;
+  return `It does not fit by ${day(plan.by)}: it costs ${total} credits, ${credits(plan.shortfall)} more than you will have.`;
 }
 
 function packsText(fix: Fix): string {
