@@ -377,9 +377,9 @@ function packsText(fix: Fix): string {
 }
 
 function fixText(fix: Fix): string {
-  const upgrade = fix.upgrade && `Upgrade to ${fix.upgrade.plan.name} (${money(fix.upgrade.amountDueNowCents)})`;
+  const upgrade = fix.upgrade && `Upgrade to ${fix.upgrade.plan.name}`;
   const packs = fix.packs.length > 0 ? `buy ${packsText(fix)}` : null;
-  if (upgrade && packs) return `${upgrade} and ${packs}`;
+  if (upgrade && packs) return `${upgrade} (${money(fix.upgrade?.amountDueNowCents ?? 0)}) and ${packs}`;
   if (upgrade) return upgrade;
   return packs ? packs.charAt(0).toUpperCase() + packs.slice(1) : "";
 }
