@@ -107,7 +107,8 @@ $(LAMBDA_DEPS)/.installed: pyproject.toml $(STAMP)
 # Shipped with bytecode for the runtime's Python: Lambda unpacks the code read-only, so what the zip
 # lacks is compiled again at every cold start. Unchecked-hash pycs (PEP 552) stay valid whatever
 # timestamps the files get when unpacked.
-$(LAMBDA_ZIP): $(LAMBDA_DEPS)/.installed $(shell find studio_credits functions -name '*.py')
+$(LAMBDA_ZIP): $(LAMBDA_DEPS)/.installed $(shell find studio_credits functions -name '*.py') \
+	$(wildcard studio_credits/mail/templates/*)
 	$(CHECK_LAMBDA_PYTHON)
 	rm -rf build/lambda $@ && cp -r $(LAMBDA_DEPS) build/lambda
 	cp -r studio_credits functions build/lambda/

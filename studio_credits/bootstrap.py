@@ -56,6 +56,7 @@ def bootstrap(
         correlation_id,
         retry or DEFAULT_RETRY,
         payments or stripe_provider(settings),
+        settings.web_url.rstrip("/"),
     )
 
 

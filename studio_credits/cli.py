@@ -130,10 +130,13 @@ def _clock(args: argparse.Namespace) -> None:
 
 
 def _outbox(args: argparse.Namespace) -> None:
+    """Each email's envelope and plain text; the page at /dev/outbox shows them rendered."""
+    import textwrap
+
     emails = _call("GET", args.url, "/dev/outbox")
     for email in emails:
         print(f"{email['sentAt'] or '(time unknown)'}  to {email['to']}: {email['subject']}")
-        print(f"    {email['body']}")
+        print(textwrap.indent(email["body"].rstrip("\n"), "    "))
     print(f"{len(emails)} emails")
 
 

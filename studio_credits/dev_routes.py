@@ -6,7 +6,9 @@
   each job run as its log line with `at` for when it ran. Refusals are `{"error"}` with 400 (not
   a valid request), 409 (backwards, or the server is on the real clock) or 422 (more job runs
   than the bound: the clock stops after the last one, and the answer says where, with the runs).
-- `GET /dev/outbox`: the emails sent, newest first.
+- `GET /dev/outbox`: the emails sent, newest first: a page showing each one rendered, for a browser
+  (a request that accepts text/html), else JSON `[{"to", "subject", "body", "html", "headers",
+  "sentAt"}]`, `body` being the plain text.
 - `GET /dev/conflicts`: `{"versionConflicts"}`, the commits that lost a race for an account's
   version (and were read again and retried) since the server started.
 - `POST /dev/stripe/refund` `{"accountId", "paymentId", "amountCents"?}`: refunds the payment in
@@ -23,7 +25,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from pydantic_core import ErrorDetails
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from studio_credits.domain.ids import new_ulid
@@ -72,7 +74,9 @@ def dev_routes(
             return _error(409, str(refused))
         return JSONResponse(_moved_json(moved))
 
-    async def sent_emails(_: Request) -> Response:
+    async def sent_emails(request: Request) -> Response:
+        if "text/html" in request.headers.get("accept", ""):
+            return HTMLResponse(await run_in_threadpool(outbox.page))
         return JSONResponse([email.as_json() for email in outbox.emails()])
 
     async def conflicts(_: Request) -> Response:

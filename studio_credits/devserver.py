@@ -260,6 +260,8 @@ def serve(host: str, port: int, now: datetime | None, dynamodb_endpoint: str | N
         from studio_credits.telemetry.logs import plain_text_logs
 
         plain_text_logs()
+        reachable = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 (not a bind)
+        os.environ.setdefault("STUDIO_CREDITS_WEB_URL", f"http://{reachable}:{port}")  # what emails link to
         settings = Settings.from_environment()
         clock: Clock = SystemClock() if now is None else FixedClock(now)
         ses = SesMailer(settings.ses_sender, settings.region, settings.ses_endpoint)
@@ -274,7 +276,6 @@ def serve(host: str, port: int, now: datetime | None, dynamodb_endpoint: str | N
             from studio_credits.api.stripe_webhook import PATH
             from studio_credits.payments.localstripe import register_webhook
 
-            reachable = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 (not a bind)
             register_webhook(localstripe, f"http://{reachable}:{port}{PATH}", settings.stripe_webhook_secret)
         web_app = built_web_app()
         stripe = stripe_lines(settings, embedded=localstripe is not None)

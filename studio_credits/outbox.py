@@ -1,28 +1,62 @@
 """The local server's outbox: the emails its SES accepted, newest first (what MailHog shows elsewhere).
 
-SES is moto's, embedded in the local server's process, so the outbox reads what moto's SES
-backend kept of each email; moto keeps no time, so the outbox remembers when, by the
-server's clock, it sent each one. The local server only: Lambda emails through SES itself.
+SES is moto's, embedded in the local server's process, so the outbox reads the MIME message moto's
+SES backend kept of each email; moto keeps no time, so the outbox remembers when, by the server's
+clock, it sent each one. `/dev/outbox` lists them as JSON, or as a page showing each email
+rendered (dev_pages/outbox.html). The local server only: Lambda emails through SES itself.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
+from email import message_from_string, policy
+from email.message import EmailMessage
+from pathlib import Path
 
 from studio_credits.domain.clock import Clock
-from studio_credits.mail import Mailer
+from studio_credits.mail import Email, Mailer
+
+PAGE = Path(__file__).parent / "dev_pages" / "outbox.html"
+SHOWN_HEADERS = ("From", "List-Unsubscribe", "List-Unsubscribe-Post")
 
 
 @dataclass(frozen=True)
 class SentEmail:
     to: str
     subject: str
-    body: str
+    text: str
+    html: str
+    headers: dict[str, str]
+    """Those of SHOWN_HEADERS the email has."""
     sent_at: datetime | None
     """None for an email that reached moto's SES some other way (a job run from the command line)."""
 
-    def as_json(self) -> dict[str, str | None]:
+    @classmethod
+    def parsed(cls, to: str, raw: str, sent_at: datetime | None) -> "SentEmail":
+        message = message_from_string(raw, policy=policy.default)
+        return cls(
+            to=to,
+            subject=str(message["Subject"]),
+            text=_part(message, "plain"),
+            html=_part(message, "html"),
+            headers={name: str(message[name]) for name in SHOWN_HEADERS if name in message},
+            sent_at=sent_at,
+        )
+
+    def as_json(self) -> dict[str, object]:
         sent_at = None if self.sent_at is None else self.sent_at.isoformat()
-        return {"to": self.to, "subject": self.subject, "body": self.body, "sentAt": sent_at}
+        return {
+            "to": self.to,
+            "subject": self.subject,
+            "body": self.text,
+            "html": self.html,
+            "headers": self.headers,
+            "sentAt": sent_at,
+        }
+
+
+def _part(message: EmailMessage, subtype: str) -> str:
+    part = message.get_body(preferencelist=(subtype,))
+    return "" if part is None else str(part.get_content()).replace("\r\n", "\n")
 
 
 class Outbox:
@@ -34,8 +68,8 @@ class Outbox:
         self._region = region
         self._sent_at: dict[str, datetime] = {}
 
-    def send(self, to: str, subject: str, body: str) -> str:
-        message_id = self._ses.send(to, subject, body)
+    def send(self, email: Email) -> str:
+        message_id = self._ses.send(email)
         self._sent_at[message_id] = self._clock.now()
         return message_id
 
@@ -47,16 +81,21 @@ class Outbox:
 
     def emails(self) -> list[SentEmail]:
         from moto.core.models import DEFAULT_ACCOUNT_ID
-        from moto.ses.models import Message, ses_backends
+        from moto.ses.models import RawMessage, ses_backends
 
         sent = ses_backends[DEFAULT_ACCOUNT_ID][self._region].sent_messages
         return [
-            SentEmail(
-                ", ".join(message.destinations["ToAddresses"]),
-                message.subject,
-                message.body,
-                self._sent_at.get(message.id),
-            )
+            SentEmail.parsed(", ".join(message.destinations), message.raw_data, self._sent_at.get(message.id))
             for message in reversed(sent)
-            if isinstance(message, Message)
+            if isinstance(message, RawMessage)
         ]
+
+    def page(self) -> str:
+        """The outbox as a page: each email's envelope, its HTML rendered in a sandboxed frame (no
+        scripts, no access to this page) and its plain text."""
+        from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+        templates = Environment(
+            loader=FileSystemLoader(PAGE.parent), autoescape=True, undefined=StrictUndefined
+        )
+        return templates.get_template(PAGE.name).render(emails=self.emails())

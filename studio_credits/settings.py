@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pydantic import BaseModel, ConfigDict
 
 from studio_credits.domain.access import AppClients
+from studio_credits.mail import LOCAL_WEB_URL
 
 PREFIX = "STUDIO_CREDITS_"
 AWS_SDK_VARIABLES = {
@@ -37,6 +38,9 @@ class Settings(BaseModel):
     tens): each call is made once, and the service's RetryPolicy retries writes (service/retry.py)."""
     index_shards: int = 8
     ses_sender: str = "credits@studio.example"
+    web_url: str = LOCAL_WEB_URL
+    """The web client's address, which the emails link to (https://app.studio.example); the local
+    server sets its own unless told another."""
     web_client_id: str = "local-web-client"
     """The user pool's app client people sign in with: only its ID tokens name a person or an admin."""
     service_client_id: str = "local-service-client"

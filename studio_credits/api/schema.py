@@ -10,13 +10,14 @@ from studio_credits.api.accounts.queries import AccountQueries
 from studio_credits.api.campaigns.queries import CampaignQueries
 from studio_credits.api.catalogue.queries import CatalogueQueries
 from studio_credits.api.ledger.mutations import LedgerMutations
+from studio_credits.api.notices.mutations import NoticeMutations
 from studio_credits.api.payments.mutations import PaymentMutations
 from studio_credits.api.payments.queries import PaymentQueries
 from studio_credits.api.plans.mutations import PlanMutations
 from studio_credits.api.plans.queries import PlanQueries
 
 Query = merge_types("Query", (AccountQueries, CatalogueQueries, PlanQueries, PaymentQueries, CampaignQueries))
-Mutation = merge_types("Mutation", (LedgerMutations, PlanMutations, PaymentMutations))
+Mutation = merge_types("Mutation", (LedgerMutations, PlanMutations, PaymentMutations, NoticeMutations))
 
 
 class Schema(strawberry.Schema):

@@ -121,6 +121,12 @@ def check_may_change_plan(principal: Principal) -> None:
         )
 
 
+def check_may_choose_emails(principal: Principal) -> None:
+    """Which emails a person gets is theirs to say: not the service's, nor an admin's."""
+    if principal.role is not Role.USER:
+        raise NotAllowed("only the account's own user may choose which emails they get")
+
+
 def check_may_grant(principal: Principal, account_id: str) -> None:
     """The service and admins grant, an admin never to their own account."""
     if principal.role not in (Role.SERVICE, Role.ADMIN):

@@ -10,6 +10,7 @@ from studio_credits.domain.creatives import Creative
 from studio_credits.domain.ids import entry_id, new_ulid
 from studio_credits.domain.ledger import EntryKind, LedgerEntry
 from studio_credits.domain.lots import Lot, LotMovement, LotSource
+from studio_credits.domain.notices import NoticeKind
 from studio_credits.domain.payments import Card
 from studio_credits.domain.periods import Period, period, term
 
@@ -147,6 +148,8 @@ class Account:
     """Until when the notices job has recorded the notices the account's dates call for."""
     unsent_notices: tuple[str, ...] = ()
     """Ids of recorded notices not emailed yet: the notices job sends them (see domain/notice_rules.py)."""
+    muted_notices: frozenset[NoticeKind] = frozenset()
+    """Optional notice kinds the person turned off: recorded, not emailed (domain/notice_preferences.py)."""
     term_first_period: int = 0
     """The period the paid terms count from: a switch to annual billing starts a year there."""
     billing_credit_cents: int = 0

@@ -51,6 +51,8 @@ class Reminder:
     due_at: datetime
     event_at: datetime
     message: str
+    credits: int | None = None
+    """The credits it is about: Notice.credits."""
 
 
 def reminders(account: Account) -> list[Reminder]:
@@ -61,7 +63,7 @@ def due_notices(account: Account, now: datetime) -> tuple[Notice, ...]:
     """Notices that fell due since the job last looked, for events still ahead."""
     since = _checked_until(account)
     return tuple(
-        Notice(notice_id(r.due_at, r.kind, r.about), account.id, r.kind, now, r.message)
+        Notice(notice_id(r.due_at, r.kind, r.about), account.id, r.kind, now, r.message, credits=r.credits)
         for r in reminders(account)
         if since < r.due_at <= now < r.event_at
     )
@@ -153,6 +155,7 @@ def _cancellation(account: Account) -> list[Reminder]:
             ends_at - timedelta(days=days),
             ends_at,
             what,
+            losing or None,
         )
         for days in CANCELLATION_DAYS_BEFORE
     ]
@@ -181,6 +184,7 @@ def _refresh_expiry(account: Account) -> list[Reminder]:
             turn.at - timedelta(days=REFRESH_EXPIRY_DAYS_BEFORE),
             turn.at,
             what,
+            expiring or None,
         )
     ]
 
@@ -193,6 +197,7 @@ def _top_ups(account: Account) -> list[Reminder]:
             lot.expires_at - timedelta(days=days),
             lot.expires_at,
             f"{lot.remaining:,} top-up credits expire on {day_text(lot.expires_at)}",
+            lot.remaining,
         )
         for lot in account.lots
         if lot.source is LotSource.TOP_UP and lot.remaining and lot.expires_at is not None

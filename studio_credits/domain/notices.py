@@ -25,8 +25,16 @@ class Notice:
     at: datetime
     message: str
     sent_at: datetime | None = None
+    credits: int | None = None
+    """The credits it is about (those expiring, those left), whose worth its email puts in the
+    person's most made creative; None where it is about no credits."""
 
 
 def notice_id(at: datetime, kind: NoticeKind, about: str) -> str:
     """Sorts by time; `about` names what the notice is for (a period, a lot, a threshold)."""
     return f"{at:%Y%m%dT%H%M%S}#{kind.value}#{about}"
+
+
+def notice_kind_of(notice_id: str) -> NoticeKind:
+    """The kind a notice id names (as `notice_id` makes it), read without reading the notice."""
+    return NoticeKind(notice_id.split("#")[1])

@@ -56,6 +56,11 @@ def quote(creative: Creative, plan: Plan) -> Quote:
     )
 
 
+def unit_credits(creative: Creative) -> int:
+    """What one output of the creative costs, on any plan that allows it."""
+    return sum(credits for _, credits in _unit_lines(creative))
+
+
 def _unit_lines(creative: Creative) -> list[tuple[str, int]]:
     """One output's cost as lines that add up to ceil(base × multipliers) + surcharge.
 

@@ -361,6 +361,7 @@ def _low_credit_notices(after: Account, now: datetime) -> tuple[Account, tuple[N
                 f"({threshold}% or more); {after.available:,} remain until "
                 f"{after.current_period.end:%d %b %Y}."
             ),
+            credits=after.available,
         )
         for threshold in crossed
     )

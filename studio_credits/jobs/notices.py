@@ -7,14 +7,24 @@ then emailed; (3) a change forgets the emailed ones. Sending is at most once: a 
 between the claim and the email loses that email (the notice stays recorded, with its
 sent_at), and nothing can email it twice. An email SES refuses is unclaimed, to be
 sent by a later run; one whose answer was lost (a timeout) stays claimed, as it may have been sent.
+A notice of a kind the person turned off (domain/notice_preferences.py) is recorded, never sent.
+
+Each email is rendered from templates (mail/notice_emails.py), counting credits in the creative
+the person makes most, read once per account from its newest ledger entries.
 """
 
 from datetime import datetime
 
 from studio_credits.domain.account import Account
-from studio_credits.domain.notice_rules import SUBJECTS, record_due, without_unsent
+from studio_credits.domain.creatives import Creative
+from studio_credits.domain.history import HistoryFilter
+from studio_credits.domain.notice_preferences import is_emailed
+from studio_credits.domain.notice_rules import record_due, without_unsent
+from studio_credits.domain.notices import notice_kind_of
+from studio_credits.domain.would_buy import SPENDING_KINDS, most_made_creative
 from studio_credits.jobs.each_due import JobReport, RemainingMillis, apply, for_each_due
 from studio_credits.mail import MailRefused
+from studio_credits.mail.notice_emails import notice_email
 from studio_credits.service.execution import Decision, Planned, Refused
 from studio_credits.service.ports import Services
 
@@ -43,15 +53,20 @@ def notify(services: Services, account_id: str) -> int:
     handled: set[str] = set()
     refused: list[str] = []
     sent = 0
+    most_made: Creative | None = None
+    looked_up_most_made = False
     for notice_id in account.unsent_notices:
-        if account.email is None:
-            handled.add(notice_id)  # recorded, listed in the account; nowhere to email it
+        if account.email is None or not is_emailed(account, notice_kind_of(notice_id)):
+            # Recorded and listed in the account, never emailed: nowhere to, or turned off.
+            handled.add(notice_id)
             continue
         claimed_at = services.clock.now()
         notice = services.repository.claim_notice(account.id, notice_id, claimed_at)
         if notice is not None:
+            if not looked_up_most_made:
+                most_made, looked_up_most_made = _most_made(services, account.id), True
             try:
-                services.mailer.send(account.email, SUBJECTS[notice.kind], notice.message)
+                services.mailer.send(notice_email(notice, account, most_made, services.web_url))
             except MailRefused:
                 services.repository.unclaim_notice(account.id, notice_id, claimed_at)
                 refused.append(notice_id)
@@ -63,6 +78,16 @@ def notify(services: Services, account_id: str) -> int:
     if refused:
         raise NoticesNotSent(account_id, refused)
     return sent
+
+
+MADE_LATELY = 100
+"""How many of the newest ledger entries say what a person makes most: one page, one query."""
+
+
+def _most_made(services: Services, account_id: str) -> Creative | None:
+    spending = HistoryFilter(kinds=SPENDING_KINDS)
+    entries, _ = services.repository.history_page(account_id, spending, MADE_LATELY, None)
+    return most_made_creative(entries)
 
 
 def _record(account: Account, now: datetime) -> Decision[Account, str]:

@@ -16,7 +16,7 @@ from studio_credits.domain.notices import Notice
 from studio_credits.domain.payments import Card, ChargeOutcome, ChargeRequest, Payment, PaymentEvent
 from studio_credits.domain.reservations import Reservation
 from studio_credits.domain.usage import DayUsage
-from studio_credits.mail import Mailer
+from studio_credits.mail import LOCAL_WEB_URL, Mailer
 from studio_credits.service.retry import RetryPolicy
 from studio_credits.telemetry import Metrics, NoMetrics
 
@@ -208,6 +208,8 @@ class Services:
     """How a write tries again after a lost race or a store that did not answer."""
     payments: PaymentProvider | None = None
     """Stripe (localstripe on the local server and in the tests); None where nothing is charged."""
+    web_url: str = LOCAL_WEB_URL
+    """Where the web client is: the emails link to its pages."""
 
     @property
     def payment_provider(self) -> PaymentProvider:

@@ -111,6 +111,7 @@ def account_to_item(account: Account, version: int, shards: int) -> AccountModel
         next_notice_at=notice_due_at,
         notices_checked_at=account.notices_checked_at,
         unsent_notices=list(account.unsent_notices),
+        muted_notices=sorted(kind.value for kind in account.muted_notices),
     )
 
 
@@ -152,6 +153,7 @@ def account_from_item(item: AccountModel) -> Account:
         ),
         notices_checked_at=item.notices_checked_at,
         unsent_notices=tuple(str(notice) for notice in item.unsent_notices or ()),
+        muted_notices=frozenset(NoticeKind(str(kind)) for kind in item.muted_notices or ()),
         term_first_period=int(item.term_first_period),
         billing_credit_cents=int(item.billing_credit_cents),
         customer_id=item.customer_id,
@@ -377,6 +379,7 @@ def notice_to_item(notice: Notice) -> NoticeItem:
         at=notice.at,
         message=notice.message,
         sent_at=notice.sent_at,
+        credits=notice.credits,
     )
 
 
@@ -388,6 +391,7 @@ def notice_from_item(item: NoticeItem) -> Notice:
         at=item.at,
         message=item.message,
         sent_at=item.sent_at,
+        credits=None if item.credits is None else int(item.credits),
     )
 
 

@@ -146,6 +146,8 @@ class AccountModel(Model):
     next_notice_at = UTCDateTimeAttribute(null=True)
     notices_checked_at = UTCDateTimeAttribute(null=True)
     unsent_notices = ListAttribute(of=UnicodeAttribute, default=list)
+    muted_notices = ListAttribute(of=UnicodeAttribute, default=list)
+    """Notice kinds the person turned off; absent on accounts stored before preferences."""
     hold_shard = UnicodeAttribute(null=True)
     next_hold_expiry_at = UTCDateTimeAttribute(null=True)
 
@@ -235,6 +237,8 @@ class NoticeItem(LedgerItem, discriminator="notice"):
     at = UTCDateTimeAttribute()
     message = UnicodeAttribute()
     sent_at = UTCDateTimeAttribute(null=True)
+    credits = NumberAttribute(null=True)
+    """Absent on notices recorded before notices kept the credits they are about."""
 
 
 class UsageItem(LedgerItem, discriminator="usage"):

@@ -52,7 +52,9 @@ def test_the_demo_launch_does_not_fit_by_the_end_of_next_month_and_packs_fix_it_
     expect(fixes.get_by_role("listitem").first).to_contain_text(
         "Cheapest: Buy 1 × 500-credit pack and 1 × 2,000-credit pack: $45.00 now, for 9,000 credits"
     )
-    expect(fixes.get_by_role("listitem").nth(1)).to_contain_text("Upgrade to Business: $301.15 now, for 14,500 credits")
+    expect(fixes.get_by_role("listitem").nth(1)).to_contain_text(
+        "Upgrade to Business: $301.15 now, for 14,500 credits"
+    )
     assert serious_accessibility_violations(page) == []
     screenshot(page, "plan-a-campaign")
 

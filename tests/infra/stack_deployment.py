@@ -64,6 +64,8 @@ NOT_MODELLED_BY_MOTO = {
 STAND_INS = {"WebAppClient": "4f1kq0c2m7r8s9t0u1v2w3x4y5"}
 """Values for references to what moto does not make: the web client's id is the `aud` of the ID
 tokens in tests/events/."""
+SUB_STAND_INS = {"WebDistribution.DomainName": "d111111abcdef8.cloudfront.net"}
+"""Values for the attributes an Fn::Sub string names of what moto does not make (the emails' links)."""
 
 
 def with_stand_ins(node: object) -> object:
@@ -73,6 +75,12 @@ def with_stand_ins(node: object) -> object:
         return node
     if set(node) == {"Ref"} and node["Ref"] in STAND_INS:
         return STAND_INS[node["Ref"]]
+    if set(node) == {"Fn::Sub"} and isinstance(node["Fn::Sub"], str):
+        text = node["Fn::Sub"]
+        for name, value in SUB_STAND_INS.items():
+            text = text.replace(f"${{{name}}}", value)
+        if "${" not in text:
+            return text
     return {key: with_stand_ins(value) for key, value in node.items()}
 
 

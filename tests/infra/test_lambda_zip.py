@@ -32,6 +32,8 @@ DEPENDENCIES = (
     "botocore",
     "ulid",
 )
+EMAIL_ONLY = ("jinja2",)
+"""Shipped for the notices' emails, and imported only at the first one."""
 KEPT_OUT = (
     "tests/",
     "bench/",
@@ -90,7 +92,7 @@ def test_every_handler_runs_from_the_zip_alone(deployment: Deployment, unpacked:
         "api",
         graphql_event("admin", "{ viewer { plan { id } } }"),
         [str(unpacked)],
-        report_modules=DEPENDENCIES,
+        report_modules=DEPENDENCIES + EMAIL_ONLY,
     )
     assert graphql_response(viewer) == {"viewer": {"plan": {"id": "free"}}}
     assert viewer.init_calls == []  # nothing a SnapStart snapshot would freeze (studio_credits/snapstart.py)
@@ -100,11 +102,13 @@ def test_every_handler_runs_from_the_zip_alone(deployment: Deployment, unpacked:
     for function, body in lambda_functions(deployment.template).items():
         if function not in {"api", "stripeWebhook"}:
             event = scheduled_event(body["Properties"]["FunctionName"], now)
-            job = run_function(deployment, function, event, [str(unpacked)], report_modules=DEPENDENCIES)
+            job = run_function(
+                deployment, function, event, [str(unpacked)], report_modules=DEPENDENCIES + EMAIL_ONLY
+            )
             assert job.result["job"] == function and job.result["failed"] == 0, job.result
             loaded |= {name: file for name, file in job.modules.items() if file is not None}
 
-    # boto3 only for SES, at the first email: no notice is due in this run.
+    # boto3 (for SES) and Jinja2 only at the first email: no notice is due in this run.
     assert loaded.keys() == set(DEPENDENCIES) - {"boto3"}
     assert not [file for file in loaded.values() if unpacked not in Path(file).parents]
 

@@ -226,6 +226,11 @@ def test_environment_comes_from_one_place(template: Json) -> None:
     }
 
 
+def test_the_emails_link_to_the_web_client_s_distribution(template: Json) -> None:
+    environment = next(iter(lambda_functions(template).values()))["Properties"]["Environment"]["Variables"]
+    assert environment["STUDIO_CREDITS_WEB_URL"] == {"Fn::Sub": "https://${WebDistribution.DomainName}"}
+
+
 MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 MANAGED_ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 

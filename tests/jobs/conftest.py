@@ -9,9 +9,11 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from studio_credits.mail.ses import SesMailer
+from studio_credits.outbox import SentEmail
 from tests.conftest import SETTINGS
 
-Sent = Callable[[], list[tuple[str, str, str]]]
+Sent = Callable[[], list[SentEmail]]
+"""The emails moto's SES accepted, oldest first, parsed from the MIME it kept."""
 
 
 @pytest.fixture
@@ -24,7 +26,7 @@ def ses_mailer(dynamodb: None) -> SesMailer:
 def ses_sent(ses_mailer: SesMailer) -> Iterator[Sent]:
     backend = ses_backends[DEFAULT_ACCOUNT_ID][SETTINGS.region]
 
-    def messages() -> list[tuple[str, str, str]]:
-        return [(m.destinations["ToAddresses"][0], m.subject, m.body) for m in backend.sent_messages]
+    def messages() -> list[SentEmail]:
+        return [SentEmail.parsed(m.destinations[0], m.raw_data, None) for m in backend.sent_messages]
 
     yield messages

@@ -121,7 +121,7 @@ def test_fourteen_months_of_every_plan(
         assert len({n.id for n in notices}) == len(notices)
         recorded[account_id] = dict(Counter(n.kind.name for n in notices))
         assert all(n.sent_at is not None for n in notices), account_id
-        emailed = [subject for to, subject, _ in mailer.sent if to == account.email]
+        emailed = [email.subject for email in mailer.sent if email.to == account.email]
         assert len(emailed) == len(notices), account_id  # each one once
     # Counted by hand over the 14 boundaries, 28 Feb 2026 to 31 Mar 2027 (the run ends on 4 Apr 2027):
     # - CREDITS_EXPIRING, 3 days before a boundary where 20% or more of the plan credits are unused:

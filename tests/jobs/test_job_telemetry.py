@@ -47,8 +47,9 @@ def test_a_notices_run_logs_its_report_and_counts_it_without_the_emails(
             "emails": 2,
         }.items()
     )
-    for _, subject, body in mailer.sent:
-        assert subject not in output.text and body not in output.text and "a@example.com" not in output.text
+    for email in mailer.sent:
+        assert email.subject not in output.text and email.text not in output.text
+        assert "a@example.com" not in output.text
     service = "service=studio-credits-test"
     assert {key: (value, unit) for key, (value, unit, _) in output.metrics.items()} == {
         f"NoticesRuns|{service}": (1, "Count"),

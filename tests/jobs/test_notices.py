@@ -189,9 +189,11 @@ def test_the_job_records_and_emails_each_notice_once_however_often_it_runs(
             "Your Pro plan renews on 15 Dec 2026 for $49.00; 1,240 credits will roll over",
         ),
     ]
-    assert sorted(mailer.sent) == expected
+    assert sorted((email.to, email.subject) for email in mailer.sent) == [(to, s) for to, s, _ in expected]
+    for email, (_, _, message) in zip(sorted(mailer.sent, key=lambda e: e.subject), expected, strict=True):
+        assert message in email.text and message in email.html
     recorded = services.repository.notices("a", 50)
-    assert sorted(n.message for n in recorded) == [body for _, _, body in expected]
+    assert sorted(n.message for n in recorded) == [message for _, _, message in expected]
     assert all(n.sent_at is not None for n in recorded)
     account = services.repository.get("a")
     assert account is not None and account.unsent_notices == ()
@@ -265,7 +267,7 @@ def test_low_credit_notices_recorded_by_spending_are_emailed_through_ses(
     run_notices(services)
     run_notices(services)
 
-    assert [subject for _, subject, _ in ses_sent()] == ["You are running low on credits"]
+    assert [email.subject for email in ses_sent()] == ["You are running low on credits"]
 
 
 def test_emails_ses_throttles_are_sent_by_a_later_run_once(
@@ -275,7 +277,7 @@ def test_emails_ses_throttles_are_sent_by_a_later_run_once(
     open_pro(services, clock)
     clock.at = datetime(2026, 12, 13, tzinfo=UTC)
     faults = InjectedFaults().attach([ses_mailer.client])
-    faults.plan("SendEmail", SES_THROTTLED, SES_THROTTLED)
+    faults.plan("SendRawEmail", SES_THROTTLED, SES_THROTTLED)
 
     throttled = run_notices(services)
     unclaimed = [n for n in services.repository.notices("a", 10) if n.sent_at is None]
@@ -284,7 +286,7 @@ def test_emails_ses_throttles_are_sent_by_a_later_run_once(
 
     assert (throttled.failed, throttled.items, len(unclaimed)) == (1, 0, 2)
     assert (later.done, later.items, again.items) == (1, 2, 0)
-    assert sorted(subject for _, subject, _ in ses_sent()) == [
+    assert sorted(email.subject for email in ses_sent()) == [
         "Some of your credits expire soon",
         "Your plan renews soon",
     ]
@@ -299,13 +301,13 @@ def test_an_email_whose_answer_was_lost_is_never_sent_again(
     open_pro(services, clock)
     clock.at = datetime(2026, 12, 13, tzinfo=UTC)
     faults = InjectedFaults().attach([ses_mailer.client])
-    faults.plan("SendEmail", ANSWER_LOST)
+    faults.plan("SendRawEmail", ANSWER_LOST)
 
     lost = run_notices(services)
     later = run_notices(services)
     again = run_notices(services)
 
-    assert faults.injected == [("SendEmail", ANSWER_LOST)]
+    assert faults.injected == [("SendRawEmail", ANSWER_LOST)]
     assert (lost.failed, lost.items) == (1, 0)
     assert (later.items, again.items) == (1, 0)  # the other notice's email; never the lost one again
     assert len(ses_sent()) == 2

@@ -151,9 +151,9 @@ def test_at_now_the_demo_person_has_this_period_s_rollover_grant_and_top_up_less
 def test_the_emails_are_the_demo_person_s(demo: Services) -> None:
     mailer = demo.mailer
     assert isinstance(mailer, RecordingMailer)
-    subjects = Counter(subject for _, subject, _ in mailer.sent)
+    subjects = Counter(mailer.subjects)
 
-    assert {to for to, _, _ in mailer.sent} == {"demo@studio.example"}
+    assert {email.to for email in mailer.sent} == {"demo@studio.example"}
     assert subjects["You are running low on credits"] >= 1
     assert subjects["Your plan renews soon"] >= 5
 
@@ -180,7 +180,7 @@ def test_no_description_notice_email_or_price_line_shows_an_enum_name(demo: Serv
     assert isinstance(mailer, RecordingMailer)
     texts = [e.description for e in ledger_entries(demo.repository, DEMO_USER)]
     texts += [n.message for n in demo.repository.notices(DEMO_USER, 100)]
-    texts += [f"{subject} {body}" for _, subject, body in mailer.sent]
+    texts += [f"{email.subject} {email.text} {email.html}" for email in mailer.sent]
     creatives = [
         Creative(kind=CreativeKind.IMAGE, resolution=resolution, outputs=4, premium_model=True)
         for resolution in IMAGE_RESOLUTIONS

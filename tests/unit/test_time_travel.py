@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from studio_credits.dev_routes import dev_routes
 from studio_credits.domain.clock import FixedClock, SystemClock
 from studio_credits.jobs.each_due import JobReport
+from studio_credits.mail import Email
 from studio_credits.outbox import Outbox
 from studio_credits.service.ports import Services
 from studio_credits.time_travel import (
@@ -166,7 +167,7 @@ def test_the_real_clock_does_not_move() -> None:
 
 
 class NoMail:
-    def send(self, to: str, subject: str, body: str) -> str:
+    def send(self, email: Email) -> str:
         raise AssertionError("nothing is sent here")
 
 

@@ -15,9 +15,10 @@ from studio_credits.api.ledger.types import (
     Notice,
     UsageReport,
 )
+from studio_credits.api.notices.types import NoticePreference
 from studio_credits.api.payments.queries import account_payments
 from studio_credits.api.payments.types import PaymentConnection, SavedCard
-from studio_credits.domain import account, catalogue
+from studio_credits.domain import account, catalogue, notice_preferences
 from studio_credits.domain.forecast import BASIS_DAYS, MIN_BASIS_DAYS
 from studio_credits.service import history
 
@@ -105,6 +106,9 @@ class Account:
     renewal_due: RenewalDue | None = strawberry.field(
         description="Set while PAST_DUE: the renewal to pay, and when the plan ends unpaid."
     )
+    notice_preferences: list[NoticePreference] = strawberry.field(
+        description="Which notices are emailed, one for each kind (the Plan page's Emails section)."
+    )
     usage: UsageReport = strawberry.field(resolver=account_usage)
     history: LedgerEntryConnection = strawberry.field(resolver=account_history)
     notices: list[Notice] = strawberry.field(resolver=account_notices)
@@ -138,5 +142,9 @@ class Account:
             billing_credit_cents=holder.billing_credit_cents,
             card=None if holder.card is None else SavedCard.of(holder.card),
             renewal_due=RenewalDue.of(holder),
+            notice_preferences=[
+                NoticePreference.of(preference)
+                for preference in notice_preferences.notice_preferences(holder)
+            ],
             holder=holder,
         )

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 import { CardForm } from "../components/CardForm";
 import { Dialog } from "../components/Dialog";
+import { EmailPreferences } from "../components/EmailPreferences";
 import { PaymentsList } from "../components/PaymentsList";
 import { RenewalDue } from "../components/RenewalDue";
 import { Failed, Loading } from "../components/states";
@@ -64,6 +65,7 @@ export function Plan() {
           />
           <PaymentsList version={paymentsVersion} />
           <HowCreditsWork />
+          <EmailPreferences />
           <CancelPlan account={account.data.viewer} onDone={finished} />
         </>
       ) : error ? (

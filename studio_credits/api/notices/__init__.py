@@ -1,0 +1,1 @@
+"""Email preferences: which notice kinds the person gets by email."""
