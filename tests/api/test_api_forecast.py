@@ -53,3 +53,33 @@ def test_usage_by_kind_says_each_kind_s_share_and_average(dynamodb: None, clock:
         {"kind": "IMAGE", "credits": 8, "creatives": 2, "shareOfCredits": 8 / 24, "averageCredits": 4.0},
         {"kind": "VIDEO", "credits": 16, "creatives": 1, "shareOfCredits": 16 / 24, "averageCredits": 16.0},
     ]
+
+
+EXPIRING = """
+{ viewer { expiringSoon(withinDays: 30) { source credits expiresAt wouldBuy { count creatives text } } } }
+"""
+
+
+def test_expiring_credits_say_what_they_would_make_of_the_creative_made_most(
+    dynamodb: None, clock: FixedClock
+) -> None:
+    frozen = handler_at(clock)
+    open_account(lambda_handler=frozen)  # free: 100 credits until Dec 24
+    assert data(graphql("user", EXPIRING, lambda_handler=frozen))["viewer"]["expiringSoon"] == [
+        {"source": "PLAN", "credits": 100, "expiresAt": "2026-12-24T12:00:00+00:00", "wouldBuy": None}
+    ]
+    video = {"kind": "VIDEO", "resolution": "RES_480P", "durationSeconds": 2}  # 16 credits
+    consume(video, "v1", "v1", frozen)
+    consume(video, "v2", "v2", frozen)
+    consume(IMAGE, "i", "i", frozen)
+
+    [expiring] = data(graphql("user", EXPIRING, lambda_handler=frozen))["viewer"]["expiringSoon"]
+
+    assert (expiring["credits"], expiring["wouldBuy"]) == (
+        100 - 36,
+        {"count": 4, "creatives": "4 480p videos of 2 s", "text": "64 credits: about 4 480p videos of 2 s"},
+    )
+    too_far = graphql(
+        "user", "{ viewer { expiringSoon(withinDays: 400) { credits } } }", lambda_handler=frozen
+    )
+    assert too_far["errors"][0]["extensions"]["field"] == "withinDays"

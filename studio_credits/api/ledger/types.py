@@ -17,9 +17,20 @@ from studio_credits.api.enums import (
 )
 from studio_credits.api.errors import RefusalAnswer
 from studio_credits.api.idempotency import IdempotencyConflict
-from studio_credits.domain import account, credit_limits, forecast, ledger, notices, reservations, usage
+from studio_credits.domain import (
+    account,
+    creatives,
+    credit_limits,
+    forecast,
+    ledger,
+    notices,
+    reservations,
+    usage,
+    would_buy,
+)
 from studio_credits.domain.access import may_see_who_recorded
 from studio_credits.domain.ids import public_id
+from studio_credits.domain.wording import creatives_text
 
 
 @strawberry.type
@@ -78,6 +89,48 @@ class CreativeSummary:
     premium_model: bool
     advanced_template: bool
 
+    @classmethod
+    def of(cls, creative: creatives.Creative) -> "CreativeSummary":
+        return cls(
+            kind=creative.kind,
+            resolution=creative.resolution,
+            outputs=creative.outputs,
+            duration_seconds=creative.duration_seconds,
+            shots=creative.shots,
+            premium_model=creative.premium_model,
+            advanced_template=creative.advanced_template,
+        )
+
+
+@strawberry.type(description="What credits would still make of the creative the person makes most.")
+class WouldBuy:
+    credits: int
+    count: int = strawberry.field(description="How many of one output of the creative the credits pay for.")
+    creative: CreativeSummary = strawberry.field(description="The creative made most lately, one output.")
+    creatives: str = strawberry.field(description='The count of the creative in words: "75 4K images".')
+    text: str = strawberry.field(description='"1,200 credits: about 75 4K images".')
+
+    @classmethod
+    def of(cls, worth: would_buy.WouldBuy) -> "WouldBuy":
+        return cls(
+            credits=worth.credits,
+            count=worth.count,
+            creative=CreativeSummary.of(worth.creative),
+            creatives=creatives_text(worth.count, worth.creative),
+            text=worth.text,
+        )
+
+
+@strawberry.type(description="A lot's credits that expire soon, and what they would still make.")
+class ExpiringCredits:
+    lot_id: strawberry.ID
+    source: LotSource
+    credits: int
+    expires_at: datetime
+    would_buy: WouldBuy | None = strawberry.field(
+        description="Null before anything was made, or where the plan no longer allows the creative."
+    )
+
 
 @strawberry.type
 class LedgerEntry:
@@ -117,17 +170,7 @@ class LedgerEntry:
             amount=entry.amount,
             balance_after=entry.balance_after,
             description=entry.description,
-            creative=None
-            if creative is None
-            else CreativeSummary(
-                kind=creative.kind,
-                resolution=creative.resolution,
-                outputs=creative.outputs,
-                duration_seconds=creative.duration_seconds,
-                shots=creative.shots,
-                premium_model=creative.premium_model,
-                advanced_template=creative.advanced_template,
-            ),
+            creative=None if creative is None else CreativeSummary.of(creative),
             job_id=entry.job_id,
             payment_id=None if entry.payment_id is None else strawberry.ID(entry.payment_id),
             actor=entry.actor,

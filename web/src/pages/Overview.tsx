@@ -112,10 +112,7 @@ function CreditsBox({ viewer }: { viewer: Viewer }) {
 }
 
 function ExpiringSoon({ viewer }: { viewer: Viewer }) {
-  const horizon = Date.now() + EXPIRING_WITHIN_DAYS * 24 * 3600 * 1000;
-  const expiring = viewer.credits.lots
-    .filter((lot) => lot.remaining > 0 && lot.expiresAt != null && Date.parse(lot.expiresAt) <= horizon)
-    .sort((a, b) => (a.expiresAt ?? "").localeCompare(b.expiresAt ?? ""));
+  const expiring = viewer.expiringSoon;
   return (
     <section class="card" aria-labelledby="expiring-heading">
       <h2 id="expiring-heading">Expiring soon</h2>
@@ -124,9 +121,10 @@ function ExpiringSoon({ viewer }: { viewer: Viewer }) {
       ) : (
         <ul class="lots">
           {expiring.map((lot) => (
-            <li key={lot.id}>
-              <strong>{credits(lot.remaining)}</strong> {LOT_SOURCES[lot.source].toLowerCase()} expire on{" "}
-              {day(lot.expiresAt ?? "")}
+            <li key={lot.lotId}>
+              <strong>{credits(lot.credits)}</strong> {LOT_SOURCES[lot.source].toLowerCase()} expire on{" "}
+              {day(lot.expiresAt)}
+              {lot.wouldBuy && `: about ${lot.wouldBuy.creatives}, what you make most`}
             </li>
           ))}
         </ul>
