@@ -9,7 +9,7 @@ expires unused (after rollover).
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from studio_credits.domain.account import Account
@@ -144,19 +144,7 @@ def plan_campaign(
 ) -> CampaignPlan:
     """The campaign on the account as of `now` (checked by `check_campaign` first)."""
     planned = _planned(account, lines, by)
-    if planned.fits_by:
-        return planned
-    fixes = _fixes(account, planned, now)
-    return CampaignPlan(
-        planned.by,
-        planned.lines,
-        planned.blocked_by,
-        planned.cheapest_plan_allowing,
-        planned.available_now,
-        planned.refreshes,
-        planned.expiring_credits,
-        fixes,
-    )
+    return planned if planned.fits_by else replace(planned, fixes=_fixes(account, planned, now))
 
 
 def _planned(account: Account, lines: tuple[CampaignLine, ...], by: datetime) -> CampaignPlan:

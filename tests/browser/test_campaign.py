@@ -143,7 +143,7 @@ def test_a_new_account_s_forecast_says_when_it_comes(page: Page, person: Person)
     person.open(page)
 
     expect(page.get_by_role("region", name="Forecast")).to_contain_text(
-        "A forecast of when your credits run out comes after 7 days of use."
+        "A forecast of when your credits run out comes after 7 full days of history."
     )
     expect(
         page.get_by_role("table", name="This period, by creative kind").get_by_role("row").nth(1)

@@ -20,7 +20,7 @@ export function Forecast({ viewer }: { viewer: Viewer }) {
   const forecast = viewer.forecast;
   let sentence: string;
   if (forecast == null) {
-    sentence = `A forecast of when your credits run out comes after ${MIN_HISTORY_DAYS} days of use.`;
+    sentence = `A forecast of when your credits run out comes after ${MIN_HISTORY_DAYS} full days of history.`;
   } else if (forecast.runsOutAt == null) {
     sentence = `You have spent no credits in the last ${credits(forecast.basisDays)} days: at this pace they do not run out.`;
   } else if (forecast.beforeRefresh) {
