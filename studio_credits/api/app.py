@@ -52,7 +52,7 @@ class GraphQLEndpoint(GraphQL[RequestContext, None]):
         return decoded
 
 
-WEB_PAGES = ("/", "/plan", "/history")
+WEB_PAGES = ("/", "/plan", "/history", "/campaign")
 """The web client's pages (web/src/App.tsx): each is its index.html, which routes in the browser."""
 
 

@@ -8,6 +8,7 @@ from graphql import GraphQLError
 from studio_credits.api import limits
 from studio_credits.api.accounts.queries import AccountQueries
 from studio_credits.api.auto_top_up.mutations import AutoTopUpMutations
+from studio_credits.api.campaigns.queries import CampaignQueries
 from studio_credits.api.catalogue.queries import CatalogueQueries
 from studio_credits.api.ledger.mutations import LedgerMutations
 from studio_credits.api.notices.mutations import NoticeMutations
@@ -16,7 +17,7 @@ from studio_credits.api.payments.queries import PaymentQueries
 from studio_credits.api.plans.mutations import PlanMutations
 from studio_credits.api.plans.queries import PlanQueries
 
-Query = merge_types("Query", (AccountQueries, CatalogueQueries, PlanQueries, PaymentQueries))
+Query = merge_types("Query", (AccountQueries, CatalogueQueries, PlanQueries, PaymentQueries, CampaignQueries))
 Mutation = merge_types(
     "Mutation", (LedgerMutations, PlanMutations, PaymentMutations, NoticeMutations, AutoTopUpMutations)
 )

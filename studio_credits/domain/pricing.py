@@ -1,6 +1,7 @@
 """The price list and the quote: what a creative costs, and whether a plan allows it."""
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -125,4 +126,10 @@ def blockers(creative: Creative, plan: Plan) -> tuple[str, ...]:
 
 
 def cheapest_plan_allowing(creative: Creative) -> Plan | None:
-    return next((plan for plan in PLANS if not blockers(creative, plan)), None)
+    return cheapest_plan_allowing_all((creative,))
+
+
+def cheapest_plan_allowing_all(creatives: Iterable[Creative]) -> Plan | None:
+    """The cheapest plan that allows every one of the creatives; None where no plan does."""
+    wanted = tuple(creatives)
+    return next((plan for plan in PLANS if not any(blockers(c, plan) for c in wanted)), None)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from fractions import Fraction
 
 from studio_credits.domain.creatives import CreativeKind
 from studio_credits.domain.errors import InvalidInput
@@ -35,6 +36,30 @@ class UsageReport:
     """Credits per UTC month (YYYY-MM)."""
     by_month_and_kind: dict[str, KindTotals] = field(default_factory=dict)
     """Each month's totals per creative kind, for the months with spending."""
+
+
+@dataclass(frozen=True)
+class KindShare:
+    """A creative kind's part of the credits spent: which kinds cost the most."""
+
+    kind: CreativeKind
+    credits: int
+    creatives: int
+    share: Fraction
+    """Of the credits all kinds spent; 0 where none were."""
+
+    @property
+    def average_credits(self) -> Fraction | None:
+        """Per creative; None where none was made."""
+        return Fraction(self.credits, self.creatives) if self.creatives else None
+
+
+def kind_shares(totals: KindTotals) -> list[KindShare]:
+    total = sum(credits for credits, _ in totals.values())
+    return [
+        KindShare(kind, credits, creatives, Fraction(credits, total) if total else Fraction(0))
+        for kind, (credits, creatives) in totals.items()
+    ]
 
 
 def day_of(moment: datetime) -> str:

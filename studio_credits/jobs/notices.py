@@ -17,14 +17,13 @@ from datetime import datetime
 
 from studio_credits.domain.account import Account
 from studio_credits.domain.creatives import Creative
-from studio_credits.domain.history import HistoryFilter
 from studio_credits.domain.notice_preferences import is_emailed
 from studio_credits.domain.notice_rules import record_due, without_unsent
 from studio_credits.domain.notices import notice_kind_of
-from studio_credits.domain.would_buy import SPENDING_KINDS, most_made_creative
 from studio_credits.jobs.each_due import JobReport, RemainingMillis, apply, for_each_due
 from studio_credits.mail import MailRefused
 from studio_credits.mail.notice_emails import notice_email
+from studio_credits.service import history
 from studio_credits.service.execution import Decision, Planned, Refused
 from studio_credits.service.ports import Services
 
@@ -64,7 +63,7 @@ def notify(services: Services, account_id: str) -> int:
         notice = services.repository.claim_notice(account.id, notice_id, claimed_at)
         if notice is not None:
             if not looked_up_most_made:
-                most_made, looked_up_most_made = _most_made(services, account.id), True
+                most_made, looked_up_most_made = history.most_made(services, account.id), True
             try:
                 services.mailer.send(notice_email(notice, account, most_made, services.web_url))
             except MailRefused:
@@ -78,16 +77,6 @@ def notify(services: Services, account_id: str) -> int:
     if refused:
         raise NoticesNotSent(account_id, refused)
     return sent
-
-
-MADE_LATELY = 100
-"""How many of the newest ledger entries say what a person makes most: one page, one query."""
-
-
-def _most_made(services: Services, account_id: str) -> Creative | None:
-    spending = HistoryFilter(kinds=SPENDING_KINDS)
-    entries, _ = services.repository.history_page(account_id, spending, MADE_LATELY, None)
-    return most_made_creative(entries)
 
 
 def _record(account: Account, now: datetime) -> Decision[Account, str]:

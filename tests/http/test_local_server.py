@@ -69,7 +69,7 @@ def test_graphiql_is_served_to_a_browser(server: DevServer) -> None:
     assert "graphiql" in response.text.lower()
 
 
-@pytest.mark.parametrize("page", ["/", "/plan", "/history"])
+@pytest.mark.parametrize("page", ["/", "/plan", "/history", "/campaign"])
 def test_each_page_of_the_web_client_is_its_index(server: DevServer, page: str) -> None:
     response = httpx.get(server.url + page, timeout=10)
 

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import { forgetToken, keepToken, loadSignInConfig, type SignInConfig, storedToken, takeTokenFromAddress } from "./auth";
 import { graphqlClient } from "./client";
+import { Campaign } from "./pages/Campaign";
 import { History } from "./pages/History";
 import { NotFound } from "./pages/NotFound";
 import { Overview } from "./pages/Overview";
@@ -79,6 +80,7 @@ export function App() {
             <Route path="/" component={Overview} />
             <Route path="/plan" component={Plan} />
             <Route path="/history" component={History} />
+            <Route path="/campaign" component={Campaign} />
             <Route default component={NotFound} />
           </Router>
         </Shell>

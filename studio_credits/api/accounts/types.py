@@ -1,18 +1,32 @@
 """The account's GraphQL types: the account, its period and its scheduled plan change."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import strawberry
 
 from studio_credits.api.auto_top_up.types import AutoTopUp
 from studio_credits.api.catalogue.types import Plan
+from studio_credits.api.context import Info
 from studio_credits.api.enums import BillingInterval, PlanStatus
+from studio_credits.api.errors import bad_user_input
 from studio_credits.api.ledger.queries import account_history, account_notices, account_usage
-from studio_credits.api.ledger.types import CreditBalance, LedgerEntryConnection, Notice, UsageReport
+from studio_credits.api.ledger.types import (
+    CreditBalance,
+    ExpiringCredits,
+    Forecast,
+    LedgerEntryConnection,
+    Notice,
+    UsageReport,
+    WouldBuy,
+)
 from studio_credits.api.notices.types import NoticePreference
 from studio_credits.api.payments.queries import account_payments
 from studio_credits.api.payments.types import PaymentConnection, SavedCard
 from studio_credits.domain import account, catalogue, notice_preferences
+from studio_credits.domain.forecast import BASIS_DAYS, MIN_BASIS_DAYS
+from studio_credits.service import history
+
+MAX_EXPIRING_DAYS = 366
 
 
 @strawberry.type
@@ -106,6 +120,35 @@ class Account:
     history: LedgerEntryConnection = strawberry.field(resolver=account_history)
     notices: list[Notice] = strawberry.field(resolver=account_notices)
     payments: PaymentConnection = strawberry.field(resolver=account_payments)
+    holder: strawberry.Private[account.Account]
+
+    @strawberry.field(
+        description=f"When the credits available now run out at the pace of the last {BASIS_DAYS} days' "
+        f"spending (whole UTC days; fewer for a newer account); null with fewer than {MIN_BASIS_DAYS} "
+        "days of history."
+    )
+    def forecast(self, info: Info) -> Forecast | None:
+        found = history.forecast(info.context.services, self.holder)
+        return None if found is None else Forecast.of(found)
+
+    @strawberry.field(
+        description=f"Credits that expire within the days (1 to {MAX_EXPIRING_DAYS}), soonest first, each "
+        "with what it would still make of the creative the person makes most."
+    )
+    def expiring_soon(self, info: Info, within_days: int = 30) -> list[ExpiringCredits]:
+        if not 1 <= within_days <= MAX_EXPIRING_DAYS:
+            raise bad_user_input("withinDays", f"withinDays is 1 to {MAX_EXPIRING_DAYS}, not {within_days}")
+        expiring = history.expiring_soon(info.context.services, self.holder, timedelta(days=within_days))
+        return [
+            ExpiringCredits(
+                lot_id=strawberry.ID(found.lot.id),
+                source=found.lot.source,
+                credits=found.lot.remaining,
+                expires_at=found.expires_at,
+                would_buy=None if found.would_buy is None else WouldBuy.of(found.would_buy),
+            )
+            for found in expiring
+        ]
 
     @classmethod
     def of(cls, holder: account.Account) -> "Account":
@@ -130,4 +173,5 @@ class Account:
                 for preference in notice_preferences.notice_preferences(holder)
             ],
             auto_top_up=AutoTopUp.of(holder),
+            holder=holder,
         )

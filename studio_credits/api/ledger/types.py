@@ -17,9 +17,20 @@ from studio_credits.api.enums import (
 )
 from studio_credits.api.errors import RefusalAnswer
 from studio_credits.api.idempotency import IdempotencyConflict
-from studio_credits.domain import account, credit_limits, ledger, notices, reservations, usage
+from studio_credits.domain import (
+    account,
+    creatives,
+    credit_limits,
+    forecast,
+    ledger,
+    notices,
+    reservations,
+    usage,
+    would_buy,
+)
 from studio_credits.domain.access import may_see_who_recorded
 from studio_credits.domain.ids import public_id
+from studio_credits.domain.wording import creatives_text
 
 
 @strawberry.type
@@ -78,6 +89,48 @@ class CreativeSummary:
     premium_model: bool
     advanced_template: bool
 
+    @classmethod
+    def of(cls, creative: creatives.Creative) -> "CreativeSummary":
+        return cls(
+            kind=creative.kind,
+            resolution=creative.resolution,
+            outputs=creative.outputs,
+            duration_seconds=creative.duration_seconds,
+            shots=creative.shots,
+            premium_model=creative.premium_model,
+            advanced_template=creative.advanced_template,
+        )
+
+
+@strawberry.type(description="What credits would still make of the creative the person makes most.")
+class WouldBuy:
+    credits: int
+    count: int = strawberry.field(description="How many of one output of the creative the credits pay for.")
+    creative: CreativeSummary = strawberry.field(description="The creative made most lately, one output.")
+    creatives: str = strawberry.field(description='The count of the creative in words: "75 4K images".')
+    text: str = strawberry.field(description='"1,200 credits: about 75 4K images".')
+
+    @classmethod
+    def of(cls, worth: would_buy.WouldBuy) -> "WouldBuy":
+        return cls(
+            credits=worth.credits,
+            count=worth.count,
+            creative=CreativeSummary.of(worth.creative),
+            creatives=creatives_text(worth.count, worth.creative),
+            text=worth.text,
+        )
+
+
+@strawberry.type(description="A lot's credits that expire soon, and what they would still make.")
+class ExpiringCredits:
+    lot_id: strawberry.ID
+    source: LotSource
+    credits: int
+    expires_at: datetime
+    would_buy: WouldBuy | None = strawberry.field(
+        description="Null before anything was made, or where the plan no longer allows the creative."
+    )
+
 
 @strawberry.type
 class LedgerEntry:
@@ -117,17 +170,7 @@ class LedgerEntry:
             amount=entry.amount,
             balance_after=entry.balance_after,
             description=entry.description,
-            creative=None
-            if creative is None
-            else CreativeSummary(
-                kind=creative.kind,
-                resolution=creative.resolution,
-                outputs=creative.outputs,
-                duration_seconds=creative.duration_seconds,
-                shots=creative.shots,
-                premium_model=creative.premium_model,
-                advanced_template=creative.advanced_template,
-            ),
+            creative=None if creative is None else CreativeSummary.of(creative),
             job_id=entry.job_id,
             payment_id=None if entry.payment_id is None else strawberry.ID(entry.payment_id),
             actor=entry.actor,
@@ -161,12 +204,24 @@ class UsageByKind:
     kind: CreativeKind
     credits: int
     creatives: int
+    share_of_credits: float = strawberry.field(
+        description="This kind's part of the credits of every kind here, 0 to 1."
+    )
+    average_credits: float | None = strawberry.field(
+        description="Credits per creative of this kind; null where none was made."
+    )
 
     @classmethod
     def each(cls, totals: usage.KindTotals) -> list["UsageByKind"]:
         return [
-            cls(kind=kind, credits=credits, creatives=creatives)
-            for kind, (credits, creatives) in totals.items()
+            cls(
+                kind=share.kind,
+                credits=share.credits,
+                creatives=share.creatives,
+                share_of_credits=float(share.share),
+                average_credits=None if share.average_credits is None else float(share.average_credits),
+            )
+            for share in usage.kind_shares(totals)
         ]
 
 
@@ -196,6 +251,26 @@ class UsageReport:
                 )
                 for month, credits in spent.by_month.items()
             ],
+        )
+
+
+@strawberry.type(description="The run-out forecast: the credits available now, at the recent pace.")
+class Forecast:
+    daily_rate: float = strawberry.field(description="Credits spent per day over the basis days.")
+    runs_out_at: datetime | None = strawberry.field(
+        description="When the credits available now run out at that pace, the soonest-expiring spent "
+        "first and what later refreshes grant not counted; null where nothing was spent."
+    )
+    before_refresh: bool = strawberry.field(description="They run out before the next refresh.")
+    basis_days: int = strawberry.field(description="The whole UTC days the pace is measured over.")
+
+    @classmethod
+    def of(cls, found: forecast.Forecast) -> "Forecast":
+        return cls(
+            daily_rate=float(found.daily_rate),
+            runs_out_at=found.runs_out_at,
+            before_refresh=found.before_refresh,
+            basis_days=found.basis_days,
         )
 
 

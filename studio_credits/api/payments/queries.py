@@ -39,10 +39,7 @@ def account_payments(
 class PaymentQueries:
     @strawberry.field(description="The credit packs a person on a paid plan can buy.")
     def credit_packs(self) -> list[CreditPack]:
-        return [
-            CreditPack(id=strawberry.ID(pack.id), credits=pack.credits, price_cents=pack.price_cents)
-            for pack in CREDIT_PACKS
-        ]
+        return [CreditPack.of(pack) for pack in CREDIT_PACKS]
 
     @strawberry.field(description="What the web client loads Stripe.js with.")
     def stripe_settings(self, info: Info) -> StripeSettings:

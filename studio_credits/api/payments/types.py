@@ -71,6 +71,10 @@ class CreditPack:
     credits: int
     price_cents: int
 
+    @classmethod
+    def of(cls, pack: payments.CreditPack) -> "CreditPack":
+        return cls(id=strawberry.ID(pack.id), credits=pack.credits, price_cents=pack.price_cents)
+
 
 @strawberry.type
 class StripeSettings:

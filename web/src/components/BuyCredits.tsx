@@ -15,7 +15,7 @@ import { CardForm } from "./CardForm";
 import { Dialog } from "./Dialog";
 import { Failed, Loading } from "./states";
 
-type Pack = CreditPacksQuery["creditPacks"][number];
+export type Pack = CreditPacksQuery["creditPacks"][number];
 
 /** The Usage Overview's "Buy credits": the packs on a paid plan; on Free, why there are none. */
 export function BuyCredits({ paidPlan, card }: { paidPlan: boolean; card: CardFieldsFragment | null }) {
@@ -70,7 +70,8 @@ export function BuyCredits({ paidPlan, card }: { paidPlan: boolean; card: CardFi
   );
 }
 
-function BuyDialog({
+/** Buying one pack: the Usage Overview's "Buy" and a campaign's credit-pack fix. */
+export function BuyDialog({
   pack,
   card,
   onClose,

@@ -5,6 +5,8 @@ import { useMemo } from "preact/hooks";
 import { AutoTopUp } from "../components/AutoTopUp";
 import { BuyCredits } from "../components/BuyCredits";
 import { Chart, PALETTE } from "../components/Chart";
+import { Forecast } from "../components/Forecast";
+import { UsageByKind } from "../components/UsageByKind";
 import { Empty, Failed, Loading } from "../components/states";
 import {
   type CreativeKind,
@@ -35,6 +37,7 @@ export function Overview() {
             <CreditsBox viewer={viewer.data.viewer} />
             <ExpiringSoon viewer={viewer.data.viewer} />
           </div>
+          <Forecast viewer={viewer.data.viewer} />
           <BuyCredits paidPlan={viewer.data.viewer.plan.id !== FREE_PLAN} card={viewer.data.viewer.card ?? null} />
           <AutoTopUp
             paidPlan={viewer.data.viewer.plan.id !== FREE_PLAN}
@@ -42,6 +45,7 @@ export function Overview() {
             setting={viewer.data.viewer.autoTopUp ?? null}
           />
           <UsageByMonth />
+          <UsageByKind periodStart={viewer.data.viewer.currentPeriod.start} />
         </>
       ) : viewer.error ? (
         <Failed error={viewer.error} retry={() => refetch({ requestPolicy: "network-only" })} />
@@ -114,10 +118,7 @@ function CreditsBox({ viewer }: { viewer: Viewer }) {
 }
 
 function ExpiringSoon({ viewer }: { viewer: Viewer }) {
-  const horizon = Date.now() + EXPIRING_WITHIN_DAYS * 24 * 3600 * 1000;
-  const expiring = viewer.credits.lots
-    .filter((lot) => lot.remaining > 0 && lot.expiresAt != null && Date.parse(lot.expiresAt) <= horizon)
-    .sort((a, b) => (a.expiresAt ?? "").localeCompare(b.expiresAt ?? ""));
+  const expiring = viewer.expiringSoon;
   return (
     <section class="card" aria-labelledby="expiring-heading">
       <h2 id="expiring-heading">Expiring soon</h2>
@@ -126,9 +127,10 @@ function ExpiringSoon({ viewer }: { viewer: Viewer }) {
       ) : (
         <ul class="lots">
           {expiring.map((lot) => (
-            <li key={lot.id}>
-              <strong>{credits(lot.remaining)}</strong> {LOT_SOURCES[lot.source].toLowerCase()} expire on{" "}
-              {day(lot.expiresAt ?? "")}
+            <li key={lot.lotId}>
+              <strong>{credits(lot.credits)}</strong> {LOT_SOURCES[lot.source].toLowerCase()} expire on{" "}
+              {day(lot.expiresAt)}
+              {lot.wouldBuy && `: about ${lot.wouldBuy.creatives}, what you make most`}
             </li>
           ))}
         </ul>

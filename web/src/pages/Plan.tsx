@@ -1,4 +1,5 @@
 import { useMutation, useQuery } from "@urql/preact";
+import { useLocation } from "preact-iso";
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import { CardForm } from "../components/CardForm";
@@ -186,8 +187,13 @@ function PlanOptions({
   /** The dialog closed without a change: a declined payment may still have been made. */
   onClosed: () => void;
 }) {
-  const [interval, setInterval] = useState<BillingInterval>(account.interval);
-  const [chosen, setChosen] = useState<PlanOffer | null>(null);
+  // /plan?upgrade=pro&interval=MONTHLY (a campaign's fix) opens that plan's dialog.
+  const { query } = useLocation();
+  const asked = query.interval === "MONTHLY" || query.interval === "ANNUAL" ? query.interval : null;
+  const [interval, setInterval] = useState<BillingInterval>(asked ?? account.interval);
+  const [chosen, setChosen] = useState<PlanOffer | null>(
+    () => plans.find((plan) => plan.id === query.upgrade && plan.id !== account.plan.id) ?? null,
+  );
   return (
     <section aria-labelledby="plans-heading">
       <h2 id="plans-heading">All plans</h2>

@@ -1,0 +1,1 @@
+"""Campaigns: planning a batch of creatives against the credits now and by a date."""
