@@ -56,7 +56,7 @@ def open_attempt(
     payment = open_payment(
         account.id,
         card,
-        renewal_key_prefix(account.id, renewal.period_index) + suffix,
+        renewal_key_prefix(account.id, renewal) + suffix,
         PaymentPurpose.RENEWAL,
         renewal.owed_cents,
         f"{plan.name} plan renewal, billed {billed(renewal.interval)}: "
@@ -98,7 +98,7 @@ def renewal_paid(account: Account, payment: Payment, now: datetime, paid_with: s
     plan credits now, on the period's anchor.
     None when the payment is not for the renewal due (paid before, or the plan ended)."""
     renewal = account.renewal
-    if renewal is None or not payment.key.startswith(renewal_key_prefix(account.id, renewal.period_index)):
+    if renewal is None or not payment.key.startswith(renewal_key_prefix(account.id, renewal)):
         return None
     plan = plan_by_id(renewal.plan_id)
     grant, draft = plan_grant(plan, account.current_period, now, f"renewal {paid_with}")
@@ -113,7 +113,7 @@ def renewal_paid(account: Account, payment: Payment, now: datetime, paid_with: s
         billing_credit_cents=account.billing_credit_cents - credit_used + surplus,
     )
     notice = Notice(
-        notice_id(now, NoticeKind.RENEWAL_PAID, f"renewal-{renewal.period_index}"),
+        notice_id(now, NoticeKind.RENEWAL_PAID, f"renewal-{renewal.due_at:%Y%m%dT%H%M%S}"),
         account.id,
         NoticeKind.RENEWAL_PAID,
         now,
@@ -140,7 +140,9 @@ def _failed(
     if scheduled_attempt not in NOTIFIED_ATTEMPTS:
         return after, [EntryDraft(EntryKind.RENEWAL, 0, words)], ()
     notice = Notice(
-        notice_id(now, NoticeKind.PAYMENT_FAILED, f"renewal-{renewal.period_index}-{scheduled_attempt}"),
+        notice_id(
+            now, NoticeKind.PAYMENT_FAILED, f"renewal-{renewal.due_at:%Y%m%dT%H%M%S}-try-{scheduled_attempt}"
+        ),
         account.id,
         NoticeKind.PAYMENT_FAILED,
         now,

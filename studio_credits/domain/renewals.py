@@ -42,9 +42,10 @@ def renewal_at(
     return RenewalDue(index, at, plan.id, interval, price, applied)
 
 
-def renewal_key_prefix(account_id: str, period_index: int) -> str:
-    """The start of the key of every charge for one renewal: one renewal, one period."""
-    return f"renewal:{account_id}:{period_index}:"
+def renewal_key_prefix(account_id: str, renewal: RenewalDue) -> str:
+    """The start of the key of every charge for one renewal, named by the boundary it fell due at
+    (period numbers start again where a plan ends at once)."""
+    return f"renewal:{account_id}:{renewal.due_at:%Y%m%dT%H%M%S}:"
 
 
 def awaiting_payment(account: Account, renewal: RenewalDue) -> tuple[Account, EntryDraft]:

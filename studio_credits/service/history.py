@@ -9,7 +9,7 @@ from studio_credits.domain.creatives import Creative
 from studio_credits.domain.history import HistoryFilter, decode_cursor, encode_cursor, page_size
 from studio_credits.domain.ledger import LedgerEntry
 from studio_credits.domain.lots import Lot
-from studio_credits.domain.notices import Notice
+from studio_credits.domain.notices import Notice, NoticeKind
 from studio_credits.domain.usage import UsageReport, report, usage_days
 from studio_credits.domain.would_buy import SPENDING_KINDS, WouldBuy, most_made_creative, would_buy
 from studio_credits.service.ports import Services
@@ -94,3 +94,15 @@ def expiring_soon(services: Services, account: Account, within: timedelta) -> li
 
 def notices(services: Services, account_id: str, first: int) -> list[Notice]:
     return services.repository.notices(account_id, max(1, min(first, MAX_NOTICES)))
+
+
+def expiring_notices_worth(
+    services: Services, account: Account, recorded: list[Notice]
+) -> dict[str, WouldBuy]:
+    """What the credits each CREDITS_EXPIRING notice is about would still make, by the notice's id."""
+    told = [n for n in recorded if n.kind is NoticeKind.CREDITS_EXPIRING and n.credits]
+    made = most_made(services, account.id) if told else None
+    if made is None:
+        return {}
+    worth = {n.id: would_buy(n.credits or 0, made, account.plan) for n in told}
+    return {notice_id: found for notice_id, found in worth.items() if found is not None}

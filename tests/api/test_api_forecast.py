@@ -3,7 +3,9 @@ history, then the pace of the whole days since, and each kind's share and averag
 
 from datetime import UTC, datetime, timedelta
 
+from studio_credits.bootstrap import bootstrap
 from studio_credits.domain.clock import FixedClock
+from studio_credits.jobs.notices import run_notices
 from tests.api.lambda_events import graphql, handler_at
 from tests.api.test_api_ledger import consume, data, open_account
 from tests.conftest import START
@@ -83,3 +85,25 @@ def test_expiring_credits_say_what_they_would_make_of_the_creative_made_most(
         "user", "{ viewer { expiringSoon(withinDays: 400) { credits } } }", lambda_handler=frozen
     )
     assert too_far["errors"][0]["extensions"]["field"] == "withinDays"
+
+
+def test_a_credits_expiring_notice_says_what_the_credits_would_make(
+    dynamodb: None, clock: FixedClock
+) -> None:
+    frozen = handler_at(clock)
+    open_account(lambda_handler=frozen)  # free: 100 credits until Dec 24, 12:00
+    video = {"kind": "VIDEO", "resolution": "RES_480P", "durationSeconds": 2}  # 16 credits
+    consume(video, "v1", "v1", frozen)
+    consume(video, "v2", "v2", frozen)
+    clock.at = datetime(2026, 12, 21, 12, tzinfo=UTC)  # 3 days before the refresh: 68 of 100 unused
+    run_notices(bootstrap(clock=clock))
+
+    notices = data(
+        graphql(
+            "user", "{ viewer { notices { kind message wouldBuy { creatives } } } }", lambda_handler=frozen
+        )
+    )["viewer"]["notices"]
+
+    [expiring] = [notice for notice in notices if notice["kind"] == "CREDITS_EXPIRING"]
+    assert expiring["wouldBuy"] == {"creatives": "4 480p videos of 2 s"}  # 68 credits, 16 each
+    assert all(notice["wouldBuy"] is None for notice in notices if notice["kind"] != "CREDITS_EXPIRING")

@@ -627,6 +627,7 @@ class World:
         if preview is not None and preview != terms:
             raise InvariantBroken(f"the change did other than its preview: {preview} then {terms}")
         person = next(p for p in self.persons if p.principal.subject == before.id)
+        self._count_renewals_paid_by_credit(person)  # the change's own write may have crossed a renewal
         credit = person.billing_credit_cents
         due, applied, after = (
             terms.amount_due_now_cents,
@@ -850,6 +851,14 @@ class World:
             if p.status in PAID
         }
 
+    def _count_renewals_paid_by_credit(self, person: Person) -> None:
+        """The renewals the billing credit paid (a write that crossed their boundary stored them)."""
+        for made in self.repository.items[person.principal.subject].entries.values():
+            paid_by_credit = RENEWED_BY_CREDIT.search(made.description)
+            if paid_by_credit is not None and made.id not in person.renewals_seen:
+                person.renewals_seen.add(made.id)
+                person.billing_credit_cents -= _cents(paid_by_credit.group(1))
+
     def _track_billing_credit(self, applied: set[str]) -> None:
         """A plan change paid after its request answered (authenticated, or by a webhook) left the
         billing credit its terms say, and what the price fell by while it waited; one paid for after
@@ -857,11 +866,7 @@ class World:
         its price (all of it, where the credit covered it: nothing was charged)."""
         for person in self.persons:
             account_id = person.principal.subject
-            for made in self.repository.items[account_id].entries.values():
-                paid_by_credit = RENEWED_BY_CREDIT.search(made.description)
-                if paid_by_credit is not None and made.id not in person.renewals_seen:
-                    person.renewals_seen.add(made.id)
-                    person.billing_credit_cents -= _cents(paid_by_credit.group(1))
+            self._count_renewals_paid_by_credit(person)
             for payment in self._payments(account_id):
                 if payment.id in applied or payment.status not in PAID:
                     continue

@@ -164,7 +164,7 @@ def test_one_charge_at_a_time_and_the_person_may_pay_before_the_next_try() -> No
     retried = declined_at(account, DUE).account
     by_person, payment = attempt(retried, DUE + timedelta(hours=2), by_person=True)
 
-    assert (payment.off_session, payment.key) == (False, "renewal:a:1:person-1")
+    assert (payment.off_session, payment.key) == (False, "renewal:a:20260228T090000:person-1")
     assert by_person.renewal is not None and by_person.renewal.scheduled_attempts == 1
 
 

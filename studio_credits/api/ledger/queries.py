@@ -16,6 +16,7 @@ from studio_credits.api.ledger.types import (
     PageInfo,
     UsageReport,
 )
+from studio_credits.domain.account import Account
 from studio_credits.domain.inputs import INSTANT, YEAR
 from studio_credits.service import history
 
@@ -27,6 +28,9 @@ class AccountRoot(Protocol):
 
     @property
     def id(self) -> strawberry.ID: ...
+
+    @property
+    def holder(self) -> Account: ...
 
 
 def account_usage(
@@ -69,5 +73,7 @@ def account_history(
 
 
 def account_notices(root: AccountRoot, info: Info, first: int | None = DEFAULT_PAGE) -> list[Notice]:
-    recorded = history.notices(info.context.services, str(root.id), DEFAULT_PAGE if first is None else first)
-    return [Notice.of(notice) for notice in recorded]
+    services = info.context.services
+    recorded = history.notices(services, str(root.id), DEFAULT_PAGE if first is None else first)
+    worth = history.expiring_notices_worth(services, root.holder, recorded)
+    return [Notice.of(notice, worth.get(notice.id)) for notice in recorded]

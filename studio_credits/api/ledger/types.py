@@ -31,6 +31,7 @@ from studio_credits.domain import (
 from studio_credits.domain.access import may_see_who_recorded
 from studio_credits.domain.ids import public_id
 from studio_credits.domain.wording import creatives_text
+from studio_credits.domain.would_buy import WouldBuy as Worth
 
 
 @strawberry.type
@@ -280,10 +281,21 @@ class Notice:
     kind: NoticeKind
     at: datetime
     message: str
+    would_buy: WouldBuy | None = strawberry.field(
+        description="CREDITS_EXPIRING: what the credits it is about would still make of the creative the "
+        "person makes most; null on other kinds, before anything was made, or where the plan no longer "
+        "allows that creative."
+    )
 
     @classmethod
-    def of(cls, notice: notices.Notice) -> "Notice":
-        return cls(id=strawberry.ID(notice.id), kind=notice.kind, at=notice.at, message=notice.message)
+    def of(cls, notice: notices.Notice, worth: Worth | None = None) -> "Notice":
+        return cls(
+            id=strawberry.ID(notice.id),
+            kind=notice.kind,
+            at=notice.at,
+            message=notice.message,
+            would_buy=None if worth is None else WouldBuy.of(worth),
+        )
 
 
 @strawberry.type

@@ -66,7 +66,9 @@ function Notices({ viewer }: { viewer: Viewer }) {
     <section class="notices" aria-label="Notices">
       {shown.map((notice) => (
         <p key={notice.id} class="banner warning">
-          {notice.message}
+          {notice.wouldBuy
+            ? `${notice.message}: about ${notice.wouldBuy.creatives}, what you make most.`
+            : notice.message}
         </p>
       ))}
     </section>
